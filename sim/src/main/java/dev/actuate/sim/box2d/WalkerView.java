@@ -117,9 +117,9 @@ final class WalkerView {
         drawBody(g, p, hull, HULL_FILL, HULL_EDGE);
 
         // Motor torque: an arc around each joint, its sweep proportional to torque / max torque.
-        g.setStroke(new BasicStroke(Math.max(1.5f, (float) p.sx / 12f)));
+        g.setStroke(new BasicStroke(Math.max(1.5f, (float) p.sx / 10f)));
         Vec2 anchor = new Vec2();
-        double r = 6 / BipedalWalker.SCALE * p.sx;
+        double r = 9 / BipedalWalker.SCALE * p.sx;
         for (RevoluteJoint j : joints) {
             double t = j.getMotorTorque(BipedalWalker.FPS) / BipedalWalker.MOTORS_TORQUE;
             j.getAnchorB(anchor);

@@ -145,6 +145,30 @@ class BipedalWalkerTest {
         assertThat(other.get(0)).isNotEqualTo(first.get(0));
     }
 
+    @Test
+    void snapshotRestoreResumesTheSameTrajectory() {
+        BipedalWalker env = new BipedalWalker(true);
+        Rng actions = new Rng(3);
+        env.reset(8);
+        for (int t = 0; t < 30; t++) {
+            env.step(env.actionSpace().sample(actions));
+        }
+        dev.actuate.sim.EnvSnapshot snap = env.snapshot();
+        Rng actionsCopy = new Rng(0);
+        actionsCopy.setState(actions.state());
+        double[] expected = null;
+        for (int t = 0; t < 20; t++) {
+            expected = env.step(env.actionSpace().sample(actions)).observation();
+        }
+        BipedalWalker restored = new BipedalWalker(true);
+        restored.restore(snap);
+        double[] actual = null;
+        for (int t = 0; t < 20; t++) {
+            actual = restored.step(restored.actionSpace().sample(actionsCopy)).observation();
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
     /** Observation then reward per step, under seeded random actions, across episode ends. */
     private static List<double[]> trajectory(BipedalWalker env, long seed, int steps) {
         Rng actions = new Rng(seed * 31 + 1);
@@ -235,8 +259,8 @@ class BipedalWalkerTest {
         g.dispose();
         assertThat(img.getRGB(2, 2) & 0xFFFFFF).as("sky").isEqualTo(0xD7D7FF);
         assertThat(img.getRGB(300, 395) & 0xFFFFFF).as("ground").isEqualTo(0x66994C);
-        // The hull sits at one fifth of the width; its purple fill is there.
-        int hullX = (int) Math.round(600 / 5.0);
+        // The hull origin sits at one fifth of the width; its purple fill is just ahead of it.
+        int hullX = (int) Math.round(600 / 5.0) + 15;
         int hullY = (int) Math.round(400 - env.hullY() * 30);
         assertThat(img.getRGB(hullX, hullY) & 0xFFFFFF).as("hull").isEqualTo(0x7F33E5);
     }
