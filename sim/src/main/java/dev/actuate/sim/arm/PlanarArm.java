@@ -76,8 +76,8 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
 
     public static final double FPS = 50;
     public static final double DT = 1.0 / FPS;
-    public static final int VELOCITY_ITERATIONS = 6 * 30;
-    public static final int POSITION_ITERATIONS = 2 * 30;
+    public static final int VELOCITY_ITERATIONS = Box2dSettings.VELOCITY_ITERATIONS;
+    public static final int POSITION_ITERATIONS = Box2dSettings.POSITION_ITERATIONS;
 
     /** Link lengths (joint to joint, elbow to fingertip), m. */
     public static final double L1 = 1.0;
@@ -145,7 +145,6 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
 
     @Override
     protected double[] doReset() {
-        Box2dSettings.init();
         ArmJoint j1 = JOINTS.get(0);
         ArmJoint j2 = JOINTS.get(1);
         double q1 = rng.uniform(j1.positionMin() + INITIAL_MARGIN, j1.positionMax() - INITIAL_MARGIN);
@@ -160,7 +159,7 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
     }
 
     private void buildWorld(double q1, double q2) {
-        world = new World(new Vec2(0, 0));
+        world = Box2dSettings.newWorld(0, 0);
         // Actuated bodies must never freeze; sleeping would zero small velocities near the target.
         world.setAllowSleep(false);
         BodyDef baseDef = new BodyDef();
