@@ -264,6 +264,9 @@ public final class LunarLander extends AbstractEnv implements Renderable {
 
     @Override
     protected StepResult doStep(double[] action) {
+        if (world == null) {
+            throw new IllegalStateException(ID + ": step() after close(); call reset() first");
+        }
         // The reference clips, then casts the action to float32.
         return advance((float) clip(action[0], -1, 1), (float) clip(action[1], -1, 1));
     }
