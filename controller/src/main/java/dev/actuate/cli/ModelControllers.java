@@ -14,4 +14,10 @@ public final class ModelControllers {
     public static Controller load(Path modelOrRunDir, Env env) {
         throw new IllegalArgumentException("loading models is not implemented yet: " + modelOrRunDir);
     }
+
+    /** The env id the model was trained on, so that {@code --model} alone suffices. */
+    public static String envId(Path modelOrRunDir) {
+        throw new IllegalArgumentException("reading the env id from a model is not implemented yet: " + modelOrRunDir
+                + "; pass --env");
+    }
 }
