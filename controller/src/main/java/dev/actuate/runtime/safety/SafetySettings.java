@@ -1,6 +1,8 @@
 package dev.actuate.runtime.safety;
 
 import dev.actuate.hw.Signal;
+import dev.actuate.hw.config.RobotConfig;
+import dev.actuate.hw.config.SafetyConfig;
 
 import java.util.Arrays;
 import java.util.List;
@@ -59,6 +61,21 @@ public record SafetySettings(double[] min, double[] max, double[] safeAction, do
         }
         Arrays.fill(rate, Double.POSITIVE_INFINITY);
         return new SafetySettings(lo, hi, safe, rate, stateTimeoutSeconds, 0.0);
+    }
+
+    /** From a robot config: limits from its command signals, the rest from its safety block. */
+    public static SafetySettings of(RobotConfig robot) {
+        List<Signal> commands = robot.commandSignals();
+        int n = commands.size();
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = commands.get(i).min();
+            hi[i] = commands.get(i).max();
+        }
+        SafetyConfig c = robot.safety();
+        return new SafetySettings(lo, hi, c.safeAction(), c.maxRatePerSecond(), c.watchdogTimeoutMs() / 1000.0,
+                c.startupRampSeconds());
     }
 
     public SafetySettings withRamp(double seconds) {
