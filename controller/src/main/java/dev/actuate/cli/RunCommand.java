@@ -89,9 +89,6 @@ public final class RunCommand implements Callable<Integer> {
             b.maxEpisodes(episodes);
         }
         ControlLoop loop = b.build();
-        if (cfg != null) {
-            RobotAdapters.reportRoundTrips(hw, loop.metrics());
-        }
         System.out.printf(Locale.ROOT, "actuate run: %s on %s at %.0f Hz%n", Policies.describe(model, controller, id),
                 cfg != null ? cfg.id() + " (" + cfg.broker() + ")" : "in-process " + id, hz);
         try (hw; SafetyMonitor monitor = new SafetyMonitor(counters, 1000)) {

@@ -1,5 +1,6 @@
 package dev.actuate.runtime;
 
+import dev.actuate.hw.EstopSource;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.StateSample;
@@ -36,6 +37,10 @@ public final class ControlLoop {
     private final long maxCycles;
     private final int maxEpisodes;
     private final boolean localRoundTrip;
+    /** The robot's own e-stop topic, when the adapter has one; polled each cycle. */
+    private final EstopSource estopSource;
+    private long estopRequestsSeen;
+    private long estopResetsSeen;
 
     private final StateSample sample;
     private final float[] observation;
@@ -57,6 +62,11 @@ public final class ControlLoop {
         this.localRoundTrip = b.localRoundTrip;
         this.metrics = b.metrics != null ? b.metrics : new LoopMetrics();
         this.episodes = new EpisodeLog(b.episodeCapacity);
+        this.estopSource = hw instanceof EstopSource e ? e : null;
+        if (estopSource != null) {
+            // Requests from before the loop started still latch; only resets must come after them.
+            estopResetsSeen = estopSource.estopResets();
+        }
         int nState = hw.stateSignals().size();
         int nCommand = hw.commandSignals().size();
         this.sample = new StateSample(nState);
@@ -216,6 +226,9 @@ public final class ControlLoop {
 
     private boolean cycle(boolean haveState) {
         long readNanos = clock.nanoTime();
+        if (estopSource != null) {
+            pollEstop();
+        }
         boolean fresh = false;
         try {
             fresh = hw.read(sample);
@@ -253,6 +266,20 @@ public final class ControlLoop {
             safety.counters().increment(SafetyEvent.ADAPTER_ERROR);
         }
         return haveState;
+    }
+
+    /** Latches on a new stop request; a reset counts only when it arrived after the last request. */
+    private void pollEstop() {
+        long requests = estopSource.estopRequests();
+        long resets = estopSource.estopResets();
+        if (requests != estopRequestsSeen) {
+            estopRequestsSeen = requests;
+            estopResetsSeen = resets;
+            safety.estop().trip();
+        } else if (resets != estopResetsSeen) {
+            estopResetsSeen = resets;
+            safety.estop().reset();
+        }
     }
 
     public LoopMetrics metrics() {

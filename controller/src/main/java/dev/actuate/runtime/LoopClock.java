@@ -1,6 +1,6 @@
 package dev.actuate.runtime;
 
-import dev.actuate.hw.MicroClock;
+import dev.actuate.hw.mqtt.MicroClock;
 
 import java.util.concurrent.locks.LockSupport;
 

@@ -215,6 +215,34 @@ class ControlLoopTest {
     }
 
     @Test
+    void robotEstopTopicLatchesAndOnlyALaterResetReleases() {
+        MockAdapter m = mock();
+        RecordingAdapter hw = new RecordingAdapter(m);
+        CountingPolicy p = new CountingPolicy() {
+            @Override
+            void onCycle(int k) {
+                if (k == 2) {
+                    m.requestEstop();
+                }
+                if (k == 5) {
+                    m.requestEstop();
+                    m.resetEstop(); // both within one cycle: order unknown, so it stays latched
+                }
+                if (k == 8) {
+                    m.resetEstop();
+                }
+            }
+        };
+        loop(hw, p, settings(), 12).run();
+        // The adapter is polled at the start of a cycle: requests made in cycle k act from cycle k + 1.
+        for (int k = 0; k < 12; k++) {
+            double expected = k >= 3 && k <= 8 ? -0.25 : 0.5;
+            assertThat(hw.commands.get(k)[0]).as("cycle %d", k).isEqualTo(expected);
+        }
+        assertThat(counters.get(SafetyEvent.ESTOP)).isEqualTo(6);
+    }
+
+    @Test
     void adapterFailuresAreCountedAndTheLoopCarriesOnUntilTheAdapterErrors() {
         MockAdapter m = mock();
         CountingPolicy p = new CountingPolicy() {

@@ -1,5 +1,6 @@
 package dev.actuate.runtime;
 
+import dev.actuate.hw.EstopSource;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Delegates to another adapter and records every command written (tests only; allocates). */
-final class RecordingAdapter implements HardwareInterface {
+final class RecordingAdapter implements HardwareInterface, EstopSource {
     final HardwareInterface inner;
     final List<double[]> commands = new ArrayList<>();
 
@@ -56,6 +57,16 @@ final class RecordingAdapter implements HardwareInterface {
     public void write(double[] command, long stateSequence, long stateSentMicros) {
         commands.add(command.clone());
         inner.write(command, stateSequence, stateSentMicros);
+    }
+
+    @Override
+    public long estopRequests() {
+        return inner instanceof EstopSource e ? e.estopRequests() : 0;
+    }
+
+    @Override
+    public long estopResets() {
+        return inner instanceof EstopSource e ? e.estopResets() : 0;
     }
 
     @Override

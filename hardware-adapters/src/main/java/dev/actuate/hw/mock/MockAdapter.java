@@ -1,8 +1,9 @@
 package dev.actuate.hw.mock;
 
+import dev.actuate.hw.EstopSource;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
-import dev.actuate.hw.MicroClock;
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.Signal;
 import dev.actuate.hw.StateSample;
 
@@ -21,7 +22,7 @@ import java.util.function.LongSupplier;
  * <p>Allocation-free on read and write; methods are synchronized because tests drive it from
  * another thread than the control loop.
  */
-public final class MockAdapter implements HardwareInterface {
+public final class MockAdapter implements HardwareInterface, EstopSource {
     private final List<Signal> stateSignals;
     private final List<Signal> commandSignals;
     private final LongSupplier clockMicros;
@@ -35,6 +36,8 @@ public final class MockAdapter implements HardwareInterface {
     private int failWrites;
     private long writes;
     private long lastAnsweredSequence = -1;
+    private volatile long estopRequests;
+    private volatile long estopResets;
 
     /** {@code stateSize} states {@code state/i} and {@code commandSize} commands {@code command/i} in [-1, 1]. */
     public MockAdapter(int stateSize, int commandSize) {
@@ -186,6 +189,26 @@ public final class MockAdapter implements HardwareInterface {
     /** Drops into {@link LifecycleState#ERROR}: writes are then refused until configured and activated again. */
     public synchronized void fail() {
         lifecycle = LifecycleState.ERROR;
+    }
+
+    /** As if the robot's e-stop topic received a stop request. */
+    public void requestEstop() {
+        estopRequests++;
+    }
+
+    /** As if the robot's e-stop topic received a reset. */
+    public void resetEstop() {
+        estopResets++;
+    }
+
+    @Override
+    public long estopRequests() {
+        return estopRequests;
+    }
+
+    @Override
+    public long estopResets() {
+        return estopResets;
     }
 
     /** A copy of the last accepted command. */

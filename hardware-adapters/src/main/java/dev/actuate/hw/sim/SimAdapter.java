@@ -2,7 +2,7 @@ package dev.actuate.hw.sim;
 
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
-import dev.actuate.hw.MicroClock;
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.Signal;
 import dev.actuate.hw.StateSample;
 import dev.actuate.sim.Box;
