@@ -256,7 +256,7 @@ public final class ControlLoop {
             ageMicros = clock.nowMicros() - sample.receivedMicros;
             metrics.recordStateAge(ageMicros * 1000);
         }
-        safety.apply(haveState, ageMicros, sample.values, action, command);
+        safety.apply(hw.connected(), haveState, ageMicros, sample.values, action, command);
         try {
             hw.write(command, sample.sequence, sample.sentMicros);
             if (fresh && localRoundTrip) {

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Delegates to another adapter and records every command written (tests only; allocates). */
-final class RecordingAdapter implements HardwareInterface, EstopSource {
+class RecordingAdapter implements HardwareInterface, EstopSource {
     final HardwareInterface inner;
-    final List<double[]> commands = new ArrayList<>();
+    final List<double[]> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RecordingAdapter(HardwareInterface inner) {
         this.inner = inner;
@@ -55,8 +55,13 @@ final class RecordingAdapter implements HardwareInterface, EstopSource {
 
     @Override
     public void write(double[] command, long stateSequence, long stateSentMicros) {
-        commands.add(command.clone());
         inner.write(command, stateSequence, stateSentMicros);
+        commands.add(command.clone());
+    }
+
+    @Override
+    public boolean connected() {
+        return inner.connected();
     }
 
     @Override

@@ -4,6 +4,8 @@ package dev.actuate.runtime.safety;
 public enum SafetyEvent {
     /** The latched e-stop forced the safe action. */
     ESTOP,
+    /** The adapter reports the link to the robot down (e.g. the broker went away): safe action. */
+    DISCONNECTED,
     /** No state yet, or the newest state is older than the timeout: safe action. */
     WATCHDOG,
     /** The state had NaN or Inf: safe action. */

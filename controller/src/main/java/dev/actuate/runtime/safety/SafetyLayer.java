@@ -31,6 +31,7 @@ public final class SafetyLayer {
     }
 
     /**
+     * @param linkUp         whether the adapter's link to the robot is up
      * @param haveState      whether any state has been received
      * @param stateAgeMicros now minus the newest state's local receive time
      * @param state          the newest state
@@ -38,11 +39,14 @@ public final class SafetyLayer {
      * @param command        filled with what to send
      * @return the event that forced the safe action, or null when the policy's action (shaped) is sent
      */
-    public SafetyEvent apply(boolean haveState, long stateAgeMicros, double[] state, float[] action, double[] command) {
+    public SafetyEvent apply(boolean linkUp, boolean haveState, long stateAgeMicros, double[] state, float[] action, double[] command) {
         SafetyEvent forced = null;
         if (estop.latched()) {
             forced = SafetyEvent.ESTOP;
             wasStopped = true;
+        } else if (!linkUp) {
+            // Not waiting for the watchdog: the state is known to be stale the moment the link drops.
+            forced = SafetyEvent.DISCONNECTED;
         } else if (watchdog.expired(haveState, stateAgeMicros)) {
             forced = SafetyEvent.WATCHDOG;
         } else if (!Finite.all(state)) {

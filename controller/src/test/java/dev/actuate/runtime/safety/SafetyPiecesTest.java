@@ -120,27 +120,28 @@ class SafetyPiecesTest {
         double[] state = {0, 0};
         double[] cmd = new double[2];
 
-        assertThat(l.apply(true, 0, state, new float[] {2f, -0.5f}, cmd)).isNull();
+        assertThat(l.apply(true, true, 0, state, new float[] {2f, -0.5f}, cmd)).isNull();
         assertThat(cmd).containsExactly(1, -0.5);
         assertThat(c.get(SafetyEvent.CLIPPED)).isEqualTo(1);
 
         // rate limit: 5/s at 100 Hz = 0.05 per cycle on component 0
-        assertThat(l.apply(true, 0, state, new float[] {0f, 0f}, cmd)).isNull();
+        assertThat(l.apply(true, true, 0, state, new float[] {0f, 0f}, cmd)).isNull();
         assertThat(cmd[0]).isCloseTo(0.95, within(1e-12));
         assertThat(c.get(SafetyEvent.RATE_LIMITED)).isEqualTo(1);
 
-        assertThat(l.apply(true, 100_001, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.WATCHDOG);
+        assertThat(l.apply(true, true, 100_001, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.WATCHDOG);
         assertThat(cmd).containsExactly(0, 0.5);
-        assertThat(l.apply(false, 0, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.WATCHDOG);
-        assertThat(l.apply(true, 0, new double[] {Double.NaN, 0}, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.NAN_STATE);
-        assertThat(l.apply(true, 0, state, new float[] {Float.NaN, 0f}, cmd)).isEqualTo(SafetyEvent.NAN_ACTION);
+        assertThat(l.apply(true, false, 0, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.WATCHDOG);
+        assertThat(l.apply(true, true, 0, new double[] {Double.NaN, 0}, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.NAN_STATE);
+        assertThat(l.apply(true, true, 0, state, new float[] {Float.NaN, 0f}, cmd)).isEqualTo(SafetyEvent.NAN_ACTION);
+        assertThat(l.apply(false, true, 0, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.DISCONNECTED);
         e.trip();
         // The e-stop wins over every other reason.
-        assertThat(l.apply(false, 0, new double[] {Double.NaN, 0}, new float[] {Float.NaN, 0f}, cmd)).isEqualTo(SafetyEvent.ESTOP);
+        assertThat(l.apply(false, false, 0, new double[] {Double.NaN, 0}, new float[] {Float.NaN, 0f}, cmd)).isEqualTo(SafetyEvent.ESTOP);
         assertThat(cmd).containsExactly(0, 0.5);
         e.reset();
         // After a safe action the rate limiter starts from it: 0 -> 0.05.
-        assertThat(l.apply(true, 0, state, new float[] {1f, 1f}, cmd)).isNull();
+        assertThat(l.apply(true, true, 0, state, new float[] {1f, 1f}, cmd)).isNull();
         assertThat(cmd[0]).isCloseTo(0.05, within(1e-12));
         assertThat(cmd[1]).isEqualTo(1);
         assertThat(c.get(SafetyEvent.WATCHDOG)).isEqualTo(2);
@@ -148,7 +149,8 @@ class SafetyPiecesTest {
         assertThat(c.get(SafetyEvent.NAN_ACTION)).isEqualTo(1);
         assertThat(c.get(SafetyEvent.ESTOP)).isEqualTo(1);
         assertThat(c.get(SafetyEvent.RATE_LIMITED)).isEqualTo(2);
-        assertThat(c.total()).isEqualTo(8);
+        assertThat(c.get(SafetyEvent.DISCONNECTED)).isEqualTo(1);
+        assertThat(c.total()).isEqualTo(9);
     }
 
     @Test
