@@ -15,7 +15,9 @@ public final class FrameException extends Exception {
         /** Bytes after the last value, or a value count the receiver cannot take. */
         BAD_LENGTH,
         /** The JSON form is not valid JSON or lacks / mistypes a field. */
-        BAD_JSON
+        BAD_JSON,
+        /** A mapped-topic payload is not a number (plain) or lacks the bound JSON field. */
+        BAD_VALUE
     }
 
     private final Reason reason;
