@@ -7,7 +7,7 @@ import dev.actuate.hw.sim.SimAdapter;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.Policy;
 import dev.actuate.runtime.PolicyEvaluation;
-import dev.actuate.runtime.RobotAdapters;
+import dev.actuate.hw.mqtt.MqttAdapters;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyLayer;
@@ -78,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
         Env env = Envs.make(id);
         Policy policy = Policies.resolve(model, controller, env);
-        HardwareInterface hw = cfg != null ? RobotAdapters.open(cfg) : new SimAdapter(env, seed);
+        HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
         checkSizes(hw, env);
