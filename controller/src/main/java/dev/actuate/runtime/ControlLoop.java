@@ -258,7 +258,8 @@ public final class ControlLoop {
         }
         safety.apply(hw.connected(), haveState, ageMicros, sample.values, action, command);
         try {
-            hw.write(command, sample.sequence, sample.sentMicros);
+            // Before the first state there is nothing to echo: -1 tells the robot not to count a round trip.
+            hw.write(command, haveState ? sample.sequence : -1, haveState ? sample.sentMicros : -1);
             if (fresh && localRoundTrip) {
                 metrics.recordRoundTrip(clock.nanoTime() - readNanos);
             }
