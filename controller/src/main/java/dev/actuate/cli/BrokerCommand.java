@@ -1,15 +1,54 @@
 package dev.actuate.cli;
 
+import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.mqtt.EmbeddedBroker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
-/** PLACEHOLDER: Run the embedded MQTT broker */
-@Command(name = "broker", mixinStandardHelpOptions = true, description = "Run the embedded MQTT broker (not implemented yet)")
+/** {@code actuate broker}: runs the embedded MQTT broker (Moquette, docs/broker.md) until interrupted. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run the embedded MQTT broker (MQTT 3.1.1, Moquette) until Ctrl-C.")
 public final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "1883", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces)")
+    String host;
+
+    @Option(names = "--username", description = "Require this username (with --password-env)")
+    String username;
+
+    @Option(names = "--password-env", paramLabel = "VAR",
+            description = "Environment variable holding the password (never passed on the command line)")
+    String passwordEnv;
+
     @Override
-    public Integer call() {
-        System.err.println("actuate broker: not implemented yet");
-        return 2;
+    public Integer call() throws InterruptedException {
+        Credentials creds = null;
+        if (username != null || passwordEnv != null) {
+            if (username == null || passwordEnv == null) {
+                throw new IllegalArgumentException("--username and --password-env go together");
+            }
+            String pw = System.getenv(passwordEnv);
+            if (pw == null) {
+                throw new IllegalArgumentException("--password-env: environment variable " + passwordEnv + " is not set");
+            }
+            creds = new Credentials(username, pw);
+        }
+        EmbeddedBroker broker = EmbeddedBroker.start(host, port, creds);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stop.countDown();
+        }, "actuate-broker-shutdown"));
+        System.out.println("actuate broker: listening on " + broker.url()
+                + (creds == null ? " (anonymous)" : " (user " + creds.username() + ")") + "; Ctrl-C to stop");
+        System.out.flush();
+        stop.await();
+        return 0;
     }
 }

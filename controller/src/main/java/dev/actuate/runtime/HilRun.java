@@ -1,0 +1,166 @@
+package dev.actuate.runtime;
+
+import dev.actuate.hw.LifecycleState;
+import dev.actuate.hw.Signal;
+import dev.actuate.hw.config.AdapterType;
+import dev.actuate.hw.config.PayloadFormat;
+import dev.actuate.hw.config.RobotConfig;
+import dev.actuate.hw.config.SafetyConfig;
+import dev.actuate.hw.mqtt.EmbeddedBroker;
+import dev.actuate.hw.mqtt.NativeMqttAdapter;
+import dev.actuate.hw.robot.LatencyStats;
+import dev.actuate.hw.robot.MqttRobot;
+import dev.actuate.hw.robot.RobotOptions;
+import dev.actuate.runtime.safety.EStop;
+import dev.actuate.runtime.safety.SafetyCounters;
+import dev.actuate.runtime.safety.SafetyEvent;
+import dev.actuate.runtime.safety.SafetyLayer;
+import dev.actuate.runtime.safety.SafetySettings;
+import dev.actuate.sim.Box;
+import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * One hardware-in-the-loop run, as {@code actuate demo} does it: a broker (embedded unless a URL is
+ * given), the simulated robot ({@link MqttRobot}, lock-stepped) and the control loop with the
+ * native MQTT adapter, then the same policy and seeds evaluated in-process for comparison.
+ *
+ * <p>Lock-step makes the comparison exact: the robot steps only on the command answering its
+ * newest state, so wall-clock jitter changes how long a run takes, not what it computes. Returns
+ * then differ only if the safety layer intervened (reported) or the policy is not deterministic.
+ * The safety layer passes actions through (limits = action space, no ramp, no rate limit), since
+ * shaping them would make the comparison meaningless; the watchdog and NaN guard stay on.
+ */
+public final class HilRun {
+    private HilRun() {
+    }
+
+    /**
+     * @param brokerUrl      broker to use, or null to start an embedded one on a free port
+     * @param watchdogMillis state age that trips the watchdog
+     */
+    public record Options(String envId, String brokerUrl, long seed, int episodes, double rateHz,
+                          PayloadFormat payload, double watchdogMillis, double timeoutSeconds) {
+        public Options {
+            if (episodes <= 0) {
+                throw new IllegalArgumentException("episodes: must be positive, got " + episodes);
+            }
+            if (!(rateHz > 0)) {
+                throw new IllegalArgumentException("rate: must be positive, got " + rateHz);
+            }
+        }
+
+        public static Options of(String envId, int episodes, long seed, double rateHz) {
+            return new Options(envId, null, seed, episodes, rateHz, PayloadFormat.BINARY, 250, 600);
+        }
+
+        public Options withBroker(String url) {
+            return new Options(envId, url, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds);
+        }
+    }
+
+    /** What a run measured; round trips are the robot's (state sent → command received). */
+    public record Report(String envId, String broker, double rateHz, double[] mqttReturns, double[] inProcessReturns,
+                         LatencyStats.Summary roundTrip, long cycles, long overruns, long missedDeadlines,
+                         Map<SafetyEvent, Long> safetyEvents, LoopMetrics metrics, long robotStepsWithoutFreshCommand) {
+        public double mqttMeanReturn() {
+            return PolicyEvaluation.mean(mqttReturns);
+        }
+
+        public double inProcessMeanReturn() {
+            return PolicyEvaluation.mean(inProcessReturns);
+        }
+
+        /** Largest per-episode |MQTT - in-process| return difference. */
+        public double maxReturnDifference() {
+            double d = 0;
+            for (int i = 0; i < Math.min(mqttReturns.length, inProcessReturns.length); i++) {
+                d = Math.max(d, Math.abs(mqttReturns[i] - inProcessReturns[i]));
+            }
+            return mqttReturns.length == inProcessReturns.length ? d : Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** A native-protocol robot config whose signals are the env's spaces. */
+    public static RobotConfig robotConfig(Env env, String robotId, String brokerUrl, double rateHz,
+                                          PayloadFormat payload, double watchdogMillis) {
+        Box obs = env.observationSpace();
+        Box act = env.actionSpace();
+        List<Signal> state = new ArrayList<>();
+        for (int i = 0; i < obs.dim(); i++) {
+            state.add(new Signal("obs/" + i, "", obs.low(i), obs.high(i)));
+        }
+        List<Signal> command = new ArrayList<>();
+        double[] safe = new double[act.dim()];
+        for (int i = 0; i < act.dim(); i++) {
+            command.add(new Signal("action/" + i, "", act.low(i), act.high(i)));
+            safe[i] = Math.min(act.high(i), Math.max(act.low(i), 0.0));
+        }
+        double[] rate = new double[act.dim()];
+        Arrays.fill(rate, Double.POSITIVE_INFINITY);
+        return new RobotConfig(robotId, brokerUrl, AdapterType.NATIVE, payload, null, null, rateHz, state, command,
+                List.of(), List.of(), env.id(), new SafetyConfig(rate, watchdogMillis, safe, 0));
+    }
+
+    /** @param policies makes a fresh policy (one for MQTT, one for the in-process run: heuristics keep state) */
+    public static Report run(Options o, Supplier<Policy> policies) throws InterruptedException {
+        double[] inProcess = PolicyEvaluation.evaluate(Envs.make(o.envId()), policies.get(), o.seed(), o.episodes());
+        EmbeddedBroker embedded = o.brokerUrl() == null ? EmbeddedBroker.start("127.0.0.1", 0) : null;
+        String url = embedded != null ? embedded.url() : o.brokerUrl();
+        String robotId = "hil-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
+        try (MqttRobot robot = new MqttRobot(Envs.make(o.envId()), new RobotOptions(url, robotId, o.rateHz(), true,
+                o.seed(), o.episodes(), 0, 0, 0, 0, o.payload(), null, null))) {
+            FutureTask<MqttRobot.Result> robotRun = new FutureTask<>(robot::run);
+            Thread robotThread = new Thread(robotRun, "actuate-hil-robot");
+            robotThread.setDaemon(true);
+            RobotConfig cfg = robotConfig(Envs.make(o.envId()), robotId, url, o.rateHz(), o.payload(), o.watchdogMillis());
+            SafetyCounters counters = new SafetyCounters();
+            ControlLoop loop;
+            MqttRobot.Result result;
+            try (NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
+                loop = ControlLoop.builder(adapter, policies.get(),
+                                new SafetyLayer(SafetySettings.of(cfg), 1 / o.rateHz(), counters, new EStop()))
+                        .rateHz(o.rateHz()).localRoundTrip(false).build();
+                adapter.configure();
+                adapter.activate();
+                robotThread.start();
+                loop.start();
+                try {
+                    result = robotRun.get((long) (o.timeoutSeconds() * 1000), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    robot.stop();
+                    throw new IllegalStateException("HIL run did not finish " + o.episodes() + " episodes within "
+                            + o.timeoutSeconds() + " s");
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("simulated robot failed: " + e.getCause().getMessage(), e.getCause());
+                } finally {
+                    loop.stop();
+                    loop.join(5000);
+                    if (adapter.lifecycleState() == LifecycleState.ACTIVE) {
+                        adapter.deactivate();
+                    }
+                }
+            }
+            robotThread.join(5000);
+            double[] mqtt = result.episodeReturns().stream().mapToDouble(Double::doubleValue).toArray();
+            LoopMetrics m = loop.metrics();
+            return new Report(o.envId(), embedded != null ? "embedded (Moquette)" : url, o.rateHz(), mqtt, inProcess,
+                    result.roundTrip(), m.cycles(), m.overruns(), m.missedCycles(), counters.snapshot(), m,
+                    result.stepsWithoutFreshCommand());
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.actuate.runtime.safety;
+
+/** What the safety layer (or the loop around it) did in a cycle; counted once per cycle it applies. */
+public enum SafetyEvent {
+    /** The latched e-stop forced the safe action. */
+    ESTOP,
+    /** The adapter reports the link to the robot down (e.g. the broker went away): safe action. */
+    DISCONNECTED,
+    /** No state yet, or the newest state is older than the timeout: safe action. */
+    WATCHDOG,
+    /** The state had NaN or Inf: safe action. */
+    NAN_STATE,
+    /** The policy produced NaN or Inf: safe action. */
+    NAN_ACTION,
+    /** At least one command component was clipped to its limits. */
+    CLIPPED,
+    /** At least one command component was slowed by the rate limiter. */
+    RATE_LIMITED,
+    /** The adapter's read or write threw; the loop carried on. */
+    ADAPTER_ERROR
+}

@@ -1,0 +1,26 @@
+package dev.actuate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoCommandTest {
+    @Test
+    void jsonLastLineHasTheReportKeys() throws Exception {
+        int[] rc = new int[1];
+        String out = RunCommandTest.capture(() -> rc[0] = Actuate.run("demo", "--env", "Pendulum-v1", "--controller", "zero",
+                "--episodes", "1", "--rate", "500", "--json"));
+        assertThat(rc[0]).as(out).isZero();
+        String[] lines = out.strip().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        for (String k : new String[] {"mqtt_mean_return", "inprocess_mean_return", "round_trip_p50_ms", "round_trip_p99_ms",
+                "missed_deadlines", "rate_hz"}) {
+            assertThat(j.has(k)).as(k).isTrue();
+        }
+        assertThat(j.get("mqtt_mean_return").asDouble()).isEqualTo(j.get("inprocess_mean_return").asDouble());
+        assertThat(j.get("rate_hz").asDouble()).isEqualTo(500.0);
+        assertThat(out).contains("mean return: MQTT");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.actuate.runtime;
+
+/** A loop clock that only moves when told: sleeping jumps to the deadline, work advances it explicitly. */
+final class FakeClock implements LoopClock {
+    long t = 1_000_000_000L;
+
+    @Override
+    public long nanoTime() {
+        return t;
+    }
+
+    @Override
+    public long nowMicros() {
+        return t / 1000;
+    }
+
+    @Override
+    public void sleepUntil(long deadlineNanos) {
+        if (deadlineNanos > t) {
+            t = deadlineNanos;
+        }
+    }
+
+    void advanceMillis(double ms) {
+        t += Math.round(ms * 1e6);
+    }
+}

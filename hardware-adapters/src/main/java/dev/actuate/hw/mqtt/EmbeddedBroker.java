@@ -1,0 +1,177 @@
+package dev.actuate.hw.mqtt;
+
+import dev.actuate.hw.config.Credentials;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.InterceptHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The default broker: Moquette 0.17 in-process (MQTT 3.1.1), chosen in docs/broker.md.
+ *
+ * <p>Configured for control traffic: no persistence, {@code TCP_NODELAY}, every write flushed at
+ * once (Moquette otherwise batches flushes), telemetry off. Moquette 0.17 has a known defect: an
+ * exception in a session event loop ends that loop's thread for good, silently stalling every
+ * client hashed to it (fixed upstream by moquette-io/moquette#957). We listen for
+ * {@code onSessionLoopError} and restart the whole broker, which our clients survive through
+ * their reconnect loop; {@link #sessionLoopErrors()} counts the events.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final String host;
+    private final int requestedPort;
+    private final Credentials credentials;
+    private final AtomicLong sessionLoopErrors = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
+    private Server server;
+    private int port;
+    private volatile boolean closed;
+
+    private EmbeddedBroker(String host, int port, Credentials credentials) {
+        this.host = host;
+        this.requestedPort = port;
+        this.credentials = credentials;
+    }
+
+    /** Starts an anonymous broker; port 0 picks a free port. */
+    public static EmbeddedBroker start(String host, int port) {
+        return start(host, port, null);
+    }
+
+    /** Starts a broker that accepts only {@code credentials} (or anyone when null). */
+    public static EmbeddedBroker start(String host, int port, Credentials credentials) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " is outside 0..65535");
+        }
+        EmbeddedBroker b = new EmbeddedBroker(host, port, credentials);
+        b.launch(port == 0 ? freePort(host) : port);
+        return b;
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void launch(int p) {
+        Properties props = new Properties();
+        props.setProperty("host", host);
+        props.setProperty("port", Integer.toString(p));
+        props.setProperty("websocket_port", "disabled");
+        props.setProperty("persistence_enabled", "false");
+        props.setProperty("telemetry_enabled", "false");
+        props.setProperty("immediate_buffer_flush", "true");
+        props.setProperty("netty.tcp_nodelay", "true");
+        props.setProperty("allow_anonymous", Boolean.toString(credentials == null));
+        props.setProperty("allow_zero_byte_client_id", "false");
+        props.setProperty("session_queue_size", "65536");
+        IAuthenticator auth = credentials == null ? null : new SingleUser(credentials);
+        List<InterceptHandler> handlers = List.of(new AbstractInterceptHandler() {
+            @Override
+            public String getID() {
+                return "actuate-session-loop-watch";
+            }
+
+            @Override
+            public Class<?>[] getInterceptedMessageTypes() {
+                // Only loop errors: publish interception would cost a buffer copy per message.
+                return new Class<?>[] {io.moquette.interception.messages.InterceptExceptionMessage.class};
+            }
+
+            @Override
+            public void onSessionLoopError(Throwable error) {
+                sessionLoopErrors.incrementAndGet();
+                LOG.error("embedded broker: a Moquette session loop died ({}); restarting the broker", error.toString());
+                Thread t = new Thread(EmbeddedBroker.this::restartAfterLoopError, "actuate-broker-restart");
+                t.setDaemon(true);
+                t.start();
+            }
+        });
+        Server s = new Server();
+        try {
+            s.startServer(new MemoryConfig(props), handlers, null, auth, null);
+        } catch (IOException | RuntimeException e) {
+            s.stopServer();
+            throw new IllegalStateException("embedded broker cannot listen on " + host + ":" + p + ": " + e.getMessage(), e);
+        }
+        server = s;
+        port = p;
+    }
+
+    private void restartAfterLoopError() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            server.stopServer();
+            launch(port);
+            restarts.incrementAndGet();
+        }
+    }
+
+    /** {@code tcp://host:port} for clients. */
+    public String url() {
+        return "tcp://" + host + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public long sessionLoopErrors() {
+        return sessionLoopErrors.get();
+    }
+
+    public long restarts() {
+        return restarts.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stopServer();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedBroker[" + url() + (credentials == null ? ", anonymous" : ", user " + credentials.username()) + "]";
+    }
+
+    /** One username/password pair, compared in constant time. */
+    private static final class SingleUser implements IAuthenticator {
+        private final String username;
+        private final byte[] password;
+
+        SingleUser(Credentials c) {
+            this.username = c.username();
+            this.password = c.password().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean checkValid(String clientId, String user, byte[] pw) {
+            return username.equals(user) && pw != null && MessageDigest.isEqual(password, pw);
+        }
+    }
+}

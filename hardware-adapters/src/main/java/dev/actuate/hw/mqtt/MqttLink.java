@@ -1,0 +1,310 @@
+package dev.actuate.hw.mqtt;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * One MQTT connection with the plumbing Actuate's measurements called for (DEVELOPERS.md, Paho):
+ * {@code TCP_NODELAY} sockets, a large in-flight window, clean sessions, presence on a retained
+ * status topic with an "offline" Last Will, and Actuate's own reconnect loop (Paho's automatic
+ * reconnect is off) that re-subscribes after every reconnect.
+ *
+ * <p>Threads: one I/O thread ({@code actuate-mqtt-io-<clientId>}) does all publishing and
+ * reconnecting. Producers never publish: they fill their own latest-value slots and call
+ * {@link #wakeup()}; the I/O thread then calls every registered {@link Publisher}. Incoming
+ * messages are handed to subscription handlers on Paho's callback thread; a handler that throws
+ * is counted, never allowed to kill the connection.
+ */
+public final class MqttLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
+    static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+
+    /** Called on the I/O thread; publishes whatever its owner has pending through {@code out}. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publishPending(MqttLink out);
+    }
+
+    /** A topic (filter) to subscribe on every (re)connect; {@code handler} gets (topic, payload). */
+    public record Subscription(String topic, int qos, BiConsumer<String, byte[]> handler) {
+    }
+
+    private final MqttLinkOptions options;
+    private final List<Subscription> subscriptions;
+    private final List<Publisher> publishers = new CopyOnWriteArrayList<>();
+    private final MqttConnectOptions connectOptions;
+    private final MqttAsyncClient client;
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong publishFailures = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
+    private volatile boolean running;
+    private volatile boolean connected;
+    private volatile MqttConnectException fatal;
+    private volatile Consumer<MqttConnectException> onFatal = e -> { };
+    private Thread ioThread;
+
+    public MqttLink(MqttLinkOptions options, List<Subscription> subscriptions) {
+        this.options = options;
+        this.subscriptions = List.copyOf(subscriptions);
+        this.connectOptions = connectOptions(options);
+        try {
+            this.client = new MqttAsyncClient(options.brokerUrl(), options.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("broker: cannot create an MQTT client for " + options.brokerUrl()
+                    + ": " + e.getMessage(), e);
+        }
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                connected = false;
+                LOG.warn("MQTT connection to {} lost: {}", options.brokerUrl(), cause == null ? "?" : cause.getMessage());
+                wakeup();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // Subscriptions carry their own listeners; nothing arrives here.
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+    }
+
+    private static MqttConnectOptions connectOptions(MqttLinkOptions o) {
+        MqttConnectOptions c = new MqttConnectOptions();
+        c.setCleanSession(true);
+        c.setAutomaticReconnect(false);
+        c.setMaxInflight(o.maxInflight());
+        c.setKeepAliveInterval(o.keepAliveSeconds());
+        c.setConnectionTimeout(o.connectTimeoutSeconds());
+        c.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        if (o.brokerUrl().startsWith("ssl://")) {
+            c.setSocketFactory(NoDelaySslSocketFactory.forConfig(o.tls()));
+        } else {
+            c.setSocketFactory(new NoDelaySocketFactory());
+        }
+        if (o.credentials() != null) {
+            c.setUserName(o.credentials().username());
+            c.setPassword(o.credentials().password().toCharArray());
+        }
+        if (o.statusTopic() != null) {
+            c.setWill(o.statusTopic(), OFFLINE, 1, true);
+        }
+        return c;
+    }
+
+    /** Adds a publisher the I/O thread polls on every wakeup. */
+    public void addPublisher(Publisher p) {
+        publishers.add(p);
+    }
+
+    /** Called when a reconnect fails for a reason retrying cannot fix (rejected credentials). */
+    public void onFatal(Consumer<MqttConnectException> handler) {
+        this.onFatal = handler;
+    }
+
+    /**
+     * Connects (blocking, so bad credentials or a missing broker fail here with a clear
+     * {@link MqttConnectException}), subscribes, announces "online" and starts the I/O thread.
+     */
+    public void start() {
+        if (running) {
+            throw new IllegalStateException("MQTT link " + options.clientId() + " already started");
+        }
+        connectOnce();
+        running = true;
+        ioThread = new Thread(this::ioLoop, "actuate-mqtt-io-" + options.clientId());
+        ioThread.setDaemon(true);
+        ioThread.start();
+    }
+
+    private void connectOnce() {
+        try {
+            client.connect(connectOptions).waitForCompletion((options.connectTimeoutSeconds() + 2) * 1000L);
+            for (Subscription s : subscriptions) {
+                client.subscribe(s.topic(), s.qos(), (topic, msg) -> dispatch(s, topic, msg)).waitForCompletion(5000);
+            }
+            if (options.statusTopic() != null) {
+                client.publish(options.statusTopic(), ONLINE, 1, true);
+            }
+            connected = true;
+        } catch (MqttException e) {
+            connected = false;
+            forceDisconnectQuietly();
+            throw translate(e);
+        }
+    }
+
+    private void dispatch(Subscription s, String topic, MqttMessage msg) {
+        try {
+            s.handler().accept(topic, msg.getPayload());
+        } catch (RuntimeException e) {
+            // An exception escaping to Paho would close the connection; count it instead.
+            handlerFailures.incrementAndGet();
+        }
+    }
+
+    private MqttConnectException translate(MqttException e) {
+        int code = e.getReasonCode();
+        String who = options.credentials() == null ? "anonymous client" : "user " + options.credentials().username();
+        if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+            String msg = options.credentials() == null
+                    ? "MQTT broker " + options.brokerUrl() + " refused the anonymous connection: it requires a username and password (auth: in the robot config)"
+                    : "MQTT broker " + options.brokerUrl() + " rejected credentials for user " + options.credentials().username();
+            return new MqttConnectException(MqttConnectException.Kind.AUTHENTICATION, msg, null);
+        }
+        if (code == MqttException.REASON_CODE_SERVER_CONNECT_ERROR || code == MqttException.REASON_CODE_CLIENT_TIMEOUT) {
+            return new MqttConnectException(MqttConnectException.Kind.UNREACHABLE, "MQTT broker " + options.brokerUrl()
+                    + " is unreachable (" + who + "): " + describe(e), e);
+        }
+        return new MqttConnectException(MqttConnectException.Kind.OTHER, "MQTT connection to " + options.brokerUrl()
+                + " failed (" + who + "): " + describe(e), e);
+    }
+
+    private static String describe(MqttException e) {
+        Throwable c = e.getCause();
+        return c == null ? e.getMessage() : e.getMessage() + " (" + c.getClass().getSimpleName() + ": " + c.getMessage() + ")";
+    }
+
+    private void ioLoop() {
+        long backoffMs = 50;
+        while (running) {
+            if (!connected || !client.isConnected()) {
+                connected = false;
+                try {
+                    connectOnce();
+                    reconnects.incrementAndGet();
+                    backoffMs = 50;
+                    LOG.info("MQTT reconnected to {} as {}", options.brokerUrl(), options.clientId());
+                } catch (MqttConnectException e) {
+                    if (e.kind() == MqttConnectException.Kind.AUTHENTICATION) {
+                        fatal = e;
+                        running = false;
+                        LOG.error(e.getMessage());
+                        onFatal.accept(e);
+                        return;
+                    }
+                    LockSupport.parkNanos(this, backoffMs * 1_000_000L);
+                    backoffMs = Math.min(options.maxBackoffMs(), backoffMs * 2);
+                }
+                continue;
+            }
+            for (Publisher p : publishers) {
+                p.publishPending(this);
+            }
+            // Producers unpark us; the timeout only bounds how long a lost wakeup could delay a check.
+            LockSupport.parkNanos(this, 20_000_000L);
+        }
+    }
+
+    /** Publishes from the I/O thread (a {@link Publisher}); failures are counted, not thrown. */
+    public void publish(String topic, byte[] payload, int qos, boolean retained) {
+        try {
+            client.publish(topic, payload, qos, retained);
+        } catch (MqttException e) {
+            publishFailures.incrementAndGet();
+        }
+    }
+
+    /** Asks the I/O thread to poll its publishers now. Allocation-free; safe from any thread. */
+    public void wakeup() {
+        Thread t = ioThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    public boolean connected() {
+        return connected && client.isConnected();
+    }
+
+    /** The fatal error that stopped the reconnect loop, or null. */
+    public MqttConnectException fatalError() {
+        return fatal;
+    }
+
+    /** Successful reconnects after the first connect. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    public long publishFailures() {
+        return publishFailures.get();
+    }
+
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
+    public MqttLinkOptions options() {
+        return options;
+    }
+
+    /**
+     * Stops the I/O thread, announces "offline" (a clean disconnect does not fire the Will),
+     * disconnects and releases Paho's threads.
+     */
+    @Override
+    public void close() {
+        running = false;
+        Thread t = ioThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (client.isConnected()) {
+            try {
+                if (options.statusTopic() != null) {
+                    client.publish(options.statusTopic(), OFFLINE, 1, true).waitForCompletion(1000);
+                }
+                client.disconnect(500).waitForCompletion(2000);
+            } catch (MqttException e) {
+                LOG.debug("MQTT disconnect from {} failed: {}", options.brokerUrl(), e.getMessage());
+            }
+        }
+        connected = false;
+        forceDisconnectQuietly();
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT close failed: {}", e.getMessage());
+        }
+    }
+
+    private void forceDisconnectQuietly() {
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 500, false);
+            }
+        } catch (MqttException e) {
+            LOG.debug("MQTT forced disconnect failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MqttLink[" + options + ", connected=" + connected() + ", reconnects=" + reconnects() + "]";
+    }
+}

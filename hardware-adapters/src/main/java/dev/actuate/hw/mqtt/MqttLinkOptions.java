@@ -1,0 +1,39 @@
+package dev.actuate.hw.mqtt;
+
+import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.TlsConfig;
+
+/**
+ * How an {@link MqttLink} connects. {@code toString()} masks credentials (records print their
+ * components, and {@link Credentials} and {@link TlsConfig} mask their passwords).
+ *
+ * @param statusTopic  where "online" is published retained on connect and "offline" is the Last
+ *                     Will (QoS 1, retained); null for no presence
+ * @param maxInflight  Paho's window of unacknowledged QoS 1/2 messages (default 10 is too small for bursts)
+ * @param maxBackoffMs reconnect attempts back off from 50 ms, doubling up to this
+ */
+public record MqttLinkOptions(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
+        String statusTopic, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight, long maxBackoffMs) {
+    public MqttLinkOptions {
+        if (brokerUrl == null || !(brokerUrl.startsWith("tcp://") || brokerUrl.startsWith("ssl://"))) {
+            throw new IllegalArgumentException("broker: '" + brokerUrl + "' must start with tcp:// or ssl://");
+        }
+        if (clientId == null || clientId.isBlank() || clientId.length() > 23 * 4) {
+            throw new IllegalArgumentException("client id '" + clientId + "' is blank or too long");
+        }
+        if (keepAliveSeconds < 1 || connectTimeoutSeconds < 1 || maxInflight < 1 || maxBackoffMs < 50) {
+            throw new IllegalArgumentException("keepAlive, connectTimeout, maxInflight must be >= 1 and maxBackoffMs >= 50");
+        }
+    }
+
+    /** Defaults: keep-alive 5 s (a dead broker is noticed within ~7.5 s even without a TCP reset), 3 s connect timeout, inflight 1000, backoff up to 2 s. */
+    public static MqttLinkOptions of(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
+            String statusTopic) {
+        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, 5, 3, 1000, 2000);
+    }
+
+    public MqttLinkOptions withMaxBackoffMs(long ms) {
+        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds,
+                connectTimeoutSeconds, maxInflight, ms);
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * MQTT hardware adapters: Actuate's native wire protocol ({@link dev.actuate.hw.mqtt.FrameCodec},
+ * {@link dev.actuate.hw.mqtt.JsonFrameCodec}, docs/protocol.md) spoken by
+ * {@link dev.actuate.hw.mqtt.NativeMqttAdapter}, per-signal topics for third-party devices in
+ * {@link dev.actuate.hw.mqtt.MappedMqttAdapter}, the Paho plumbing they share
+ * ({@link dev.actuate.hw.mqtt.MqttLink}) and the embedded broker
+ * ({@link dev.actuate.hw.mqtt.EmbeddedBroker}).
+ */
+package dev.actuate.hw.mqtt;

@@ -1,0 +1,63 @@
+package dev.actuate.hw.robot;
+
+import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.PayloadFormat;
+import dev.actuate.hw.config.TlsConfig;
+
+/**
+ * How {@link MqttRobot} plays its env.
+ *
+ * @param rateHz      real-time step rate (ignored in lock-step)
+ * @param lockstep    wait for the command answering the newest state before each step
+ * @param seed        episode i resets with {@code seed + i}
+ * @param episodes    episodes to run; 0 runs until stopped
+ * @param latencyMs   fixed delay added before a received command takes effect
+ * @param jitterMs    plus a uniform random delay in [0, jitterMs)
+ * @param noiseSigma  Gaussian noise added to each published observation value (not to the env)
+ * @param noiseSeed   seeds the latency-jitter and noise generator
+ */
+public record RobotOptions(String brokerUrl, String robotId, double rateHz, boolean lockstep, long seed, int episodes,
+        double latencyMs, double jitterMs, double noiseSigma, long noiseSeed, PayloadFormat payload,
+        Credentials credentials, TlsConfig tls) {
+    public RobotOptions {
+        if (!(rateHz > 0)) {
+            throw new IllegalArgumentException("rate: must be > 0 Hz, got " + rateHz);
+        }
+        if (episodes < 0) {
+            throw new IllegalArgumentException("episodes: must be >= 0, got " + episodes);
+        }
+        if (!(latencyMs >= 0) || !(jitterMs >= 0) || !(noiseSigma >= 0)) {
+            throw new IllegalArgumentException("latency, jitter and noise must be >= 0");
+        }
+    }
+
+    /** Real time, seed 0, forever, no injection, binary frames, anonymous. */
+    public static RobotOptions of(String brokerUrl, String robotId, double rateHz) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, false, 0, 0, 0, 0, 0, 0, PayloadFormat.BINARY, null, null);
+    }
+
+    public RobotOptions withLockstep(boolean v) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, v, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls);
+    }
+
+    public RobotOptions withEpisodes(int n, long firstSeed) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, firstSeed, n, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls);
+    }
+
+    public RobotOptions withInjection(double latency, double jitter, double noise, long injectionSeed) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latency, jitter, noise, injectionSeed, payload, credentials, tls);
+    }
+
+    public RobotOptions withAuth(Credentials c, TlsConfig t) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, c, t);
+    }
+
+    public RobotOptions withPayload(PayloadFormat p) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, p, credentials, tls);
+    }
+
+    /** The real-time rate of a registered env: Box2D envs and the arm step at 50 Hz, Pendulum at 20 Hz (dt 0.05). */
+    public static double defaultRateHz(String envId) {
+        return envId.startsWith("Pendulum") ? 20 : 50;
+    }
+}

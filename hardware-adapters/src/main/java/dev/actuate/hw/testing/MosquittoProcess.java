@@ -1,0 +1,255 @@
+package dev.actuate.hw.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private Mosquitto broker for tests (and benchmarks): its own process on a free loopback port
+ * with a generated config in a temporary folder, optionally with a password file
+ * ({@code mosquitto_passwd -b}). It can be killed and restarted on the same port to rehearse a
+ * broker failure.
+ *
+ * <p>Lives in main code, not test code, so the controller module's tests can use it without a
+ * test-jar. Typical use in a JUnit test:
+ * <pre>{@code
+ * assumeTrue(MosquittoProcess.availableOrFail(), "mosquitto not installed");
+ * try (MosquittoProcess broker = MosquittoProcess.start()) {
+ *     ... broker.url() ...
+ * }
+ * }</pre>
+ * Tests using it should be tagged {@code @Tag("mosquitto")}.
+ */
+public final class MosquittoProcess implements AutoCloseable {
+    /** Set to 1 (as CI does) to turn a missing Mosquitto into a failure instead of a skip. */
+    public static final String REQUIRE_ENV = "ACTUATE_REQUIRE_MOSQUITTO";
+    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/local/sbin/mosquitto"),
+            Path.of("/usr/bin/mosquitto"), Path.of("/usr/local/bin/mosquitto"), Path.of("/opt/homebrew/sbin/mosquitto"));
+
+    private final Path executable;
+    private final Path dir;
+    private final Path config;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    private MosquittoProcess(Path executable, Path dir, int port, String username, String password) throws IOException {
+        this.executable = executable;
+        this.dir = dir;
+        this.port = port;
+        this.config = dir.resolve("mosquitto.conf");
+        this.log = dir.resolve("mosquitto.log");
+        StringBuilder c = new StringBuilder();
+        c.append("listener ").append(port).append(" 127.0.0.1\n");
+        c.append("persistence false\n");
+        // Mosquitto drops root privileges to user "mosquitto", who could not read this folder.
+        c.append("user ").append(System.getProperty("user.name")).append('\n');
+        c.append("max_queued_messages 100000\n");
+        if (username != null) {
+            Path pw = dir.resolve("passwords");
+            run(List.of(passwdTool(executable).toString(), "-c", "-b", pw.toString(), username, password));
+            c.append("allow_anonymous false\n").append("password_file ").append(pw).append('\n');
+        } else {
+            c.append("allow_anonymous true\n");
+        }
+        Files.writeString(config, c.toString());
+    }
+
+    /** The Mosquitto executable, or null when none is installed. */
+    public static Path executable() {
+        for (Path p : CANDIDATES) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                Path p = Path.of(d, "mosquitto");
+                if (Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether Mosquitto can be started here. When it cannot and {@value #REQUIRE_ENV}=1, throws
+     * with a clear message instead of returning false (so CI never silently skips).
+     */
+    public static boolean availableOrFail() {
+        if (executable() != null) {
+            return true;
+        }
+        if ("1".equals(System.getenv(REQUIRE_ENV))) {
+            throw new IllegalStateException("Mosquitto is required (" + REQUIRE_ENV + "=1) but no mosquitto executable was found in "
+                    + CANDIDATES + " or on PATH; install it with: apt-get install -y mosquitto mosquitto-clients");
+        }
+        return false;
+    }
+
+    /** An anonymous broker on a free port, started and accepting connections. */
+    public static MosquittoProcess start() {
+        return start(null, null);
+    }
+
+    /** A broker that accepts only {@code username}/{@code password}. */
+    public static MosquittoProcess start(String username, String password) {
+        Path exe = executable();
+        if (exe == null) {
+            throw new IllegalStateException("no mosquitto executable found; install mosquitto");
+        }
+        try {
+            MosquittoProcess m = new MosquittoProcess(exe, Files.createTempDirectory("actuate-mosquitto"), freePort(),
+                    username, password);
+            m.launch();
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start mosquitto: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path passwdTool(Path mosquitto) {
+        for (Path p : List.of(mosquitto.resolveSibling("mosquitto_passwd"), Path.of("/usr/bin/mosquitto_passwd"),
+                Path.of("/usr/local/bin/mosquitto_passwd"))) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("mosquitto_passwd not found next to " + mosquitto + " or in /usr/bin");
+    }
+
+    private static void run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                // The command line holds a password: name only the tool.
+                throw new IOException(Path.of(cmd.get(0)).getFileName() + " failed: "
+                        + new String(p.getInputStream().readAllBytes()).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private void launch() throws IOException {
+        process = new ProcessBuilder(executable.toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("mosquitto exited with " + process.exitValue() + "; log:\n" + logText());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(20);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("mosquitto did not accept connections on port " + port + " within 10 s; log:\n" + logText());
+    }
+
+    /** {@code tcp://127.0.0.1:<port>}. */
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the broker with SIGKILL, as a crash would: clients see their connection drop. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts the broker again on the same port and config after {@link #kill()}. */
+    public void restart() {
+        if (isAlive()) {
+            throw new IllegalStateException("mosquitto on port " + port + " is still running");
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the broker logged so far. */
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops the broker and deletes its folder. */
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MosquittoProcess[" + url() + "]";
+    }
+}

@@ -1,0 +1,120 @@
+package dev.actuate.hw.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RobotConfigLoaderTest {
+    private static final Path ROBOTS = Path.of("..", "configs", "robots");
+
+    private static final String MINIMAL = """
+            robot: r1
+            broker: tcp://localhost:1883
+            rate_hz: 100
+            signals:
+              state: [{name: a}]
+              command: [{name: u, min: -2, max: 2}]
+            """;
+
+    @Test
+    void loadsShippedLanderAndArmConfigs() {
+        RobotConfig lander = RobotConfigLoader.load(ROBOTS.resolve("lander.yaml"));
+        assertThat(lander.id()).isEqualTo("lander");
+        assertThat(lander.envId()).isEqualTo("LunarLanderContinuous-v3");
+        assertThat(lander.stateSignals()).hasSize(8);
+        assertThat(lander.commandSignals()).hasSize(2);
+        assertThat(lander.safety().safeAction()).containsExactly(0, 0);
+        assertThat(lander.periodNanos()).isEqualTo(20_000_000L);
+
+        RobotConfig arm = RobotConfigLoader.load(ROBOTS.resolve("arm.yaml"));
+        assertThat(arm.stateSignals()).extracting(s -> s.name()).containsExactly("joint1/position",
+                "joint2/position", "joint1/velocity", "joint2/velocity", "target/x", "target/y");
+        assertThat(arm.commandSignals()).extracting(s -> s.name()).containsExactly("joint1/torque", "joint2/torque");
+        assertThat(arm.safety().maxRatePerSecond()).containsExactly(20, 20);
+        assertThat(arm.safety().startupRampSeconds()).isEqualTo(0.5);
+        assertThat(arm.commandSignals().get(0).unit()).isEqualTo("N*m");
+    }
+
+    @Test
+    void defaultsApplyWhenOptionalBlocksAreAbsent() {
+        RobotConfig c = new RobotConfigLoader(k -> null).parse(MINIMAL, null);
+        assertThat(c.adapter()).isEqualTo(AdapterType.NATIVE);
+        assertThat(c.payload()).isEqualTo(PayloadFormat.BINARY);
+        assertThat(c.credentials()).isNull();
+        assertThat(c.safety().watchdogTimeoutMs()).isEqualTo(SafetyConfig.DEFAULT_WATCHDOG_MS);
+        assertThat(c.safety().maxRatePerSecond()).containsExactly(Double.POSITIVE_INFINITY);
+        assertThat(c.stateSignals().get(0).min()).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void passwordComesFromEnvironmentAndIsMaskedInToString() {
+        String yaml = MINIMAL + "auth: {username: bob, password_env: PW}\n";
+        RobotConfig c = new RobotConfigLoader(Map.of("PW", "hunter2")::get).parse(yaml, null);
+        assertThat(c.credentials().password()).isEqualTo("hunter2");
+        assertThat(c.toString()).doesNotContain("hunter2").contains("bob");
+        assertThatThrownBy(() -> new RobotConfigLoader(k -> null).parse(yaml, null))
+                .hasMessageContaining("auth.password_env").hasMessageContaining("PW");
+    }
+
+    @Test
+    void tlsTruststoreResolvesAgainstConfigFolder() {
+        String yaml = MINIMAL.replace("tcp://", "ssl://") + "tls: {truststore: ca.p12, truststore_password: s3cret}\n";
+        RobotConfig c = new RobotConfigLoader(k -> null).parse(yaml, Path.of("/etc/robots"));
+        assertThat(c.tls().truststore()).isEqualTo(Path.of("/etc/robots/ca.p12"));
+        assertThat(c.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        RobotConfigLoader l = new RobotConfigLoader(k -> null);
+        assertThatThrownBy(() -> l.parse(MINIMAL.replace("rate_hz: 100", "rate_hz: fast"), null))
+                .hasMessageContaining("rate_hz").hasMessageContaining("fast");
+        assertThatThrownBy(() -> l.parse(MINIMAL + "safty: {}\n", null)).hasMessageContaining("safty: unknown key");
+        assertThatThrownBy(() -> l.parse(MINIMAL + "safety: {safe_action: [0, 1]}\n", null))
+                .hasMessageContaining("safety.safe_action").hasMessageContaining("2 entries");
+        assertThatThrownBy(() -> l.parse(MINIMAL + "safety: {safe_action: 5}\n", null))
+                .hasMessageContaining("safety.safe_action[0]").hasMessageContaining("outside the limits of u");
+        assertThatThrownBy(() -> l.parse(MINIMAL + "safety: {watchdog_ms: -1}\n", null))
+                .hasMessageContaining("safety.watchdog_ms");
+        assertThatThrownBy(() -> l.parse(MINIMAL.replace("{name: u, min: -2, max: 2}", "{name: u}"), null))
+                .hasMessageContaining("signals.command[u]").hasMessageContaining("min and max");
+        assertThatThrownBy(() -> l.parse(MINIMAL.replace("adapter", "x") + "adapter: mapped\n", null))
+                .hasMessageContaining("signals.state[a].topic");
+        assertThatThrownBy(() -> l.parse(MINIMAL + "adapter: serial\n", null))
+                .hasMessageContaining("adapter").hasMessageContaining("native, mapped");
+        assertThatThrownBy(() -> l.parse(MINIMAL.replace("tcp://", "http://"), null)).hasMessageContaining("broker");
+        assertThatThrownBy(() -> l.parse("robot: [1\n", null)).hasMessageContaining("invalid YAML");
+    }
+
+    @Test
+    void fileErrorsNameTheFile() {
+        assertThatThrownBy(() -> RobotConfigLoader.load(Path.of("no/such.yaml")))
+                .hasMessageContaining("no/such.yaml").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void mappedBindingsParse() {
+        String yaml = """
+                robot: dev
+                broker: tcp://h:1
+                adapter: mapped
+                rate_hz: 10
+                signals:
+                  state:
+                    - {name: pos, topic: dev/pos, format: json, field: data.value, scale: 0.001, offset: 1}
+                  command:
+                    - {name: torque, min: -1, max: 1, topic: dev/cmd, scale: 100}
+                """;
+        RobotConfig c = new RobotConfigLoader(k -> null).parse(yaml, null);
+        assertThat(c.stateBindings()).containsExactly(new TopicBinding("pos", "dev/pos", ValueFormat.JSON, "data.value", 0.001, 1));
+        assertThat(c.commandBindings()).containsExactly(new TopicBinding("torque", "dev/cmd", ValueFormat.PLAIN, null, 100, 0));
+        assertThatThrownBy(() -> new RobotConfigLoader(k -> null).parse(yaml.replace("scale: 100", "scale: 0"), null))
+                .hasMessageContaining("signals.command[torque]").hasMessageContaining("scale");
+        assertThatThrownBy(() -> new RobotConfigLoader(k -> null).parse(yaml.replace("dev/cmd", "dev/#"), null))
+                .hasMessageContaining("wildcards");
+    }
+}

@@ -1,0 +1,72 @@
+package dev.actuate.hw.mqtt;
+
+import dev.actuate.hw.StateSample;
+import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.PayloadFormat;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static dev.actuate.hw.mqtt.MqttTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedBrokerTest {
+    @Test
+    void nativeAdapterRoundTripsThroughEmbeddedBroker() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+             MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "probe-emb").subscribe("actuate/e1/command");
+             NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("e1", broker.url(), PayloadFormat.BINARY, null))) {
+            assertThat(broker.port()).isPositive();
+            a.configure();
+            a.activate();
+            Frame st = new Frame(3);
+            st.sequence = 11;
+            st.sentMicros = 1234;
+            st.setValues(new double[] {1, 2, 3});
+            robot.publish("actuate/e1/state", FrameCodec.encode(st));
+            await("state", () -> a.framesReceived() == 1);
+            StateSample s = new StateSample(3);
+            assertThat(a.read(s)).isTrue();
+            assertThat(s.values).containsExactly(1, 2, 3);
+            a.write(new double[] {0.5, -0.5}, s.sequence, s.sentMicros);
+            byte[] cmd = robot.payloads.poll(20, TimeUnit.SECONDS);
+            assertThat(cmd).isNotNull();
+            Frame f = new Frame(2);
+            FrameCodec.decode(cmd, f);
+            assertThat(f.echoSequence).isEqualTo(11);
+            assertThat(f.echoMicros).isEqualTo(1234);
+            assertThat(broker.sessionLoopErrors()).isZero();
+        }
+    }
+
+    @Test
+    void credentialsAreEnforced() {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, new Credentials("ops", "pw1"))) {
+            assertThat(broker.toString()).contains("ops").doesNotContain("pw1");
+            NativeMqttAdapter anon = new NativeMqttAdapter(MqttTestSupport.config("e2", broker.url(), PayloadFormat.BINARY, null));
+            anon.configure();
+            assertThatThrownBy(anon::activate).isInstanceOf(MqttConnectException.class).hasMessageContaining("anonymous");
+            anon.close();
+            NativeMqttAdapter bad = new NativeMqttAdapter(MqttTestSupport.config("e2", broker.url(), PayloadFormat.BINARY,
+                    new Credentials("ops", "nope")));
+            bad.configure();
+            assertThatThrownBy(bad::activate).hasMessageContaining("rejected credentials for user ops");
+            bad.close();
+            try (NativeMqttAdapter good = new NativeMqttAdapter(MqttTestSupport.config("e2", broker.url(), PayloadFormat.BINARY,
+                    new Credentials("ops", "pw1")))) {
+                good.configure();
+                good.activate();
+                assertThat(good.connected()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void portInUseIsAClearError() {
+        try (EmbeddedBroker first = EmbeddedBroker.start("127.0.0.1", 0)) {
+            assertThatThrownBy(() -> EmbeddedBroker.start("127.0.0.1", first.port()))
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + first.port());
+        }
+    }
+}

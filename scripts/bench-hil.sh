@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# HIL benchmarks: round trip and missed deadlines at 100/500/1000 Hz over the embedded broker and
+# a loopback Mosquitto (started here if installed), loop period error at 1 kHz with the in-process
+# SimAdapter, and FloatMlp 64x64 inference latency. Extra arguments go to `actuate bench hil`,
+# e.g. --seconds 60 (the issue's goal is stated over 60 s) or --mosquitto-url tcp://127.0.0.1:1883.
+# The last line is one JSON object. Record figures in docs/benchmarks.md with the machine used.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+exec "$ROOT/scripts/actuate" bench hil --json "$@"
