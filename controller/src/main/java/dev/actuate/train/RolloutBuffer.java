@@ -18,7 +18,7 @@ public final class RolloutBuffer {
     private final int actDim;
 
     private final float[] observations;
-    private final float[] actions;
+    private final double[] actions;
     private final double[] logProbs;
     private final double[] rewards;
     private final double[] values;
@@ -40,7 +40,7 @@ public final class RolloutBuffer {
         this.actDim = actDim;
         int n = nSteps * nEnvs;
         observations = new float[n * obsDim];
-        actions = new float[n * actDim];
+        actions = new double[n * actDim];
         logProbs = new double[n];
         rewards = new double[n];
         values = new double[n];
@@ -75,7 +75,7 @@ public final class RolloutBuffer {
      * Stores one vector step. {@code obs} is the observation the actions were taken in;
      * {@code finalValues[e]} is V(final observation) where env {@code e} was truncated, else ignored.
      */
-    public void add(float[] obs, float[] act, double[] logProb, double[] reward, double[] value,
+    public void add(float[] obs, double[] act, double[] logProb, double[] reward, double[] value,
                     boolean[] term, boolean[] trunc, double[] finalValue) {
         if (step >= nSteps) {
             throw new IllegalStateException("RolloutBuffer is full (" + nSteps + " steps); call clear()");
@@ -133,7 +133,7 @@ public final class RolloutBuffer {
     }
 
     /** Copies the rows {@code idx[from..to)} into row-major minibatch arrays. */
-    public void gather(int[] idx, int from, int to, float[] obsOut, float[] actOut, double[] logProbOut,
+    public void gather(int[] idx, int from, int to, float[] obsOut, double[] actOut, double[] logProbOut,
                        double[] advOut, double[] retOut, double[] valueOut) {
         for (int k = from; k < to; k++) {
             int i = idx[k];

@@ -14,7 +14,7 @@ class RolloutBufferTest {
         RolloutBuffer b = new RolloutBuffer(3, 1, 1, 1);
         double[] values = {1, 2, 3};
         for (int t = 0; t < 3; t++) {
-            b.add(new float[] {t}, new float[] {0}, new double[] {0}, new double[] {1}, new double[] {values[t]},
+            b.add(new float[] {t}, new double[] {0}, new double[] {0}, new double[] {1}, new double[] {values[t]},
                     new boolean[] {term[t]}, new boolean[] {trunc[t]}, new double[] {finalValue[t]});
         }
         b.computeReturnsAndAdvantages(new double[] {4}, 0.9, lambda);
@@ -73,9 +73,9 @@ class RolloutBufferTest {
     @Test
     void intermediateLambdaMatchesHandComputedRecurrence() {
         RolloutBuffer b = new RolloutBuffer(2, 1, 1, 1);
-        b.add(new float[] {0}, new float[] {0}, new double[] {0}, new double[] {1}, new double[] {0},
+        b.add(new float[] {0}, new double[] {0}, new double[] {0}, new double[] {1}, new double[] {0},
                 new boolean[] {false}, new boolean[] {false}, new double[] {0});
-        b.add(new float[] {0}, new float[] {0}, new double[] {0}, new double[] {2}, new double[] {0},
+        b.add(new float[] {0}, new double[] {0}, new double[] {0}, new double[] {2}, new double[] {0},
                 new boolean[] {false}, new boolean[] {false}, new double[] {0});
         b.computeReturnsAndAdvantages(new double[] {0}, 1.0, 0.5);
         // delta = [1, 2]; A1 = 2; A0 = 1 + 0.5 * 2 = 2
@@ -86,9 +86,9 @@ class RolloutBufferTest {
     void envsAreIndependentColumns() {
         // env 0 terminates at t=0, env 1 never ends; gamma 1, lambda 1, zero values.
         RolloutBuffer b = new RolloutBuffer(2, 2, 1, 1);
-        b.add(new float[] {0, 0}, new float[] {0, 0}, new double[2], new double[] {1, 10}, new double[2],
+        b.add(new float[] {0, 0}, new double[] {0, 0}, new double[2], new double[] {1, 10}, new double[2],
                 new boolean[] {true, false}, new boolean[2], new double[2]);
-        b.add(new float[] {0, 0}, new float[] {0, 0}, new double[2], new double[] {2, 20}, new double[2],
+        b.add(new float[] {0, 0}, new double[] {0, 0}, new double[2], new double[] {2, 20}, new double[2],
                 new boolean[2], new boolean[2], new double[2]);
         b.computeReturnsAndAdvantages(new double[] {100, 1000}, 1.0, 1.0);
         // rows: t0e0, t0e1, t1e0, t1e1
@@ -98,13 +98,13 @@ class RolloutBufferTest {
     @Test
     void gatherCopiesRows() {
         RolloutBuffer b = new RolloutBuffer(2, 1, 2, 1);
-        b.add(new float[] {1, 2}, new float[] {3}, new double[] {-1}, new double[] {0}, new double[] {5},
+        b.add(new float[] {1, 2}, new double[] {3}, new double[] {-1}, new double[] {0}, new double[] {5},
                 new boolean[1], new boolean[1], new double[1]);
-        b.add(new float[] {4, 5}, new float[] {6}, new double[] {-2}, new double[] {0}, new double[] {7},
+        b.add(new float[] {4, 5}, new double[] {6}, new double[] {-2}, new double[] {0}, new double[] {7},
                 new boolean[1], new boolean[1], new double[1]);
         b.computeReturnsAndAdvantages(new double[] {0}, 1, 1);
         float[] obs = new float[4];
-        float[] act = new float[2];
+        double[] act = new double[2];
         double[] lp = new double[2];
         double[] adv = new double[2];
         double[] ret = new double[2];
@@ -121,7 +121,7 @@ class RolloutBufferTest {
         RolloutBuffer b = new RolloutBuffer(1, 1, 1, 1);
         assertThatThrownBy(() -> b.computeReturnsAndAdvantages(new double[1], 1, 1))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> b.add(new float[1], new float[1], new double[1], new double[1], new double[1],
+        assertThatThrownBy(() -> b.add(new float[1], new double[1], new double[1], new double[1], new double[1],
                 new boolean[1], new boolean[] {true}, new double[] {Double.NaN}))
                 .hasMessageContaining("truncated");
     }
