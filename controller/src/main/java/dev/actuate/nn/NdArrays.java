@@ -38,7 +38,7 @@ public final class NdArrays {
         }
         if (isDense(src)) {
             DataBuffer data = src.data();
-            long off = 0; // a view's data() already starts at the view (offset() counts from the parent)
+            long off = src.offset();
             for (int i = 0; i < n; i++) {
                 dst[i] = data.getDouble(off + i);
             }
@@ -58,7 +58,7 @@ public final class NdArrays {
         }
         if (isDense(dst)) {
             DataBuffer data = dst.data();
-            long off = 0; // as above
+            long off = dst.offset();
             for (int i = 0; i < n; i++) {
                 data.put(off + i, src[i]);
             }
