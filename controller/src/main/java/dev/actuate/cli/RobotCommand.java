@@ -1,15 +1,122 @@
 package dev.actuate.cli;
 
+import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.PayloadFormat;
+import dev.actuate.hw.config.TlsConfig;
+import dev.actuate.hw.robot.MqttRobot;
+import dev.actuate.hw.robot.RobotOptions;
+import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** PLACEHOLDER: Run a simulated robot as an MQTT device */
-@Command(name = "robot", mixinStandardHelpOptions = true, description = "Run a simulated robot as an MQTT device (not implemented yet)")
+/** {@code actuate robot}: a simulator env playing a robot over MQTT (the robot side of HIL). */
+@Command(name = "robot", mixinStandardHelpOptions = true,
+        description = "Run a simulated robot as an MQTT device speaking Actuate's native protocol (docs/protocol.md).")
 public final class RobotCommand implements Callable<Integer> {
+    @Option(names = "--env", required = true, description = "Env id, e.g. LunarLanderContinuous-v3")
+    String envId;
+
+    @Option(names = "--broker", defaultValue = "tcp://127.0.0.1:1883", description = "Broker URL (default ${DEFAULT-VALUE})")
+    String broker;
+
+    @Option(names = "--id", required = true, description = "Robot id: topics are actuate/<id>/...")
+    String id;
+
+    @Option(names = "--lockstep", description = "Wait for the command answering each state before stepping (exact HIL comparisons)")
+    boolean lockstep;
+
+    @Option(names = "--rate-hz", description = "Real-time step rate (default: the env's, 50 Hz for Box2D envs)")
+    Double rateHz;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Episode i resets with seed + i (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--episodes", defaultValue = "0", description = "Episodes to run; 0 runs until Ctrl-C (default ${DEFAULT-VALUE})")
+    int episodes;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before a received command takes effect")
+    double latencyMs;
+
+    @Option(names = "--jitter-ms", defaultValue = "0", description = "Plus a uniform random delay in [0, X) ms")
+    double jitterMs;
+
+    @Option(names = "--noise", defaultValue = "0", description = "Gaussian sigma added to published observations")
+    double noise;
+
+    @Option(names = "--injection-seed", defaultValue = "0", description = "Seed of the latency-jitter and noise generator")
+    long injectionSeed;
+
+    @Option(names = "--json-frames", description = "Publish the JSON form of frames instead of binary")
+    boolean jsonFrames;
+
+    @Option(names = "--username", description = "MQTT username (password from --password-env)")
+    String username;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the MQTT password")
+    String passwordEnv;
+
+    @Option(names = "--truststore", description = "PKCS12/JKS truststore for ssl:// brokers")
+    Path truststore;
+
+    @Option(names = "--truststore-password-env", paramLabel = "VAR", description = "Environment variable holding the truststore password")
+    String truststorePasswordEnv;
+
     @Override
     public Integer call() {
-        System.err.println("actuate robot: not implemented yet");
-        return 2;
+        Env env = Envs.make(envId);
+        double rate = rateHz != null ? rateHz : RobotOptions.defaultRateHz(envId);
+        RobotOptions o = RobotOptions.of(broker, id, rate).withLockstep(lockstep).withEpisodes(episodes, seed)
+                .withInjection(latencyMs, jitterMs, noise, injectionSeed)
+                .withPayload(jsonFrames ? PayloadFormat.JSON : PayloadFormat.BINARY)
+                .withAuth(credentials(), tls());
+        MqttRobot robot = new MqttRobot(env, o);
+        Thread shutdown = new Thread(robot::stop, "actuate-robot-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        MqttRobot.Result r;
+        try {
+            r = robot.run();
+        } finally {
+            robot.close();
+            env.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Ctrl-C: the hook is running.
+        }
+        System.out.printf(Locale.ROOT, "robot %s: %d episodes, mean return %.2f, %d steps, %d commands (%d rejected),"
+                        + " %d steps without a fresh command, round trip %s%n", id, r.episodeReturns().size(), r.meanReturn(),
+                r.steps(), r.commandsReceived(), r.commandsRejected(), r.stepsWithoutFreshCommand(), r.roundTrip());
+        return 0;
+    }
+
+    private Credentials credentials() {
+        if (username == null && passwordEnv == null) {
+            return null;
+        }
+        if (username == null || passwordEnv == null) {
+            throw new IllegalArgumentException("--username and --password-env go together");
+        }
+        return new Credentials(username, env(passwordEnv, "--password-env"));
+    }
+
+    private TlsConfig tls() {
+        if (truststore == null) {
+            return null;
+        }
+        return new TlsConfig(truststore, truststorePasswordEnv == null ? null : env(truststorePasswordEnv, "--truststore-password-env"));
+    }
+
+    private static String env(String var, String option) {
+        String v = System.getenv(var);
+        if (v == null) {
+            throw new IllegalArgumentException(option + ": environment variable " + var + " is not set");
+        }
+        return v;
     }
 }

@@ -113,7 +113,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         port = p;
     }
 
-    private void restartAfterLoopError() {
+    /** Stops and restarts the server on the same port (what a session-loop death triggers). */
+    void restartAfterLoopError() {
         synchronized (this) {
             if (closed) {
                 return;

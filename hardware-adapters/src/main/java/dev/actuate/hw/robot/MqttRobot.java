@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * (observation, reward, episode flags, sequence, timestamp) on {@code actuate/<id>/state} and
  * applies COMMAND frames from {@code actuate/<id>/command}; presence is on the retained
  * {@code actuate/<id>/status} with an "offline" Last Will; "stop" on {@code actuate/<id>/estop}
- * holds the zero action (clipped into the action space) until "reset".
+ * holds the zero action (clipped into the action space) until "reset", and so does the
+ * controller's status turning "offline", until its next command.
  *
  * <p>Modes:
  * <ul>
@@ -74,6 +75,8 @@ public final class MqttRobot implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final LatencyStats roundTrip = new LatencyStats();
     private volatile boolean estop;
+    /** Set when the controller's Will or clean exit says "offline"; cleared by the next command. */
+    private volatile boolean controllerOffline;
     private volatile boolean running = true;
 
     private record Pending(long applyAtNanos, long echoSequence, double[] values) {
@@ -91,7 +94,12 @@ public final class MqttRobot implements AutoCloseable {
                 + Long.toHexString(System.nanoTime() & 0xFFFFFFL), options.credentials(), options.tls(), topics.status());
         this.link = new MqttLink(lo, List.of(
                 new MqttLink.Subscription(topics.command(), 0, (t, p) -> onCommand(p)),
-                new MqttLink.Subscription(topics.estop(), 1, (t, p) -> onEstop(p))));
+                new MqttLink.Subscription(topics.estop(), 1, (t, p) -> onEstop(p)),
+                new MqttLink.Subscription(topics.controllerStatus(), 1, (t, p) -> {
+                    if ("offline".equals(new String(p, StandardCharsets.UTF_8).trim())) {
+                        controllerOffline = true;
+                    }
+                })));
     }
 
     private void onEstop(byte[] p) {
@@ -119,6 +127,7 @@ public final class MqttRobot implements AutoCloseable {
                 return;
             }
             received.incrementAndGet();
+            controllerOffline = false;
             if (rx.echoMicros != Frame.NONE && rx.echoSequence != lastEchoRecorded) {
                 lastEchoRecorded = rx.echoSequence;
                 roundTrip.add(nowMicros - rx.echoMicros);
@@ -182,7 +191,7 @@ public final class MqttRobot implements AutoCloseable {
                     if (!fresh) {
                         stale++;
                     }
-                    double[] applied = estop ? zero : action;
+                    double[] applied = estop || controllerOffline ? zero : action;
                     StepResult s = env.step(applied);
                     steps++;
                     len++;

@@ -40,9 +40,15 @@ public final class MosquittoProcess implements AutoCloseable {
     private final Path config;
     private final Path log;
     private final int port;
+    private final boolean tls;
     private Process process;
 
-    private MosquittoProcess(Path executable, Path dir, int port, String username, String password) throws IOException {
+    /** Password of the generated {@link #truststore()}; a test fixture, not a secret. */
+    public static final String TRUSTSTORE_PASSWORD = "actuate-test";
+
+    private MosquittoProcess(Path executable, Path dir, int port, String username, String password, boolean tls)
+            throws IOException {
+        this.tls = tls;
         this.executable = executable;
         this.dir = dir;
         this.port = port;
@@ -50,6 +56,12 @@ public final class MosquittoProcess implements AutoCloseable {
         this.log = dir.resolve("mosquitto.log");
         StringBuilder c = new StringBuilder();
         c.append("listener ").append(port).append(" 127.0.0.1\n");
+        if (tls) {
+            generateCertificates(dir);
+            c.append("cafile ").append(dir.resolve("ca.crt")).append('\n');
+            c.append("certfile ").append(dir.resolve("server.crt")).append('\n');
+            c.append("keyfile ").append(dir.resolve("server.key")).append('\n');
+        }
         c.append("persistence false\n");
         // Mosquitto drops root privileges to user "mosquitto", who could not read this folder.
         c.append("user ").append(System.getProperty("user.name")).append('\n');
@@ -105,13 +117,25 @@ public final class MosquittoProcess implements AutoCloseable {
 
     /** A broker that accepts only {@code username}/{@code password}. */
     public static MosquittoProcess start(String username, String password) {
+        return start(username, password, false);
+    }
+
+    /**
+     * A TLS broker ({@code ssl://}) with a throw-away CA and a server certificate for 127.0.0.1,
+     * made with {@code openssl}; {@link #truststore()} holds the CA for clients. Needs openssl and keytool.
+     */
+    public static MosquittoProcess startTls(String username, String password) {
+        return start(username, password, true);
+    }
+
+    private static MosquittoProcess start(String username, String password, boolean tls) {
         Path exe = executable();
         if (exe == null) {
             throw new IllegalStateException("no mosquitto executable found; install mosquitto");
         }
         try {
             MosquittoProcess m = new MosquittoProcess(exe, Files.createTempDirectory("actuate-mosquitto"), freePort(),
-                    username, password);
+                    username, password, tls);
             m.launch();
             return m;
         } catch (IOException e) {
@@ -170,9 +194,27 @@ public final class MosquittoProcess implements AutoCloseable {
         throw new IOException("mosquitto did not accept connections on port " + port + " within 10 s; log:\n" + logText());
     }
 
-    /** {@code tcp://127.0.0.1:<port>}. */
+    /** {@code tcp://127.0.0.1:<port>}, or {@code ssl://...} for a TLS broker. */
     public String url() {
-        return "tcp://127.0.0.1:" + port;
+        return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + port;
+    }
+
+    /** PKCS12 truststore with the test CA (TLS brokers only), password {@link #TRUSTSTORE_PASSWORD}. */
+    public Path truststore() {
+        return dir.resolve("truststore.p12");
+    }
+
+    private static void generateCertificates(Path dir) throws IOException {
+        String d = dir.toString();
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=actuate-test-ca",
+                "-keyout", d + "/ca.key", "-out", d + "/ca.crt"));
+        run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", d + "/server.key", "-out", d + "/server.csr"));
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        run(List.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.crt"));
+        run(List.of("keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", d + "/ca.crt", "-keystore",
+                d + "/truststore.p12", "-storetype", "PKCS12", "-storepass", TRUSTSTORE_PASSWORD));
     }
 
     public int port() {

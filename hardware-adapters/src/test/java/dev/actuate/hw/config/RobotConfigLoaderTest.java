@@ -32,11 +32,31 @@ class RobotConfigLoaderTest {
 
         RobotConfig arm = RobotConfigLoader.load(ROBOTS.resolve("arm.yaml"));
         assertThat(arm.stateSignals()).extracting(s -> s.name()).containsExactly("joint1/position",
-                "joint2/position", "joint1/velocity", "joint2/velocity", "target/x", "target/y");
+                "joint2/position", "joint1/velocity", "joint2/velocity", "target/x", "target/y", "target/dx", "target/dy");
         assertThat(arm.commandSignals()).extracting(s -> s.name()).containsExactly("joint1/torque", "joint2/torque");
         assertThat(arm.safety().maxRatePerSecond()).containsExactly(20, 20);
         assertThat(arm.safety().startupRampSeconds()).isEqualTo(0.5);
-        assertThat(arm.commandSignals().get(0).unit()).isEqualTo("N*m");
+        assertThat(arm.commandSignals().get(0).unit()).isEqualTo("1");
+    }
+
+    @Test
+    void shippedConfigsMatchTheirEnvsDimensions() throws Exception {
+        try (var files = java.nio.file.Files.list(ROBOTS)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                RobotConfig c = RobotConfigLoader.load(f);
+                if (c.envId() == null) {
+                    continue;
+                }
+                try (dev.actuate.sim.Env env = dev.actuate.sim.Envs.make(c.envId())) {
+                    assertThat(c.stateSignals()).as(f + " state signals").hasSize(env.observationSpace().dim());
+                    assertThat(c.commandSignals()).as(f + " command signals").hasSize(env.actionSpace().dim());
+                    for (int i = 0; i < env.actionSpace().dim(); i++) {
+                        assertThat(c.commandSignals().get(i).min()).isEqualTo(env.actionSpace().low(i));
+                        assertThat(c.commandSignals().get(i).max()).isEqualTo(env.actionSpace().high(i));
+                    }
+                }
+            }
+        }
     }
 
     @Test

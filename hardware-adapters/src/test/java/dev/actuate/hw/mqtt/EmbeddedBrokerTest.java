@@ -41,6 +41,26 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void clientsRecoverWhenTheBrokerRestartsAfterASessionLoopDeath() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+             NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("e3", broker.url(), PayloadFormat.BINARY, null))) {
+            a.configure();
+            a.activate();
+            int port = broker.port();
+            broker.restartAfterLoopError();
+            assertThat(broker.restarts()).isEqualTo(1);
+            assertThat(broker.port()).isEqualTo(port);
+            await("adapter reconnect", () -> a.reconnects() == 1 && a.connected());
+            try (MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "probe-restart")) {
+                Frame st = new Frame(3);
+                st.setValues(new double[] {4, 5, 6});
+                robot.publish("actuate/e3/state", FrameCodec.encode(st));
+                await("state after restart", () -> a.framesReceived() == 1);
+            }
+        }
+    }
+
+    @Test
     void credentialsAreEnforced() {
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, new Credentials("ops", "pw1"))) {
             assertThat(broker.toString()).contains("ops").doesNotContain("pw1");

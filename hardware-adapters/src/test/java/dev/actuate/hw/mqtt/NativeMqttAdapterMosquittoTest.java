@@ -11,12 +11,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.actuate.hw.config.AdapterType;
+import dev.actuate.hw.config.RobotConfig;
+import dev.actuate.hw.config.TlsConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import static dev.actuate.hw.mqtt.MqttTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @Tag("mosquitto")
 class NativeMqttAdapterMosquittoTest {
@@ -131,6 +139,35 @@ class NativeMqttAdapterMosquittoTest {
                 good.activate();
                 assertThat(good.connected()).isTrue();
                 assertThat(good.toString()).doesNotContain("right-pass");
+            }
+        }
+    }
+
+    @Test
+    void tlsWithPasswordRoundTripsAndUntrustedCertificateFailsClearly() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is needed to make test certificates");
+        try (MosquittoProcess broker = MosquittoProcess.startTls("tls-user", "tls-pass")) {
+            assertThat(broker.url()).startsWith("ssl://");
+            Credentials creds = new Credentials("tls-user", "tls-pass");
+            TlsConfig trust = new TlsConfig(broker.truststore(), MosquittoProcess.TRUSTSTORE_PASSWORD);
+            RobotConfig plain = MqttTestSupport.config("t1", broker.url(), PayloadFormat.BINARY, creds);
+            RobotConfig c = new RobotConfig("t1", broker.url(), AdapterType.NATIVE, PayloadFormat.BINARY, creds, trust, 100,
+                    plain.stateSignals(), plain.commandSignals(), List.of(), List.of(), null, null);
+            assertThat(c.toString()).doesNotContain("tls-pass").doesNotContain(MosquittoProcess.TRUSTSTORE_PASSWORD);
+            try (NativeMqttAdapter a = new NativeMqttAdapter(c);
+                 MqttLink robot = new MqttLink(MqttLinkOptions.of(broker.url(), "tls-robot", creds, trust, null), List.of())) {
+                a.configure();
+                a.activate();
+                robot.start();
+                robot.publish("actuate/t1/state", state(5, 1, 2, 3), 0, false);
+                await("state over TLS", () -> a.framesReceived() == 1);
+            }
+            // No truststore: the JVM's default trust does not know the test CA, a clear failure naming the broker.
+            try (NativeMqttAdapter untrusted = new NativeMqttAdapter(plain)) {
+                untrusted.configure();
+                assertThatThrownBy(untrusted::activate).isInstanceOf(MqttConnectException.class)
+                        .hasMessageContaining(broker.url())
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("tls-pass"));
             }
         }
     }

@@ -23,6 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MqttRobotTest {
     private static final String ENV = "Pendulum-v1";
+    /** One broker for the class: Moquette's shutdown takes seconds. */
+    private static EmbeddedBroker broker;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startBroker() {
+        broker = EmbeddedBroker.start("127.0.0.1", 0);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
 
     /** A fixed policy: damp the swing. Inputs and outputs are rounded to float32 as the wire does. */
     private static double policy(double[] obs) {
@@ -59,16 +71,11 @@ class MqttRobotTest {
                 List.of(new Signal("torque", "N*m", -2, 2)), List.of(), List.of(), ENV, null);
     }
 
-    @Test
-    void lockStepHilReturnsEqualInProcessEvaluationForTheSameSeeds() throws Exception {
-        long seed = 123;
-        int episodes = 2;
-        List<Double> expected = inProcessReturns(seed, episodes);
+    /** Plays {@code options} against a controller thread answering every fresh, non-final state with {@link #policy}. */
+    static MqttRobot.Result play(String url, RobotOptions options) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
-             NativeMqttAdapter controller = new NativeMqttAdapter(controllerConfig(broker.url()));
-             MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(broker.url(), "pend", 20)
-                     .withLockstep(true).withEpisodes(episodes, seed))) {
+        try (NativeMqttAdapter controller = new NativeMqttAdapter(controllerConfig(url));
+             MqttRobot robot = new MqttRobot(Envs.make(ENV), options)) {
             controller.configure();
             controller.activate();
             Future<MqttRobot.Result> run = pool.submit(robot::run);
@@ -79,19 +86,49 @@ class MqttRobotTest {
                     controller.write(new double[] {policy(s.values)}, s.sequence, s.sentMicros);
                     answered = s.sequence;
                 } else {
-                    Thread.onSpinWait();
                     Thread.sleep(0, 100_000);
                 }
             }
-            MqttRobot.Result r = run.get(60, TimeUnit.SECONDS);
-            assertThat(r.episodeReturns()).containsExactlyElementsOf(expected);
-            assertThat(r.episodeLengths()).containsExactly(200, 200);
-            assertThat(r.roundTrip().count()).isEqualTo(400);
-            assertThat(r.roundTrip().p50Ms()).isPositive();
-            assertThat(r.commandsRejected()).isZero();
+            return run.get(60, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    static void assertLockStepMatchesInProcess(String url) throws Exception {
+        long seed = 123;
+        MqttRobot.Result r = play(url, RobotOptions.of(url, "pend", 20).withLockstep(true).withEpisodes(2, seed));
+        assertThat(r.episodeReturns()).containsExactlyElementsOf(inProcessReturns(seed, 2));
+        assertThat(r.episodeLengths()).containsExactly(200, 200);
+        assertThat(r.roundTrip().count()).isEqualTo(400);
+        assertThat(r.roundTrip().p50Ms()).isPositive();
+        assertThat(r.commandsRejected()).isZero();
+        assertThat(r.stepsWithoutFreshCommand()).isZero();
+    }
+
+    @Test
+    void lockStepHilReturnsEqualInProcessEvaluationForTheSameSeeds() throws Exception {
+        assertLockStepMatchesInProcess(broker.url());
+    }
+
+    @Test
+    void injectedNoiseIsSeededAndLatencyDoesNotChangeLockStepReturns() throws Exception {
+        RobotOptions base = RobotOptions.of(broker.url(), "pend", 20).withLockstep(true).withEpisodes(1, 7);
+        MqttRobot.Result a = play(broker.url(), base.withInjection(0, 0, 0.05, 99));
+        MqttRobot.Result b = play(broker.url(), base.withInjection(0, 0, 0.05, 99));
+        MqttRobot.Result delayed = play(broker.url(), base.withInjection(2, 1, 0, 5));
+        assertThat(a.episodeReturns()).isEqualTo(b.episodeReturns());
+        assertThat(a.episodeReturns()).isNotEqualTo(inProcessReturns(7, 1));
+        assertThat(delayed.episodeReturns()).isEqualTo(inProcessReturns(7, 1));
+    }
+
+    @Test
+    void realTimeModeRunsEpisodesAtItsRateWithTheNewestCommand() throws Exception {
+        MqttRobot.Result r = play(broker.url(), RobotOptions.of(broker.url(), "pend", 400).withEpisodes(1, 3));
+        assertThat(r.episodeLengths()).containsExactly(200);
+        assertThat(r.steps()).isEqualTo(200);
+        assertThat(r.commandsReceived()).isPositive();
+        assertThat(r.commandsRejected()).isZero();
     }
 
     @Test
