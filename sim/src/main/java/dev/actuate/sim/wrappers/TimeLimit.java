@@ -27,6 +27,15 @@ public final class TimeLimit extends Wrapper {
         return elapsed;
     }
 
+    /** Resumes an episode restored from a snapshot after {@code steps} steps (checkpoint resume). */
+    public void restoreElapsed(int steps) {
+        if (steps < 0 || steps >= maxEpisodeSteps) {
+            throw new IllegalArgumentException(id() + ": elapsed steps " + steps + " outside [0, " + maxEpisodeSteps + ")");
+        }
+        elapsed = steps;
+        ended = false;
+    }
+
     @Override
     public ResetResult reset(long seed) {
         elapsed = 0;

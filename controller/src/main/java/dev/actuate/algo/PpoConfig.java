@@ -1,0 +1,138 @@
+package dev.actuate.algo;
+
+import java.util.List;
+
+/**
+ * PPO hyperparameters. Defaults are Stable-Baselines3's; per-env values live in
+ * {@code configs/ppo/<env-id>.yaml} with snake_case keys ({@code gae_lambda}). Names follow the
+ * paper and CleanRL ({@code clipCoef} is SB3's {@code clip_range}).
+ *
+ * @param nTimesteps     total env steps of a run (the CLI's {@code --steps} overrides)
+ * @param nEnvs          parallel envs (the CLI's {@code --envs} overrides)
+ * @param nSteps         steps per env per rollout
+ * @param batchSize      minibatch size; a rollout smaller than this is one minibatch, as in SB3
+ * @param nEpochs        passes over the rollout per update
+ * @param learningRate   Adam step size (annealed linearly to 0 when {@code annealLr})
+ * @param annealLr       linear learning-rate annealing
+ * @param gamma          discount
+ * @param gaeLambda      GAE(lambda)
+ * @param clipCoef       surrogate clipping epsilon
+ * @param clipVloss      also clip the value loss around the old values with {@code clipCoef}
+ * @param normAdv        normalise advantages per minibatch
+ * @param entCoef        entropy bonus coefficient
+ * @param vfCoef         value-loss coefficient
+ * @param maxGradNorm    global gradient-norm clip for each network
+ * @param targetKl       stop the epochs of an update early when approx-KL exceeds 1.5 times this; null disables
+ * @param normObs        normalise observations with running statistics (saved with the model)
+ * @param normReward     scale rewards by the running std of the discounted return
+ * @param clipObs        clip normalised observations to +-this
+ * @param clipReward     clip scaled rewards to +-this
+ * @param hiddenSizes    hidden layer widths of both the policy and the value network
+ * @param activation     hidden activation, tanh or relu
+ * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
+ * @param logStdInit     initial state-independent log-std
+ * @param checkpointEvery iterations between checkpoints
+ */
+public record PpoConfig(
+        long nTimesteps,
+        int nEnvs,
+        int nSteps,
+        int batchSize,
+        int nEpochs,
+        double learningRate,
+        boolean annealLr,
+        double gamma,
+        double gaeLambda,
+        double clipCoef,
+        boolean clipVloss,
+        boolean normAdv,
+        double entCoef,
+        double vfCoef,
+        double maxGradNorm,
+        Double targetKl,
+        boolean normObs,
+        boolean normReward,
+        double clipObs,
+        double clipReward,
+        List<Integer> hiddenSizes,
+        String activation,
+        boolean orthoInit,
+        double logStdInit,
+        int checkpointEvery) {
+
+    public PpoConfig {
+        positive("n_timesteps", nTimesteps);
+        positive("n_envs", nEnvs);
+        positive("n_steps", nSteps);
+        positive("batch_size", batchSize);
+        positive("n_epochs", nEpochs);
+        positive("checkpoint_every", checkpointEvery);
+        range("learning_rate", learningRate, 0, 1, false);
+        range("gamma", gamma, 0, 1, true);
+        range("gae_lambda", gaeLambda, 0, 1, true);
+        range("clip_coef", clipCoef, 0, 1, false);
+        range("ent_coef", entCoef, 0, 1, true);
+        range("vf_coef", vfCoef, 0, 100, false);
+        range("max_grad_norm", maxGradNorm, 0, 1e6, false);
+        range("clip_obs", clipObs, 0, 1e9, false);
+        range("clip_reward", clipReward, 0, 1e9, false);
+        range("log_std_init", logStdInit, -20, 2, true);
+        if (targetKl != null) {
+            range("target_kl", targetKl, 0, 1e3, false);
+        }
+        if (hiddenSizes == null || hiddenSizes.isEmpty()) {
+            throw new IllegalArgumentException("hidden_sizes must list at least one layer width, e.g. [64, 64]");
+        }
+        for (Integer h : hiddenSizes) {
+            if (h == null || h <= 0 || h > 65536) {
+                throw new IllegalArgumentException("hidden_sizes must be positive widths, got " + hiddenSizes);
+            }
+        }
+        hiddenSizes = List.copyOf(hiddenSizes);
+        if (!"tanh".equals(activation) && !"relu".equals(activation)) {
+            throw new IllegalArgumentException("activation must be tanh or relu, got '" + activation + "'");
+        }
+    }
+
+    /** Stable-Baselines3's PPO defaults with [64, 64] tanh nets; 1M steps. */
+    public static PpoConfig defaults() {
+        return new PpoConfig(1_000_000, 1, 2048, 64, 10, 3e-4, false, 0.99, 0.95, 0.2, false, true,
+                0.0, 0.5, 0.5, null, false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10);
+    }
+
+    /** Env steps collected per iteration, over all envs. */
+    public int rolloutSize() {
+        return nEnvs * nSteps;
+    }
+
+    /** Iterations needed to cover {@code nTimesteps} (the last rollout may overshoot, as in SB3). */
+    public long iterations() {
+        return (nTimesteps + rolloutSize() - 1) / rolloutSize();
+    }
+
+    public PpoConfig withTimesteps(long n) {
+        return new PpoConfig(n, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
+                clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery);
+    }
+
+    public PpoConfig withEnvs(int n) {
+        return new PpoConfig(nTimesteps, n, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
+                clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery);
+    }
+
+    private static void positive(String key, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + v);
+        }
+    }
+
+    private static void range(String key, double v, double lo, double hi, boolean loInclusive) {
+        boolean ok = (loInclusive ? v >= lo : v > lo) && v <= hi;
+        if (!ok) {
+            throw new IllegalArgumentException(key + " must be in " + (loInclusive ? "[" : "(") + lo + ", " + hi
+                    + "], got " + v);
+        }
+    }
+}

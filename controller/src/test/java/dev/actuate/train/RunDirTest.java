@@ -1,0 +1,91 @@
+package dev.actuate.train;
+
+import dev.actuate.algo.PpoConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RunDirTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesConfigProvenanceMetricsAndCurve() throws IOException {
+        RunDir run = RunDir.open(dir.resolve("run"), false);
+        PpoConfig cfg = PpoConfig.defaults();
+        run.writeConfig(cfg);
+        assertThat(ConfigYaml.load(run.dir().resolve(RunDir.CONFIG), PpoConfig.defaults().withEnvs(3))).isEqualTo(cfg);
+        Provenance p = Provenance.capture("ppo", "Pendulum-v1", 7, cfg);
+        run.writeProvenance(p);
+        Provenance back = Provenance.fromJson(Checkpoint.json().readTree(run.dir().resolve(RunDir.PROVENANCE).toFile()));
+        assertThat(back.seed()).isEqualTo(7);
+        assertThat(back.envId()).isEqualTo("Pendulum-v1");
+        assertThat(back.gitCommit()).matches("[0-9a-f]{40}|unknown");
+        assertThat(back.config()).containsEntry("gae_lambda", 0.95);
+
+        try (MetricsCsv m = run.metrics(List.of("iteration", "global_step", "mean_return"), -1)) {
+            m.append(1, 100, Double.NaN);
+            m.append(2, 200, -1000.5);
+            m.append(3, 300, -900.25);
+        }
+        run.refreshCurve("ppo Pendulum-v1", -200.0);
+        BufferedImage img = ImageIO.read(run.curve().toFile());
+        assertThat(img.getWidth()).isGreaterThan(100);
+        assertThat(MetricsCsv.readPoints(run.metricsFile(), "global_step", "mean_return"))
+                .extracting(a -> a[1]).containsExactly(-1000.5, -900.25);
+    }
+
+    @Test
+    void resumeKeepsRowsUpToTheCheckpoint() throws IOException {
+        RunDir run = RunDir.open(dir, false);
+        List<String> cols = List.of("iteration", "global_step", "mean_return");
+        try (MetricsCsv m = run.metrics(cols, -1)) {
+            for (int i = 1; i <= 5; i++) {
+                m.append(i, 10 * i, -i);
+            }
+        }
+        try (MetricsCsv m = run.metrics(cols, 3)) {
+            m.append(4, 40, -44);
+        }
+        assertThat(Files.readAllLines(run.metricsFile())).containsExactly(
+                "iteration,global_step,mean_return", "1,10,-1", "2,20,-2", "3,30,-3", "4,40,-44");
+        assertThatThrownBy(() -> run.metrics(List.of("iteration", "other"), 3)).hasMessageContaining("columns differ");
+    }
+
+    @Test
+    void refusesToOverwriteARunAndToResumeNothing() throws IOException {
+        assertThatThrownBy(() -> RunDir.open(dir.resolve("fresh"), true)).hasMessageContaining("no checkpoint");
+        Files.writeString(dir.resolve(RunDir.CHECKPOINT), "x");
+        assertThatThrownBy(() -> RunDir.open(dir, false)).hasMessageContaining("--resume");
+        assertThat(RunDir.open(dir, true).dir()).isEqualTo(dir);
+    }
+
+    @Test
+    void progressBarIsSilentWhenQuietAndLineBasedWithoutTty() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ProgressBar quiet = new ProgressBar(err, 100, 0, true, true, 0);
+        quiet.update(50, -3);
+        quiet.finish(100, -2);
+        assertThat(bytes.size()).isZero();
+
+        ProgressBar log = new ProgressBar(err, 100, 0, false, false, 0);
+        log.update(50, -3);
+        log.finish(100, -2.5);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).doesNotContain("\r").contains("50/100 steps").contains("mean return -2.5");
+        assertThat(out.lines()).hasSize(2);
+    }
+}

@@ -1,0 +1,311 @@
+package dev.actuate.sim;
+
+import dev.actuate.sim.wrappers.NormalizeReward;
+import dev.actuate.sim.wrappers.RecordEpisodeStatistics;
+import dev.actuate.sim.wrappers.TimeLimit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+/**
+ * N copies of an env stepped in parallel with same-step auto-reset (see {@link VectorStep}).
+ *
+ * <p>The envs are split into one contiguous block per thread; the calling thread steps the first
+ * block and a fixed pool of {@code threads - 1} daemon threads the rest, so one thread means no
+ * pool at all. Each env touches only its own slots and its own generator, so results are
+ * identical for any thread count. {@link #reset(long)} seeds env i with {@code seed + i}; later
+ * auto-resets continue each env's generator.
+ *
+ * <p>Episode return and length are counted here, not by a wrapper, so that {@link #snapshot()}
+ * captures them. Not thread-safe: one trainer thread drives it.
+ */
+public final class VectorEnv implements AutoCloseable {
+    private final Env[] envs;
+    private final int threads;
+    private final ExecutorService pool;
+    private final double[][] obs;
+    private final double[] episodeReturn;
+    private final int[] episodeLength;
+    private final long[] episodeStart;
+    private boolean started;
+
+    /** Exact state of one sub-env for checkpoints. */
+    public record EnvState(EnvSnapshot snapshot, double[] observation, double episodeReturn, int episodeLength) {
+        public EnvState {
+            observation = observation.clone();
+        }
+
+        @Override
+        public double[] observation() {
+            return observation.clone();
+        }
+    }
+
+    /** Exact state of every sub-env; restoring it reproduces the continuation bit for bit. */
+    public record State(List<EnvState> envs) {
+        public State {
+            envs = List.copyOf(envs);
+        }
+    }
+
+    /** One thread per env, up to the number of cores. */
+    public VectorEnv(Supplier<Env> factory, int numEnvs) {
+        this(factory, numEnvs, Math.min(numEnvs, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public VectorEnv(Supplier<Env> factory, int numEnvs, int threads) {
+        if (numEnvs <= 0) {
+            throw new IllegalArgumentException("VectorEnv: numEnvs must be positive, got " + numEnvs);
+        }
+        if (threads <= 0) {
+            throw new IllegalArgumentException("VectorEnv: threads must be positive, got " + threads);
+        }
+        this.threads = Math.min(threads, numEnvs);
+        envs = new Env[numEnvs];
+        for (int i = 0; i < numEnvs; i++) {
+            envs[i] = factory.get();
+            if (i > 0 && (!envs[i].observationSpace().equals(envs[0].observationSpace())
+                    || !envs[i].actionSpace().equals(envs[0].actionSpace()))) {
+                throw new IllegalArgumentException("VectorEnv: env " + i + " (" + envs[i].id()
+                        + ") has different spaces from env 0 (" + envs[0].id() + ")");
+            }
+        }
+        obs = new double[numEnvs][];
+        episodeReturn = new double[numEnvs];
+        episodeLength = new int[numEnvs];
+        episodeStart = new long[numEnvs];
+        if (this.threads > 1) {
+            AtomicInteger n = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(this.threads - 1, r -> {
+                Thread t = new Thread(r, "vector-env-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            pool = null;
+        }
+    }
+
+    /** {@code n} copies of a registered env, time limit applied. */
+    public static VectorEnv make(String id, int n) {
+        Envs.spec(id);
+        return new VectorEnv(() -> Envs.make(id), n);
+    }
+
+    public int numEnvs() {
+        return envs.length;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public String id() {
+        return envs[0].id();
+    }
+
+    public Box observationSpace() {
+        return envs[0].observationSpace();
+    }
+
+    public Box actionSpace() {
+        return envs[0].actionSpace();
+    }
+
+    /** Sub-env i, e.g. for rendering; stepping it directly breaks this vector's bookkeeping. */
+    public Env env(int i) {
+        return envs[i];
+    }
+
+    /** Seeds env i with {@code seed + i} and returns the first observations. */
+    public double[][] reset(long seed) {
+        forEachEnv(i -> {
+            obs[i] = envs[i].reset(seed + i).observation();
+            startEpisode(i);
+        });
+        started = true;
+        return copyObservations();
+    }
+
+    /** The current observation of every env (after auto-resets). */
+    public double[][] observations() {
+        requireStarted();
+        return copyObservations();
+    }
+
+    public VectorStep step(double[][] actions) {
+        requireStarted();
+        if (actions == null || actions.length != envs.length) {
+            throw new IllegalArgumentException("VectorEnv(" + id() + "): expected " + envs.length + " actions, got "
+                    + (actions == null ? "null" : actions.length));
+        }
+        int n = envs.length;
+        double[] rewards = new double[n];
+        boolean[] terminated = new boolean[n];
+        boolean[] truncated = new boolean[n];
+        double[][] finals = new double[n][];
+        EpisodeStats[] episodes = new EpisodeStats[n];
+        StepInfo[] infos = new StepInfo[n];
+        forEachEnv(i -> {
+            StepResult r = envs[i].step(actions[i]);
+            rewards[i] = r.reward();
+            terminated[i] = r.terminated();
+            truncated[i] = r.truncated();
+            infos[i] = r.info();
+            episodeReturn[i] += r.reward();
+            episodeLength[i]++;
+            if (r.done()) {
+                finals[i] = r.observation();
+                episodes[i] = new EpisodeStats(episodeReturn[i], episodeLength[i],
+                        (System.nanoTime() - episodeStart[i]) * 1e-9);
+                obs[i] = envs[i].reset().observation();
+                startEpisode(i);
+            } else {
+                obs[i] = r.observation();
+            }
+        });
+        return new VectorStep(copyObservations(), rewards, terminated, truncated, finals, episodes, infos);
+    }
+
+    /**
+     * The exact state of every sub-env, for checkpoints. Works for envs built on {@link AbstractEnv}
+     * under stateless wrappers and {@link TimeLimit}; statistics of normalisers are the trainer's to
+     * save. Wrappers with hidden per-episode state are refused rather than silently lost.
+     */
+    public State snapshot() {
+        requireStarted();
+        List<EnvState> states = new ArrayList<>(envs.length);
+        for (int i = 0; i < envs.length; i++) {
+            AbstractEnv base = base(i);
+            if (Wrapper.find(envs[i], RecordEpisodeStatistics.class) != null
+                    || Wrapper.find(envs[i], NormalizeReward.class) != null) {
+                throw new IllegalStateException("VectorEnv(" + id() + "): env " + i + " has a RecordEpisodeStatistics or"
+                        + " NormalizeReward wrapper whose state a snapshot cannot capture; VectorEnv records episode"
+                        + " statistics itself, and reward normalisation belongs to the trainer");
+            }
+            states.add(new EnvState(base.snapshot(), obs[i], episodeReturn[i], episodeLength[i]));
+        }
+        return new State(states);
+    }
+
+    /** Restores a {@link #snapshot()} (from this or an identically built vector) and returns the observations. */
+    public double[][] restore(State state) {
+        if (state.envs().size() != envs.length) {
+            throw new IllegalArgumentException("VectorEnv(" + id() + "): state has " + state.envs().size()
+                    + " envs, this vector has " + envs.length);
+        }
+        forEachEnv(i -> {
+            EnvState s = state.envs().get(i);
+            base(i).restore(s.snapshot());
+            TimeLimit limit = Wrapper.find(envs[i], TimeLimit.class);
+            if (limit != null) {
+                limit.restoreElapsed(s.snapshot().actions().size());
+            }
+            obs[i] = s.observation();
+            episodeReturn[i] = s.episodeReturn();
+            episodeLength[i] = s.episodeLength();
+            episodeStart[i] = System.nanoTime();
+        });
+        started = true;
+        return copyObservations();
+    }
+
+    private AbstractEnv base(int i) {
+        if (envs[i].unwrapped() instanceof AbstractEnv a) {
+            return a;
+        }
+        throw new IllegalStateException("VectorEnv(" + id() + "): env " + i + " is not an AbstractEnv and cannot be"
+                + " snapshotted");
+    }
+
+    private void startEpisode(int i) {
+        episodeReturn[i] = 0;
+        episodeLength[i] = 0;
+        episodeStart[i] = System.nanoTime();
+    }
+
+    private double[][] copyObservations() {
+        return obs.clone();
+    }
+
+    private void requireStarted() {
+        if (!started) {
+            throw new IllegalStateException("VectorEnv(" + id() + "): call reset(seed) first");
+        }
+    }
+
+    /** Runs {@code body} for every env index, block c of the indices on thread c. */
+    private void forEachEnv(IntConsumer body) {
+        int n = envs.length;
+        if (pool == null) {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(threads - 1);
+        for (int c = 1; c < threads; c++) {
+            int from = c * n / threads;
+            int to = (c + 1) * n / threads;
+            futures.add(pool.submit(() -> {
+                for (int i = from; i < to; i++) {
+                    body.accept(i);
+                }
+            }));
+        }
+        Throwable failure = null;
+        try {
+            for (int i = 0, to = n / threads; i < to; i++) {
+                body.accept(i);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // Wait for every block even after a failure, so no env is still stepping when we return.
+        boolean interrupted = false;
+        for (Future<?> f : futures) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("VectorEnv(" + id() + "): env step failed", failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        for (Env e : envs) {
+            e.close();
+        }
+    }
+}
