@@ -333,6 +333,10 @@ public final class Td3 implements AutoCloseable {
         return qf;
     }
 
+    Mlp actorTarget() {
+        return actorTarget;
+    }
+
     ReplayBuffer replay() {
         return replay;
     }
