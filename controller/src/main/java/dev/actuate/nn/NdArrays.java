@@ -37,10 +37,10 @@ public final class NdArrays {
             throw new IllegalArgumentException("destination has " + dst.length + " elements, need " + n);
         }
         if (isDense(src)) {
+            // A view's data() already starts at the view's offset (ND4J wraps it), so index from 0.
             DataBuffer data = src.data();
-            long off = src.offset();
             for (int i = 0; i < n; i++) {
-                dst[i] = data.getDouble(off + i);
+                dst[i] = data.getDouble(i);
             }
         } else {
             INDArray m = src.reshape(src.length());
@@ -58,9 +58,8 @@ public final class NdArrays {
         }
         if (isDense(dst)) {
             DataBuffer data = dst.data();
-            long off = dst.offset();
             for (int i = 0; i < n; i++) {
-                data.put(off + i, src[i]);
+                data.put(i, src[i]);
             }
         } else {
             long cols = dst.rank() == 2 ? dst.columns() : n;

@@ -16,8 +16,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * off-diagonal blocks need masking after every update. At the 256x256 / batch-256 size SAC uses, FLOPs
  * dominate (the 4 ms step is gemm-bound), so the fused net would be slower; at 64x64 the fused net would
  * save roughly the dispatch of ~10 ops per step. Back-to-back keeps the two nets exact and simple; the
- * flat shared vector already removes the per-network optimiser and Polyak ops. {@code EngineBench} measures
- * a twin-critic step for both sizes.
+ * flat shared vector already removes the per-network optimiser and Polyak ops. This trade-off is reasoned
+ * from the op-count and FLOP figures in the fast-path notes, not yet measured for the fused variant;
+ * {@code EngineBench} measures the back-to-back twin step at both sizes.
  */
 public final class TwinCritic implements Parameterized {
     private final Mlp q1;

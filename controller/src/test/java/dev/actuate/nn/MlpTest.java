@@ -215,4 +215,20 @@ class MlpTest {
         assertThatThrownBy(() -> net.setParams(new float[3])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("13 parameters");
     }
+
+    @Test
+    void arrayCopiesRespectViewOffsets() {
+        INDArray flat = Nd4j.createFromArray(0.0, 1.0, 2.0, 3.0, 4.0, 5.0).reshape(1, 6);
+        INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 5)).reshape(1, 2);
+        double[] out = new double[2];
+        NdArrays.toDoubles(view, out);
+        assertThat(out).containsExactly(3.0, 4.0);
+        NdArrays.fromDoubles(new double[] {-1, -2}, view);
+        assertThat(flat.toDoubleVector()).containsExactly(0.0, 1.0, 2.0, -1.0, -2.0, 5.0);
+        INDArray m = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}, {5, 6}});
+        double[] rows = new double[6];
+        NdArrays.toDoubles(m, rows);
+        assertThat(rows).containsExactly(1, 2, 3, 4, 5, 6);
+    }
 }

@@ -120,31 +120,34 @@ public final class FloatMlp {
     }
 
     /**
-     * Float tanh by a [13/6] rational approximation on {@code |x| <= 7.9053} (where float tanh rounds to
-     * +-1), the same form Eigen uses; absolute error about 1e-7. {@code Math.tanh} is not a JIT intrinsic
-     * on JDK 17 and is several times slower.
+     * Fast tanh for inference: Eigen's [13/6] rational approximation evaluated in double for {@code |x| <= 7}
+     * and {@code 1 - 2 / (exp(2|x|) + 1)} beyond (where the rational fit ends; {@code Math.exp} is a JIT
+     * intrinsic). Absolute error below 1e-7 over all floats (about 5.5e-8, of which 3e-8 is the final
+     * rounding to float). {@code Math.tanh} is not an intrinsic on JDK 17 and is several times slower.
      */
-    public static float tanh(float x) {
-        if (x != x) {
-            return x;
+    public static float tanh(float xf) {
+        double x = xf;
+        double ax = Math.abs(x);
+        if (ax < 0.0004) {
+            return xf; // also returns NaN for NaN
         }
-        float c = Math.max(-7.90531110763549805f, Math.min(7.90531110763549805f, x));
-        if (Math.abs(c) < 0.0004f) {
-            return c;
+        if (ax > 7.0) {
+            double t = 1.0 - 2.0 / (Math.exp(2.0 * ax) + 1.0);
+            return (float) (x > 0 ? t : -t);
         }
-        float x2 = c * c;
-        float p = -2.76076847742355e-16f;
-        p = p * x2 + 2.00018790482477e-13f;
-        p = p * x2 + -8.60467152213735e-11f;
-        p = p * x2 + 5.12229709037114e-08f;
-        p = p * x2 + 1.48572235717979e-05f;
-        p = p * x2 + 6.37261928875436e-04f;
-        p = p * x2 + 4.89352455891786e-03f;
-        p = p * c;
-        float q = 1.19825839466702e-06f;
-        q = q * x2 + 1.18534705686654e-04f;
-        q = q * x2 + 2.26843463243900e-03f;
-        q = q * x2 + 4.89352518554385e-03f;
-        return p / q;
+        double x2 = x * x;
+        double p = -2.76076847742355e-16;
+        p = p * x2 + 2.00018790482477e-13;
+        p = p * x2 - 8.60467152213735e-11;
+        p = p * x2 + 5.12229709037114e-08;
+        p = p * x2 + 1.48572235717979e-05;
+        p = p * x2 + 6.37261928875436e-04;
+        p = p * x2 + 4.89352455891786e-03;
+        p = p * x;
+        double q = 1.19825839466702e-06;
+        q = q * x2 + 1.18534705686654e-04;
+        q = q * x2 + 2.26843463243900e-03;
+        q = q * x2 + 4.89352518554385e-03;
+        return (float) (p / q);
     }
 }

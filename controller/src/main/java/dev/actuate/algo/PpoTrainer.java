@@ -1,0 +1,60 @@
+package dev.actuate.algo;
+
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.RunDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** CLI glue for {@link Ppo}: config resolution, run directory, progress bar, resume and bench. */
+final class PpoTrainer implements Trainer {
+    static PpoConfig config(Path configFile, Long steps, Integer envs) throws IOException {
+        PpoConfig cfg = configFile == null ? PpoConfig.defaults() : ConfigYaml.load(configFile, PpoConfig.defaults());
+        if (steps != null) {
+            cfg = cfg.withTimesteps(steps);
+        }
+        if (envs != null) {
+            cfg = cfg.withEnvs(envs);
+        }
+        return cfg;
+    }
+
+    @Override
+    public void train(TrainRequest r) throws IOException {
+        RunDir run = RunDir.open(r.out(), r.resume());
+        Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps())
+                : new Ppo(config(r.configFile(), r.steps(), r.envs()), r.envId(), r.seed());
+        try (ppo) {
+            if (r.resume() && !ppo.envId().equals(r.envId())) {
+                throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + ppo.envId() + ", not "
+                        + r.envId());
+            }
+            ProgressBar bar = new ProgressBar(ppo.config().nTimesteps(), ppo.globalStep(), r.quiet());
+            ppo.train(run, bar, null);
+        }
+    }
+
+    @Override
+    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
+        PpoConfig cfg = config(configFile, Long.MAX_VALUE / 4, envs);
+        long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
+        long[] end = new long[2];
+        try (Ppo ppo = new Ppo(cfg, envId, seed)) {
+            ppo.train(null, null, p -> {
+                long now = System.nanoTime();
+                if (p.iteration() == 1) {
+                    start[0] = now;
+                    start[1] = p.globalStep();
+                    return true;
+                }
+                end[0] = now;
+                end[1] = p.globalStep();
+                return (now - start[0]) / 1e9 < seconds;
+            });
+        }
+        double s = (end[0] - start[0]) / 1e9;
+        long steps = end[1] - start[1];
+        return new BenchResult(Ppo.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.actuate.algo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What the CLI needs from an algorithm: train into a run directory, and measure training throughput.
+ * The only abstraction level above the algorithm classes; each implementation is thin glue that
+ * loads the algorithm's config record and drives its {@code train} loop.
+ */
+public interface Trainer {
+    /**
+     * @param envId      registered env id
+     * @param configFile YAML over the algorithm's defaults, or null for the defaults
+     * @param steps      total env steps overriding the config, or null
+     * @param seed       the one seed of the run
+     * @param envs       parallel envs overriding the config, or null
+     * @param out        run directory
+     * @param resume     continue the checkpoint in {@code out} (config, seed and envs come from it)
+     * @param quiet      no progress output
+     */
+    record TrainRequest(String envId, Path configFile, Long steps, long seed, Integer envs, Path out, boolean resume,
+                        boolean quiet) {
+    }
+
+    /** Steady-state training throughput, env steps per second, after a warm-up. */
+    record BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec) {
+    }
+
+    void train(TrainRequest request) throws IOException;
+
+    /** Trains with the env's config for about {@code seconds} after warm-up and reports the rate. */
+    BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException;
+}

@@ -1,0 +1,33 @@
+package dev.actuate.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds {@code configs/<algo>/<env>.yaml}: in the working directory first, then above the jar or
+ * classes directory (so {@code scripts/actuate} works from any directory of a clone).
+ */
+final class DefaultConfigs {
+    private DefaultConfigs() {
+    }
+
+    /** The config file, or null when there is none. */
+    static Path find(String algo, String envId) {
+        Path rel = Path.of("configs", algo, envId + ".yaml");
+        if (Files.isRegularFile(rel)) {
+            return rel;
+        }
+        try {
+            Path p = Path.of(DefaultConfigs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (int up = 0; up < 4 && p != null; up++, p = p.getParent()) {
+                Path candidate = p.resolve(rel);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        } catch (Exception e) {
+            // No code source location (unusual class loaders): only the working directory counts.
+        }
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.actuate.algo;
+
+import dev.actuate.sim.EnvSpec;
+import dev.actuate.sim.Envs;
+import dev.actuate.train.ConfigYaml;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every registered env has a PPO config under configs/ppo that loads and validates. */
+class PpoConfigFilesTest {
+    @Test
+    void everyEnvHasAValidPpoConfig() throws Exception {
+        Path dir = Files.isDirectory(Path.of("configs")) ? Path.of("configs", "ppo") : Path.of("..", "configs", "ppo");
+        for (EnvSpec spec : Envs.specs()) {
+            Path f = dir.resolve(spec.id() + ".yaml");
+            assertThat(f).as("config for %s", spec.id()).exists();
+            PpoConfig c = ConfigYaml.load(f, PpoConfig.defaults());
+            assertThat(c.nTimesteps()).isPositive();
+        }
+        PpoConfig lunar = ConfigYaml.load(dir.resolve("LunarLanderContinuous-v3.yaml"), PpoConfig.defaults());
+        assertThat(lunar.nEnvs()).isEqualTo(16);
+        assertThat(lunar.gaeLambda()).isEqualTo(0.98);
+        assertThat(lunar.entCoef()).isEqualTo(0.01);
+    }
+}
