@@ -1,15 +1,61 @@
 package dev.actuate.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actuate.sim.Controller;
+import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
+import dev.actuate.sim.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** PLACEHOLDER: Evaluate a controller or trained model */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a controller or trained model (not implemented yet)")
+/** {@code actuate eval}: mean return of a controller over seeded episodes. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a controller or trained model: episode i starts from seed S+i.")
 public final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    PolicyOptions policy;
+
+    @Option(names = "--episodes", paramLabel = "N", defaultValue = "10", description = "Episodes (default: ${DEFAULT-VALUE}).")
+    int episodes;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "First episode's seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object as the last line.")
+    boolean json;
+
     @Override
-    public Integer call() {
-        System.err.println("actuate eval: not implemented yet");
-        return 2;
+    public Integer call() throws Exception {
+        if (episodes <= 0) {
+            throw new IllegalArgumentException("--episodes must be positive, got " + episodes);
+        }
+        String id = policy.envId();
+        double threshold = Envs.spec(id).rewardThreshold();
+        Evaluation.Result r;
+        try (Env env = Envs.make(id)) {
+            Controller c = policy.build(env, seed);
+            r = Evaluation.run(env, c, episodes, seed);
+        }
+        System.out.printf(Locale.ROOT, "%s, %s, %d episodes (seeds %d..%d)%n", id, policy.label(), episodes, seed,
+                seed + episodes - 1);
+        System.out.printf(Locale.ROOT, "  return       %.2f ± %.2f%n", r.meanReturn(), r.stdReturn());
+        System.out.printf(Locale.ROOT, "  success rate %.2f (return >= %.1f)%n", r.successRate(threshold), threshold);
+        System.out.printf(Locale.ROOT, "  mean length  %.1f%n", r.meanLength());
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode();
+            o.put("env", id).put("controller", policy.label()).put("seed", seed)
+                    .put("episodes", r.episodes()).put("mean_return", r.meanReturn()).put("std_return", r.stdReturn())
+                    .put("success_rate", r.successRate(threshold)).put("mean_length", r.meanLength())
+                    .put("reward_threshold", threshold);
+            System.out.println(mapper.writeValueAsString(o));
+        }
+        System.out.flush();
+        return 0;
     }
 }

@@ -151,4 +151,10 @@ public final class ModelControllers {
             return box.clip(a);
         }
     }
+
+    /** The env id the model was trained on, so that {@code --model} alone suffices. */
+    public static String envId(Path modelOrRunDir) {
+        throw new IllegalArgumentException("reading the env id from a model is not implemented yet: " + modelOrRunDir
+                + "; pass --env");
+    }
 }

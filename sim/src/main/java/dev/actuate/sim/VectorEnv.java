@@ -6,11 +6,6 @@ import dev.actuate.sim.wrappers.TimeLimit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -18,8 +13,8 @@ import java.util.function.Supplier;
  * N copies of an env stepped in parallel with same-step auto-reset (see {@link VectorStep}).
  *
  * <p>The envs are split into one contiguous block per thread; the calling thread steps the first
- * block and a fixed pool of {@code threads - 1} daemon threads the rest, so one thread means no
- * pool at all. Each env touches only its own slots and its own generator, so results are
+ * block and {@code threads - 1} daemon worker threads the rest (see {@link BlockWorkers}), so one
+ * thread means no pool at all. Each env touches only its own slots and its own generator, so results are
  * identical for any thread count. {@link #reset(long)} seeds env i with {@code seed + i}; later
  * auto-resets continue each env's generator.
  *
@@ -29,7 +24,7 @@ import java.util.function.Supplier;
 public final class VectorEnv implements AutoCloseable {
     private final Env[] envs;
     private final int threads;
-    private final ExecutorService pool;
+    private final BlockWorkers workers;
     private final double[][] obs;
     private final double[] episodeReturn;
     private final int[] episodeLength;
@@ -81,16 +76,7 @@ public final class VectorEnv implements AutoCloseable {
         episodeReturn = new double[numEnvs];
         episodeLength = new int[numEnvs];
         episodeStart = new long[numEnvs];
-        if (this.threads > 1) {
-            AtomicInteger n = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(this.threads - 1, r -> {
-                Thread t = new Thread(r, "vector-env-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        } else {
-            pool = null;
-        }
+        workers = this.threads > 1 ? new BlockWorkers(numEnvs, this.threads, () -> id()) : null;
     }
 
     /** {@code n} copies of a registered env, time limit applied. */
@@ -243,66 +229,19 @@ public final class VectorEnv implements AutoCloseable {
 
     /** Runs {@code body} for every env index, block c of the indices on thread c. */
     private void forEachEnv(IntConsumer body) {
-        int n = envs.length;
-        if (pool == null) {
-            for (int i = 0; i < n; i++) {
+        if (workers == null) {
+            for (int i = 0; i < envs.length; i++) {
                 body.accept(i);
             }
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(threads - 1);
-        for (int c = 1; c < threads; c++) {
-            int from = c * n / threads;
-            int to = (c + 1) * n / threads;
-            futures.add(pool.submit(() -> {
-                for (int i = from; i < to; i++) {
-                    body.accept(i);
-                }
-            }));
-        }
-        Throwable failure = null;
-        try {
-            for (int i = 0, to = n / threads; i < to; i++) {
-                body.accept(i);
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        // Wait for every block even after a failure, so no env is still stepping when we return.
-        boolean interrupted = false;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause();
-                    }
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("VectorEnv(" + id() + "): env step failed", failure);
-        }
+        workers.run(body);
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        if (workers != null) {
+            workers.close();
         }
         for (Env e : envs) {
             e.close();

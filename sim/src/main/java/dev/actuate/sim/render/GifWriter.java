@@ -47,7 +47,9 @@ public final class GifWriter implements AutoCloseable {
         this.delayCentis = Math.max(2, Math.round(delayMillis / 10f));
         Path dir = this.out.getParent();
         Files.createDirectories(dir);
-        tmp = Files.createTempFile(dir, "." + this.out.getFileName(), ".tmp");
+        // Not createTempFile: its owner-only permissions would carry over to the final file.
+        tmp = Files.createFile(dir.resolve("." + this.out.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + System.nanoTime() + ".tmp"));
         writer = ImageIO.getImageWritersByFormatName("gif").next();
         stream = ImageIO.createImageOutputStream(tmp.toFile());
         writer.setOutput(stream);

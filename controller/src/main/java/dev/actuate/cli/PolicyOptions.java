@@ -1,0 +1,58 @@
+package dev.actuate.cli;
+
+import dev.actuate.sim.Controller;
+import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
+import dev.actuate.sim.Heuristics;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The {@code --env}, {@code --controller} and {@code --model} options shared by eval and render. */
+final class PolicyOptions {
+    @Option(names = "--env", paramLabel = "ID", description = "Environment id (see `actuate envs`); optional with --model.")
+    String env;
+
+    @Option(names = "--controller", paramLabel = "KIND",
+            description = "heuristic or random (default: heuristic, unless --model is given).")
+    String controller;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "A trained model file or run directory.")
+    Path model;
+
+    /** The env id to use: --env, else the model's own. */
+    String envId() {
+        if (env != null) {
+            Envs.spec(env);
+            return env;
+        }
+        if (model != null) {
+            return ModelControllers.envId(model);
+        }
+        throw new IllegalArgumentException("--env is required (or --model, whose env is used)");
+    }
+
+    /** A short name for the policy in reports. */
+    String label() {
+        return model != null ? "model " + model : kind();
+    }
+
+    private String kind() {
+        return controller == null ? "heuristic" : controller;
+    }
+
+    /** The controller for {@code env}; a random one draws from {@code seed}. */
+    Controller build(Env env, long seed) {
+        if (model != null) {
+            if (controller != null) {
+                throw new IllegalArgumentException("give either --controller or --model, not both");
+            }
+            return ModelControllers.load(model, env);
+        }
+        return switch (kind()) {
+            case "heuristic" -> Heuristics.forEnv(env.id());
+            case "random" -> Heuristics.random(env.actionSpace(), seed);
+            default -> throw new IllegalArgumentException("--controller must be heuristic or random, got '" + controller + "'");
+        };
+    }
+}
