@@ -55,5 +55,4 @@ final class ExplorationNoise {
             ou.setState(cp.doubles("ou_noise_state", ou.dim()));
         }
     }
-
 }
