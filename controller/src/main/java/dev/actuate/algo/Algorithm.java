@@ -6,7 +6,10 @@ import java.util.function.Supplier;
 
 /** The algorithms {@code actuate train --algo} knows; adding one is one line here. */
 public enum Algorithm {
-    PPO(PpoTrainer::new);
+    PPO(PpoTrainer::new),
+    SAC(() -> new OffPolicyTrainer(Sac.ALGORITHM)),
+    TD3(() -> new OffPolicyTrainer(Td3.ALGORITHM)),
+    DDPG(() -> new OffPolicyTrainer(Ddpg.ALGORITHM));
 
     private final Supplier<Trainer> trainer;
 

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         "Train a policy. The run directory gets config.yaml, provenance.json, metrics.csv, curve.png,",
         "checkpoint.actuate (periodic, for --resume) and model.actuate (the final policy)."})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", required = true, description = "Algorithm: ppo")
+    @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
     String algo;
 
     @Option(names = "--env", required = true, description = "Env id, e.g. Pendulum-v1 (see `actuate envs`)")

@@ -1,0 +1,66 @@
+package dev.actuate.algo;
+
+import java.util.List;
+
+/** Validation of config values; messages name the YAML key. */
+final class Check {
+    private Check() {
+    }
+
+    static void positive(String key, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + v);
+        }
+    }
+
+    static void nonNegative(String key, long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
+        }
+    }
+
+    static void range(String key, double v, double lo, double hi, boolean loInclusive) {
+        boolean ok = (loInclusive ? v >= lo : v > lo) && v <= hi;
+        if (!ok) {
+            throw new IllegalArgumentException(key + " must be in " + (loInclusive ? "[" : "(") + lo + ", " + hi
+                    + "], got " + v);
+        }
+    }
+
+    static void gradientSteps(int v) {
+        if (v == 0 || v < -1) {
+            throw new IllegalArgumentException("gradient_steps must be positive, or -1 for as many as env steps"
+                    + " collected, got " + v);
+        }
+    }
+
+    static List<Integer> hidden(List<Integer> hiddenSizes) {
+        if (hiddenSizes == null || hiddenSizes.isEmpty()) {
+            throw new IllegalArgumentException("hidden_sizes must list at least one layer width, e.g. [256, 256]");
+        }
+        for (Integer h : hiddenSizes) {
+            if (h == null || h <= 0 || h > 65536) {
+                throw new IllegalArgumentException("hidden_sizes must be positive widths, got " + hiddenSizes);
+            }
+        }
+        return List.copyOf(hiddenSizes);
+    }
+
+    static void activation(String activation) {
+        if (!"tanh".equals(activation) && !"relu".equals(activation)) {
+            throw new IllegalArgumentException("activation must be tanh or relu, got '" + activation + "'");
+        }
+    }
+
+    static void logEvery(long checkpointEvery, long logInterval) {
+        positive("checkpoint_every", checkpointEvery);
+        positive("log_interval", logInterval);
+    }
+
+    static <T> T notNull(String key, T v) {
+        if (v == null) {
+            throw new IllegalArgumentException(key + " must be set");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.actuate.algo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actuate.sim.Box;
+import dev.actuate.sim.EnvSnapshot;
+import dev.actuate.sim.EpisodeStats;
+import dev.actuate.sim.Rng;
+import dev.actuate.sim.VectorEnv;
+import dev.actuate.sim.VectorStep;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ReplayBuffer;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The experience side of an off-policy learner: one env (a one-env {@link VectorEnv}, for same-step
+ * auto-reset and exact snapshots) stepped with actions in the learner's {@code [-1, 1]^A} scale, which
+ * are mapped affinely onto the env's action box (SB3's {@code unscale_action}). Each transition goes into
+ * the replay buffer with the scaled action and, when the episode ended, the final observation (not the
+ * reset one) as next observation, with terminated and truncated apart.
+ *
+ * <p>Keeps the last 100 training episodes for the progress bar and metrics, and saves and restores all of
+ * its state in checkpoints.
+ */
+public final class Collector implements AutoCloseable {
+    private static final int RETURN_WINDOW = 100;
+    private final VectorEnv envs;
+    private final Box box;
+    private final int obsDim;
+    private final int actDim;
+    private final double[][] envAction;
+    private final ArrayDeque<double[]> recent = new ArrayDeque<>();
+    private double[] obs;
+    private long episodes;
+
+    public Collector(String envId, long seed) {
+        this.envs = VectorEnv.make(envId, 1);
+        this.box = envs.actionSpace();
+        this.obsDim = envs.observationSpace().dim();
+        this.actDim = box.dim();
+        for (int i = 0; i < actDim; i++) {
+            if (!Double.isFinite(box.low(i)) || !Double.isFinite(box.high(i))) {
+                throw new IllegalArgumentException(envId + ": off-policy learners need a bounded action box, got " + box);
+            }
+        }
+        this.envAction = new double[][] {new double[actDim]};
+        this.obs = envs.reset(seed)[0];
+    }
+
+    public int observationSize() {
+        return obsDim;
+    }
+
+    public int actionSize() {
+        return actDim;
+    }
+
+    /** The current observation (do not modify). */
+    public double[] observation() {
+        return obs;
+    }
+
+    /** Maps {@code a in [-1, 1]^A} onto the box: {@code low + (a + 1) / 2 * (high - low)}. */
+    public static void toEnvAction(Box box, double[] a, double[] out) {
+        for (int i = 0; i < a.length; i++) {
+            double c = Math.max(-1.0, Math.min(1.0, a[i]));
+            out[i] = box.low(i) + 0.5 * (c + 1.0) * (box.high(i) - box.low(i));
+        }
+    }
+
+    /** A uniform random action in {@code [-1, 1]^A} (the warm-up policy). */
+    public void randomAction(Rng rng, double[] out) {
+        for (int i = 0; i < actDim; i++) {
+            out[i] = rng.uniform(-1.0, 1.0);
+        }
+    }
+
+    /**
+     * Steps the env with {@code action} (in [-1, 1]) and stores the transition. Returns true when the
+     * episode ended on this step (the env has already been reset).
+     */
+    public boolean step(double[] action, ReplayBuffer replay) {
+        toEnvAction(box, action, envAction[0]);
+        VectorStep st = envs.step(envAction);
+        boolean done = st.done(0);
+        double[] next = done ? st.finalObservations()[0] : st.observations()[0];
+        replay.add(obs, action, st.rewards()[0], next, st.terminated()[0], st.truncated()[0]);
+        obs = st.observations()[0];
+        EpisodeStats ep = st.episodes()[0];
+        if (ep != null) {
+            episodes++;
+            recent.addLast(new double[] {ep.episodeReturn(), ep.length()});
+            if (recent.size() > RETURN_WINDOW) {
+                recent.removeFirst();
+            }
+        }
+        return done;
+    }
+
+    /** Mean return of the last 100 training episodes, NaN before any. */
+    public double meanReturn() {
+        return recent.stream().mapToDouble(e -> e[0]).average().orElse(Double.NaN);
+    }
+
+    public double meanLength() {
+        return recent.stream().mapToDouble(e -> e[1]).average().orElse(Double.NaN);
+    }
+
+    public long episodes() {
+        return episodes;
+    }
+
+    /** Adds the env state and episode records to a checkpoint. */
+    public void save(Checkpoint cp) {
+        ObjectNode h = cp.header();
+        VectorEnv.EnvState s = envs.snapshot().envs().get(0);
+        ObjectNode n = h.putObject("env_state");
+        n.put("rng_state_at_reset", s.snapshot().rngStateAtReset());
+        n.put("episode_return", s.episodeReturn());
+        n.put("episode_length", s.episodeLength());
+        List<double[]> actions = s.snapshot().actions();
+        n.put("actions", actions.size());
+        double[] flat = new double[actions.size() * actDim];
+        for (int i = 0; i < actions.size(); i++) {
+            System.arraycopy(actions.get(i), 0, flat, i * actDim, actDim);
+        }
+        cp.put("env.actions", flat);
+        cp.put("env.observation", s.observation());
+        h.put("episodes", episodes);
+        double[] rec = new double[2 * recent.size()];
+        int k = 0;
+        for (double[] e : recent) {
+            rec[k++] = e[0];
+            rec[k++] = e[1];
+        }
+        cp.put("recent_episodes", rec);
+    }
+
+    /** Restores what {@link #save} wrote. */
+    public void restore(Checkpoint cp) throws IOException {
+        JsonNode n = cp.field("env_state");
+        int count = n.get("actions").asInt();
+        double[] flat = cp.doubles("env.actions", count * actDim);
+        List<double[]> actions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            actions.add(Arrays.copyOfRange(flat, i * actDim, (i + 1) * actDim));
+        }
+        VectorEnv.EnvState s = new VectorEnv.EnvState(new EnvSnapshot(n.get("rng_state_at_reset").asLong(), actions),
+                cp.doubles("env.observation", obsDim), n.get("episode_return").asDouble(), n.get("episode_length").asInt());
+        obs = envs.restore(new VectorEnv.State(List.of(s)))[0];
+        episodes = cp.field("episodes").asLong();
+        double[] rec = cp.doubles("recent_episodes", -1);
+        recent.clear();
+        for (int i = 0; i + 1 < rec.length; i += 2) {
+            recent.addLast(new double[] {rec[i], rec[i + 1]});
+        }
+    }
+
+    @Override
+    public void close() {
+        envs.close();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.actuate.algo;
+
+import java.util.List;
+
+/**
+ * DDPG hyperparameters (Lillicrap et al., 2016, as in Stable-Baselines3: one critic, no target smoothing,
+ * actor updated every critic update). Per-env values live in {@code configs/ddpg/<env-id>.yaml}.
+ *
+ * @param nTimesteps       total env steps (the CLI's {@code --steps} overrides)
+ * @param bufferSize       replay buffer capacity
+ * @param learningStarts   uniform random steps before learning starts
+ * @param batchSize        transitions per gradient step
+ * @param learningRate     Adam step size of actor and critic
+ * @param annealLr         decay the learning rate linearly to 0 over the run
+ * @param gamma            discount
+ * @param tau              Polyak coefficient of the target networks
+ * @param trainFreq        collect this many steps (or episodes) between training phases
+ * @param trainFreqUnit    {@code step} or {@code episode}
+ * @param gradientSteps    gradient steps per training phase; -1 = as many as env steps collected
+ * @param noiseType        exploration noise: none, normal or ornstein_uhlenbeck
+ * @param noiseStd         exploration noise std (sigma), in the [-1, 1] action scale
+ * @param hiddenSizes      hidden widths of the actor and the critic
+ * @param activation       hidden activation, relu or tanh
+ * @param checkpointEvery  env steps between checkpoints
+ * @param logInterval      env steps between metrics rows
+ * @param saveReplayBuffer store the replay buffer with each checkpoint (exact resume)
+ */
+public record DdpgConfig(
+        long nTimesteps,
+        int bufferSize,
+        long learningStarts,
+        int batchSize,
+        double learningRate,
+        boolean annealLr,
+        double gamma,
+        double tau,
+        int trainFreq,
+        TrainFreqUnit trainFreqUnit,
+        int gradientSteps,
+        NoiseType noiseType,
+        double noiseStd,
+        List<Integer> hiddenSizes,
+        String activation,
+        long checkpointEvery,
+        long logInterval,
+        boolean saveReplayBuffer) {
+
+    public DdpgConfig {
+        Check.positive("n_timesteps", nTimesteps);
+        Check.positive("buffer_size", bufferSize);
+        Check.nonNegative("learning_starts", learningStarts);
+        Check.positive("batch_size", batchSize);
+        Check.range("learning_rate", learningRate, 0, 1, false);
+        Check.range("gamma", gamma, 0, 1, true);
+        Check.range("tau", tau, 0, 1, false);
+        Check.positive("train_freq", trainFreq);
+        Check.notNull("train_freq_unit", trainFreqUnit);
+        Check.gradientSteps(gradientSteps);
+        Check.notNull("noise_type", noiseType);
+        Check.range("noise_std", noiseStd, 0, 10, true);
+        hiddenSizes = Check.hidden(hiddenSizes);
+        Check.activation(activation);
+        Check.logEvery(checkpointEvery, logInterval);
+    }
+
+    /** Stable-Baselines3's DDPG defaults: [400, 300] ReLU, batch 256, lr 1e-3, Gaussian noise 0.1. */
+    public static DdpgConfig defaults() {
+        return new DdpgConfig(1_000_000, 1_000_000, 100, 256, 1e-3, false, 0.99, 0.005, 1, TrainFreqUnit.STEP, 1,
+                NoiseType.NORMAL, 0.1, List.of(400, 300), "relu", 50_000, 1_000, true);
+    }
+
+    public DdpgConfig withTimesteps(long n) {
+        return new DdpgConfig(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps, noiseType, noiseStd, hiddenSizes, activation, checkpointEvery,
+                logInterval, saveReplayBuffer);
+    }
+
+    public DdpgConfig withNetwork(List<Integer> hidden, int batch) {
+        return new DdpgConfig(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, noiseType, noiseStd, hidden, activation, checkpointEvery,
+                logInterval, saveReplayBuffer);
+    }
+
+    public OffPolicySchedule schedule() {
+        return new OffPolicySchedule(nTimesteps, learningStarts, trainFreq, trainFreqUnit, gradientSteps, learningRate,
+                annealLr);
+    }
+}

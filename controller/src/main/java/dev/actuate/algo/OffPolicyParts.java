@@ -1,0 +1,175 @@
+package dev.actuate.algo;
+
+import dev.actuate.nn.Activation;
+import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.Init;
+import dev.actuate.nn.Mlp;
+import dev.actuate.nn.Parameterized;
+import dev.actuate.sim.Rng;
+import dev.actuate.train.AtomicFiles;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ReplayBuffer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Pieces SAC, TD3 and DDPG share: network shapes, moving batches into ND4J, and checkpoint parts. */
+final class OffPolicyParts {
+    private OffPolicyParts() {
+    }
+
+    /**
+     * An MLP as SB3 builds the off-policy nets: ReLU (or tanh) hidden layers; Xavier-uniform weights, close
+     * to PyTorch's default Linear init that SB3 and CleanRL use here.
+     */
+    static Mlp.Builder net(int in, int out, List<Integer> hidden, String activation, Activation output) {
+        return Mlp.builder(in, out).hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
+                .activation(Activation.parse(activation)).outputActivation(output)
+                .hiddenInit(Init.xavierUniform()).outputInit(Init.xavierUniform());
+    }
+
+    /** Copies {@code src[0..length(dst))} into a dense float array. */
+    static void put(float[] src, INDArray dst) {
+        DataBuffer data = dst.data();
+        long n = dst.length();
+        for (int i = 0; i < n; i++) {
+            data.put(i, src[i]);
+        }
+    }
+
+    /** Writes rows {@code [obs | act]} of a batch into the dense critic input {@code dst [batch, O + A]}. */
+    static void concat(float[] obs, int obsDim, double[] act, int actDim, int batch, INDArray dst) {
+        DataBuffer data = dst.data();
+        int w = obsDim + actDim;
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < obsDim; j++) {
+                data.put((long) r * w + j, obs[r * obsDim + j]);
+            }
+            for (int j = 0; j < actDim; j++) {
+                data.put((long) r * w + obsDim + j, (float) act[r * actDim + j]);
+            }
+        }
+    }
+
+    /** The same with float actions (replay-buffer actions). */
+    static void concat(float[] obs, int obsDim, float[] act, int actDim, int batch, INDArray dst) {
+        DataBuffer data = dst.data();
+        int w = obsDim + actDim;
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < obsDim; j++) {
+                data.put((long) r * w + j, obs[r * obsDim + j]);
+            }
+            for (int j = 0; j < actDim; j++) {
+                data.put((long) r * w + obsDim + j, act[r * actDim + j]);
+            }
+        }
+    }
+
+    /** Columns {@code [from, from + cols)} of a dense {@code [batch, width]} array into {@code out}, row-major. */
+    static void columns(INDArray src, int from, int cols, double[] out) {
+        DataBuffer data = src.data();
+        long off = src.offset();
+        long w = src.columns();
+        int batch = (int) src.rows();
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < cols; j++) {
+                out[r * cols + j] = data.getDouble(off + r * w + from + j);
+            }
+        }
+    }
+
+    static INDArray zeros(int rows, int cols) {
+        return Nd4j.zeros(DataType.FLOAT, rows, cols);
+    }
+
+    // ---------------------------------------------------------------- checkpoint parts
+
+    static float[] floats(Parameterized m) {
+        return m.params().dup().castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    static void load(Checkpoint cp, String name, Parameterized m) throws IOException {
+        float[] v = cp.floats(name, (int) m.numParams());
+        m.params().assign(Nd4j.createFromArray(v).reshape(1, v.length).castTo(m.params().dataType()));
+    }
+
+    static void saveAdam(Checkpoint cp, String name, AdamOptimizer opt) {
+        cp.put(name + ".state", opt.state().dup().data().asFloat());
+        cp.header().put(name + ".iteration", opt.iteration());
+    }
+
+    static void loadAdam(Checkpoint cp, String name, AdamOptimizer opt) throws IOException {
+        float[] s = cp.floats(name + ".state", (int) opt.state().length());
+        opt.state().assign(Nd4j.createFromArray(s).reshape(1, s.length));
+        opt.setIteration(cp.field(name + ".iteration").asInt());
+    }
+
+    static void saveRng(Checkpoint cp, String name, Rng rng) {
+        cp.header().put(name, rng.state());
+    }
+
+    // ---------------------------------------------------------------- replay buffer files
+
+    /**
+     * Writes the replay buffer next to {@code checkpoint} as {@code <checkpoint>.replay-<step>.bin} (atomic)
+     * and returns its file name, for the checkpoint header. Written before the checkpoint that names it, so
+     * a crash in between leaves the previous pair intact.
+     */
+    static String writeReplay(Path checkpoint, ReplayBuffer replay, long globalStep) throws IOException {
+        String name = checkpoint.getFileName() + ".replay-" + globalStep + ".bin";
+        Path file = checkpoint.toAbsolutePath().resolveSibling(name);
+        AtomicFiles.write(file, out -> {
+            DataOutputStream d = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
+            d.writeLong(globalStep);
+            replay.writeTo(d);
+            d.flush();
+        });
+        return name;
+    }
+
+    /** Deletes replay files of {@code checkpoint} other than {@code keep} (older checkpoints' buffers). */
+    static void deleteOtherReplays(Path checkpoint, String keep) throws IOException {
+        Path dir = checkpoint.toAbsolutePath().getParent();
+        String prefix = checkpoint.getFileName() + ".replay-";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.bin")) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(keep)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    static void readReplay(Path checkpoint, String name, ReplayBuffer replay, long globalStep) throws IOException {
+        Path file = checkpoint.toAbsolutePath().resolveSibling(name);
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "the checkpoint's replay buffer file is missing");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+            long step = d.readLong();
+            if (step != globalStep) {
+                throw new IOException(file + ": replay buffer is from step " + step + ", checkpoint from " + globalStep);
+            }
+            replay.readFrom(d);
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": truncated replay buffer file", e);
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e
+                    : new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.actuate.algo;
+
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.RunDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * CLI glue for {@link Sac}, {@link Td3} and {@link Ddpg}: config resolution, run directory, progress bar,
+ * resume and bench. They learn from one env, so {@code --envs} other than 1 is refused.
+ */
+final class OffPolicyTrainer implements Trainer {
+    /** Bench shape from the issue: 256x256 nets, batch 256, one gradient step per env step. */
+    static final List<Integer> BENCH_HIDDEN = List.of(256, 256);
+    static final int BENCH_BATCH = 256;
+    /** Gradient steps after the random warm-up before timing starts (JIT, buffers). */
+    static final long BENCH_WARMUP_UPDATES = 200;
+
+    private final String algorithm;
+
+    OffPolicyTrainer(String algorithm) {
+        this.algorithm = algorithm;
+    }
+
+    private static void checkEnvs(Integer envs) {
+        if (envs != null && envs != 1) {
+            throw new IllegalArgumentException("--envs: SAC, TD3 and DDPG learn from one env, got " + envs);
+        }
+    }
+
+    private static <R extends Record> R load(Path file, R defaults) throws IOException {
+        return file == null ? defaults : ConfigYaml.load(file, defaults);
+    }
+
+    @Override
+    public void train(TrainRequest r) throws IOException {
+        checkEnvs(r.envs());
+        RunDir run = RunDir.open(r.out(), r.resume());
+        switch (algorithm) {
+            case Sac.ALGORITHM -> {
+                SacConfig c = r.resume() ? null : load(r.configFile(), SacConfig.defaults());
+                try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps())
+                        : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    sac.train(run, new ProgressBar(sac.config().nTimesteps(), sac.globalStep(), r.quiet()), null);
+                }
+            }
+            case Td3.ALGORITHM -> {
+                Td3Config c = r.resume() ? null : load(r.configFile(), Td3Config.defaults());
+                try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps())
+                        : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    td3.train(run, new ProgressBar(td3.config().nTimesteps(), td3.globalStep(), r.quiet()), null);
+                }
+            }
+            case Ddpg.ALGORITHM -> {
+                DdpgConfig c = r.resume() ? null : load(r.configFile(), DdpgConfig.defaults());
+                try (Ddpg ddpg = r.resume() ? Ddpg.resume(run.checkpoint(), r.steps())
+                        : new Ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    ddpg.train(run, new ProgressBar(ddpg.config().nTimesteps(), ddpg.globalStep(), r.quiet()), null);
+                }
+            }
+            default -> throw new IllegalStateException("not an off-policy algorithm: " + algorithm);
+        }
+    }
+
+    /**
+     * Steady-state env steps/s with the env's config but the issue's bench shape (256x256, batch 256, one
+     * gradient step per env step, learning after {@code BENCH_BATCH} random steps); timing starts after
+     * {@link #BENCH_WARMUP_UPDATES} gradient steps and runs for {@code seconds}.
+     */
+    @Override
+    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
+        checkEnvs(envs);
+        long huge = Long.MAX_VALUE / 4;
+        long warm = BENCH_BATCH + BENCH_WARMUP_UPDATES;
+        long[] start = new long[2];
+        long[] end = new long[2];
+        Predicate<Long> keepGoing = step -> {
+            long now = System.nanoTime();
+            if (step == warm) {
+                start[0] = now;
+                start[1] = step;
+                return true;
+            }
+            end[0] = now;
+            end[1] = step;
+            return step < warm || (now - start[0]) / 1e9 < seconds;
+        };
+        switch (algorithm) {
+            case Sac.ALGORITHM -> {
+                SacConfig c = load(configFile, SacConfig.defaults());
+                c = new SacConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
+                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.entCoef(), c.entCoefInit(),
+                        c.targetEntropy(), 1, BENCH_HIDDEN, c.activation(), huge, huge, false);
+                try (Sac sac = new Sac(c, envId, seed)) {
+                    sac.train(null, null, s -> keepGoing.test(s.globalStep()));
+                }
+            }
+            case Td3.ALGORITHM -> {
+                Td3Config c = load(configFile, Td3Config.defaults());
+                c = new Td3Config(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
+                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.policyDelay(), c.targetPolicyNoise(),
+                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), BENCH_HIDDEN, c.activation(), huge, huge, false);
+                try (Td3 td3 = new Td3(c, envId, seed)) {
+                    td3.train(null, null, s -> keepGoing.test(s.globalStep()));
+                }
+            }
+            case Ddpg.ALGORITHM -> {
+                DdpgConfig c = load(configFile, DdpgConfig.defaults());
+                c = new DdpgConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
+                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), BENCH_HIDDEN,
+                        c.activation(), huge, huge, false);
+                try (Ddpg ddpg = new Ddpg(c, envId, seed)) {
+                    ddpg.train(null, null, s -> keepGoing.test(s.globalStep()));
+                }
+            }
+            default -> throw new IllegalStateException("not an off-policy algorithm: " + algorithm);
+        }
+        double s = (end[0] - start[0]) / 1e9;
+        long steps = end[1] - start[1];
+        return new BenchResult(algorithm, envId, 1, steps, s, steps / s);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.actuate.algo;
+
+import java.util.List;
+
+/**
+ * SAC hyperparameters. Defaults are Stable-Baselines3's; per-env values live in
+ * {@code configs/sac/<env-id>.yaml} with snake_case keys.
+ *
+ * @param nTimesteps           total env steps (the CLI's {@code --steps} overrides)
+ * @param bufferSize           replay buffer capacity
+ * @param learningStarts       uniform random steps before learning starts (warm-up)
+ * @param batchSize            transitions per gradient step
+ * @param learningRate         Adam step size of actor, critics and temperature
+ * @param annealLr             decay the learning rate linearly to 0 over the run (the Zoo's {@code lin_})
+ * @param gamma                discount
+ * @param tau                  Polyak coefficient of the target critics
+ * @param trainFreq            collect this many steps (or episodes) between training phases
+ * @param trainFreqUnit        {@code step} or {@code episode}
+ * @param gradientSteps        gradient steps per training phase; -1 = as many as env steps collected
+ * @param entCoef              fixed entropy temperature alpha; null tunes it automatically ("auto")
+ * @param entCoefInit          initial alpha when tuned automatically
+ * @param targetEntropy        entropy target of the automatic tuning; null means -|A|
+ * @param targetUpdateInterval gradient steps between Polyak updates
+ * @param hiddenSizes          hidden widths of the actor and of each critic
+ * @param activation           hidden activation, relu or tanh
+ * @param checkpointEvery      env steps between checkpoints
+ * @param logInterval          env steps between metrics rows
+ * @param saveReplayBuffer     store the replay buffer with each checkpoint (exact resume; can be large)
+ */
+public record SacConfig(
+        long nTimesteps,
+        int bufferSize,
+        long learningStarts,
+        int batchSize,
+        double learningRate,
+        boolean annealLr,
+        double gamma,
+        double tau,
+        int trainFreq,
+        TrainFreqUnit trainFreqUnit,
+        int gradientSteps,
+        Double entCoef,
+        double entCoefInit,
+        Double targetEntropy,
+        int targetUpdateInterval,
+        List<Integer> hiddenSizes,
+        String activation,
+        long checkpointEvery,
+        long logInterval,
+        boolean saveReplayBuffer) {
+
+    public SacConfig {
+        Check.positive("n_timesteps", nTimesteps);
+        Check.positive("buffer_size", bufferSize);
+        Check.nonNegative("learning_starts", learningStarts);
+        Check.positive("batch_size", batchSize);
+        Check.range("learning_rate", learningRate, 0, 1, false);
+        Check.range("gamma", gamma, 0, 1, true);
+        Check.range("tau", tau, 0, 1, false);
+        Check.positive("train_freq", trainFreq);
+        Check.notNull("train_freq_unit", trainFreqUnit);
+        Check.gradientSteps(gradientSteps);
+        if (entCoef != null) {
+            Check.range("ent_coef", entCoef, 0, 1e3, true);
+        }
+        Check.range("ent_coef_init", entCoefInit, 0, 1e3, false);
+        if (targetEntropy != null && !Double.isFinite(targetEntropy)) {
+            throw new IllegalArgumentException("target_entropy must be finite, got " + targetEntropy);
+        }
+        Check.positive("target_update_interval", targetUpdateInterval);
+        hiddenSizes = Check.hidden(hiddenSizes);
+        Check.activation(activation);
+        Check.logEvery(checkpointEvery, logInterval);
+    }
+
+    /** Stable-Baselines3's SAC defaults: [256, 256] ReLU, batch 256, lr 3e-4, auto alpha; 1M steps. */
+    public static SacConfig defaults() {
+        return new SacConfig(1_000_000, 1_000_000, 100, 256, 3e-4, false, 0.99, 0.005, 1, TrainFreqUnit.STEP, 1,
+                null, 1.0, null, 1, List.of(256, 256), "relu", 50_000, 1_000, true);
+    }
+
+    public SacConfig withTimesteps(long n) {
+        return new SacConfig(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval, hiddenSizes,
+                activation, checkpointEvery, logInterval, saveReplayBuffer);
+    }
+
+    /** The same config with other network widths and batch size (benchmarks, fast tests). */
+    public SacConfig withNetwork(List<Integer> hidden, int batch) {
+        return new SacConfig(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval,
+                hidden, activation, checkpointEvery, logInterval, saveReplayBuffer);
+    }
+
+    public OffPolicySchedule schedule() {
+        return new OffPolicySchedule(nTimesteps, learningStarts, trainFreq, trainFreqUnit, gradientSteps, learningRate,
+                annealLr);
+    }
+}

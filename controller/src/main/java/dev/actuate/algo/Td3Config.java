@@ -1,0 +1,97 @@
+package dev.actuate.algo;
+
+import java.util.List;
+
+/**
+ * TD3 hyperparameters (Fujimoto et al., 2018). Defaults are Stable-Baselines3's; per-env values live in
+ * {@code configs/td3/<env-id>.yaml}.
+ *
+ * @param nTimesteps        total env steps (the CLI's {@code --steps} overrides)
+ * @param bufferSize        replay buffer capacity
+ * @param learningStarts    uniform random steps before learning starts
+ * @param batchSize         transitions per gradient step
+ * @param learningRate      Adam step size of actor and critics
+ * @param annealLr          decay the learning rate linearly to 0 over the run
+ * @param gamma             discount
+ * @param tau               Polyak coefficient of the target networks
+ * @param trainFreq         collect this many steps (or episodes) between training phases
+ * @param trainFreqUnit     {@code step} or {@code episode}
+ * @param gradientSteps     gradient steps per training phase; -1 = as many as env steps collected
+ * @param policyDelay       critic updates per actor (and target) update
+ * @param targetPolicyNoise std of the target policy smoothing noise
+ * @param targetNoiseClip   the smoothing noise is clipped to +-this
+ * @param noiseType         exploration noise: none, normal or ornstein_uhlenbeck
+ * @param noiseStd          exploration noise std (sigma), in the [-1, 1] action scale
+ * @param hiddenSizes       hidden widths of the actor and of each critic
+ * @param activation        hidden activation, relu or tanh
+ * @param checkpointEvery   env steps between checkpoints
+ * @param logInterval       env steps between metrics rows
+ * @param saveReplayBuffer  store the replay buffer with each checkpoint (exact resume)
+ */
+public record Td3Config(
+        long nTimesteps,
+        int bufferSize,
+        long learningStarts,
+        int batchSize,
+        double learningRate,
+        boolean annealLr,
+        double gamma,
+        double tau,
+        int trainFreq,
+        TrainFreqUnit trainFreqUnit,
+        int gradientSteps,
+        int policyDelay,
+        double targetPolicyNoise,
+        double targetNoiseClip,
+        NoiseType noiseType,
+        double noiseStd,
+        List<Integer> hiddenSizes,
+        String activation,
+        long checkpointEvery,
+        long logInterval,
+        boolean saveReplayBuffer) {
+
+    public Td3Config {
+        Check.positive("n_timesteps", nTimesteps);
+        Check.positive("buffer_size", bufferSize);
+        Check.nonNegative("learning_starts", learningStarts);
+        Check.positive("batch_size", batchSize);
+        Check.range("learning_rate", learningRate, 0, 1, false);
+        Check.range("gamma", gamma, 0, 1, true);
+        Check.range("tau", tau, 0, 1, false);
+        Check.positive("train_freq", trainFreq);
+        Check.notNull("train_freq_unit", trainFreqUnit);
+        Check.gradientSteps(gradientSteps);
+        Check.positive("policy_delay", policyDelay);
+        Check.range("target_policy_noise", targetPolicyNoise, 0, 10, true);
+        Check.range("target_noise_clip", targetNoiseClip, 0, 10, true);
+        Check.notNull("noise_type", noiseType);
+        Check.range("noise_std", noiseStd, 0, 10, true);
+        hiddenSizes = Check.hidden(hiddenSizes);
+        Check.activation(activation);
+        Check.logEvery(checkpointEvery, logInterval);
+    }
+
+    /** Stable-Baselines3's TD3 defaults: [400, 300] ReLU, batch 256, lr 1e-3, Gaussian noise 0.1. */
+    public static Td3Config defaults() {
+        return new Td3Config(1_000_000, 1_000_000, 100, 256, 1e-3, false, 0.99, 0.005, 1, TrainFreqUnit.STEP, 1,
+                2, 0.2, 0.5, NoiseType.NORMAL, 0.1, List.of(400, 300), "relu", 50_000, 1_000, true);
+    }
+
+    public Td3Config withTimesteps(long n) {
+        return new Td3Config(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps, policyDelay, targetPolicyNoise, targetNoiseClip, noiseType, noiseStd,
+                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer);
+    }
+
+    public Td3Config withNetwork(List<Integer> hidden, int batch) {
+        return new Td3Config(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, policyDelay, targetPolicyNoise, targetNoiseClip, noiseType,
+                noiseStd, hidden, activation, checkpointEvery, logInterval, saveReplayBuffer);
+    }
+
+    public OffPolicySchedule schedule() {
+        return new OffPolicySchedule(nTimesteps, learningStarts, trainFreq, trainFreqUnit, gradientSteps, learningRate,
+                annealLr);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.actuate.algo;
+
+import dev.actuate.sim.EnvSpec;
+import dev.actuate.sim.Envs;
+import dev.actuate.train.ConfigYaml;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OffPolicyConfigTest {
+    /** The repository's configs/ directory (tests run in the module directory). */
+    static Path configs() {
+        Path p = Path.of("..", "configs");
+        return Files.isDirectory(p) ? p : Path.of("configs");
+    }
+
+    @Test
+    void everyRegisteredEnvHasAValidConfigForEveryOffPolicyAlgorithm() throws Exception {
+        for (EnvSpec spec : Envs.specs()) {
+            Path sac = configs().resolve("sac").resolve(spec.id() + ".yaml");
+            Path td3 = configs().resolve("td3").resolve(spec.id() + ".yaml");
+            Path ddpg = configs().resolve("ddpg").resolve(spec.id() + ".yaml");
+            assertThat(ConfigYaml.load(sac, SacConfig.defaults()).nTimesteps()).as(sac.toString()).isPositive();
+            assertThat(ConfigYaml.load(td3, Td3Config.defaults()).nTimesteps()).as(td3.toString()).isPositive();
+            assertThat(ConfigYaml.load(ddpg, DdpgConfig.defaults()).nTimesteps()).as(ddpg.toString()).isPositive();
+        }
+    }
+
+    @Test
+    void zooValuesAreBound() throws Exception {
+        SacConfig lander = ConfigYaml.load(configs().resolve("sac/LunarLanderContinuous-v3.yaml"), SacConfig.defaults());
+        assertThat(lander.learningRate()).isEqualTo(7.3e-4);
+        assertThat(lander.annealLr()).isTrue();
+        assertThat(lander.hiddenSizes()).containsExactly(400, 300);
+        assertThat(lander.entCoef()).isNull(); // auto
+        Td3Config pendulum = ConfigYaml.load(configs().resolve("td3/Pendulum-v1.yaml"), Td3Config.defaults());
+        assertThat(pendulum.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
+        assertThat(pendulum.gradientSteps()).isEqualTo(-1);
+        assertThat(pendulum.policyDelay()).isEqualTo(2);
+        DdpgConfig car = ConfigYaml.load(configs().resolve("ddpg/MountainCarContinuous-v0.yaml"), DdpgConfig.defaults());
+        assertThat(car.noiseType()).isEqualTo(NoiseType.ORNSTEIN_UHLENBECK);
+        assertThat(car.noiseStd()).isEqualTo(0.5);
+    }
+
+    @Test
+    void badValuesAreErrorsNamingKeyAndFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, "taus: 0.1\n");
+        assertThatThrownBy(() -> ConfigYaml.load(f, SacConfig.defaults()))
+                .hasMessageContaining("bad.yaml").hasMessageContaining("unknown key 'taus'");
+        Files.writeString(f, "tau: 1.5\n");
+        assertThatThrownBy(() -> ConfigYaml.load(f, SacConfig.defaults())).hasMessageContaining("tau must be in");
+        Files.writeString(f, "gradient_steps: 0\n");
+        assertThatThrownBy(() -> ConfigYaml.load(f, Td3Config.defaults())).hasMessageContaining("gradient_steps");
+        Files.writeString(f, "noise_type: pink\n");
+        assertThatThrownBy(() -> ConfigYaml.load(f, DdpgConfig.defaults())).hasMessageContaining("noise_type");
+    }
+
+    @Test
+    void resolvedConfigRoundTrips() {
+        SacConfig c = SacConfig.defaults().withNetwork(List.of(32, 32), 64);
+        Map<String, Object> m = ConfigYaml.toMap(c);
+        assertThat(ConfigYaml.bind(m, SacConfig.defaults(), "map")).isEqualTo(c);
+        Td3Config t = Td3Config.defaults();
+        assertThat(ConfigYaml.bind(ConfigYaml.toMap(t), Td3Config.defaults(), "map")).isEqualTo(t);
+    }
+
+    @Test
+    void scheduleTrainsPerStepOrEpisodeAndAnneals() {
+        OffPolicySchedule s = new OffPolicySchedule(1000, 100, 4, TrainFreqUnit.STEP, -1, 1e-3, true);
+        assertThat(s.rolloutDone(3, 5)).isFalse();
+        assertThat(s.rolloutDone(4, 0)).isTrue();
+        assertThat(s.gradientSteps(4)).isEqualTo(4);
+        assertThat(s.learning(100)).isFalse();
+        assertThat(s.learning(101)).isTrue();
+        assertThat(s.learningRate(250)).isEqualTo(7.5e-4);
+        OffPolicySchedule e = new OffPolicySchedule(1000, 0, 1, TrainFreqUnit.EPISODE, 8, 1e-3, false);
+        assertThat(e.rolloutDone(500, 0)).isFalse();
+        assertThat(e.rolloutDone(37, 1)).isTrue();
+        assertThat(e.gradientSteps(37)).isEqualTo(8);
+        assertThat(e.learningRate(900)).isEqualTo(1e-3);
+    }
+}
