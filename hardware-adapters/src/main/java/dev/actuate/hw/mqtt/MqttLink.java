@@ -129,7 +129,20 @@ public final class MqttLink implements AutoCloseable {
         if (running) {
             throw new IllegalStateException("MQTT link " + options.clientId() + " already started");
         }
-        connectOnce();
+        // A connection dropped mid-handshake (seen with Moquette under load: EOF before CONNACK) is
+        // transient, so it is retried; refused credentials and an unreachable broker fail at once.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                connectOnce();
+                break;
+            } catch (MqttConnectException e) {
+                if (e.kind() != MqttConnectException.Kind.OTHER || attempt == 3) {
+                    throw e;
+                }
+                LOG.warn("MQTT connect attempt {} to {} failed, retrying: {}", attempt, options.brokerUrl(), e.getMessage());
+                LockSupport.parkNanos(this, 100_000_000L * attempt);
+            }
+        }
         running = true;
         ioThread = new Thread(this::ioLoop, "actuate-mqtt-io-" + options.clientId());
         ioThread.setDaemon(true);
