@@ -24,7 +24,7 @@ import java.util.Locale;
  *   <li>{@code state_age}: local time minus the newest state's receive time, per cycle, measured
  *       after the read (with the state trigger: the wake-up latency);</li>
  *   <li>{@code round_trip}: in-process adapters: read → write in the loop. Native MQTT adapter:
- *       the robot's state send stamp → the command handed to the MQTT client on the I/O thread
+ *       the robot's state send stamp → the first command answering it handed to the MQTT client on the I/O thread
  *       (the controller's side; the robot's own state send → command receipt adds the command's
  *       transport and is reported by the robot). Other adapters: empty unless reported through
  *       {@link #recordRoundTrip} (any thread);</li>

@@ -59,6 +59,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private final EstopCounter estop = new EstopCounter();
     private final StateArrivals arrivals = new StateArrivals();
     private volatile LongConsumer stateToSendListener;
+    private long lastReportedEcho = Frame.NONE; // I/O thread only
     private volatile boolean robotOnline;
     private long reconnectsBefore;
 
@@ -239,13 +240,15 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         out.publish(topics.command(), Frames.encode(txCommand, config.payload()), 0, false);
         sent.incrementAndGet();
         LongConsumer l = stateToSendListener;
-        if (l != null && txCommand.echoMicros != Frame.NONE && txCommand.echoMicros > 0) {
+        // Only the first command answering a state: later ones re-send a held command to an old state.
+        if (l != null && txCommand.echoMicros > 0 && txCommand.echoSequence != lastReportedEcho) {
+            lastReportedEcho = txCommand.echoSequence;
             l.accept((MicroClock.nowMicros() - txCommand.echoMicros) * 1000);
         }
     }
 
     /**
-     * Called on the I/O thread after each command is handed to the MQTT client, with the nanoseconds
+     * Called on the I/O thread after the first command answering each state is handed to the MQTT client, with the nanoseconds
      * from the robot's send stamp of the state it answers to now: the controller's side of the round
      * trip (state transport + wait + compute + hand-off; the command's own transport is not in it).
      * The robot's and the controller's clocks are compared, so they must be synchronised across hosts.
