@@ -13,7 +13,11 @@ final class DefaultConfigs {
 
     /** The config file, or null when there is none. */
     static Path find(String algo, String envId) {
-        Path rel = Path.of("configs", algo, envId + ".yaml");
+        return findFile(Path.of("configs", algo, envId + ".yaml"));
+    }
+
+    /** A file of the clone ({@code rel} from its root), or null when there is none. */
+    static Path findFile(Path rel) {
         if (Files.isRegularFile(rel)) {
             return rel;
         }

@@ -2,33 +2,44 @@ package dev.actuate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.HilRun;
 import dev.actuate.runtime.safety.SafetyEvent;
 import dev.actuate.sim.Envs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code actuate demo}: the deployment path end to end on embedded defaults. A policy (a trained
- * model with {@code --model}, else the env's heuristic controller) drives the simulated robot over
- * MQTT (embedded broker, lock-step) through the control loop and safety layer; the report compares
- * the returns with an in-process evaluation of the same policy and seeds.
+ * {@code actuate demo}: the deployment path end to end on embedded defaults. A policy drives the
+ * simulated robot over MQTT (embedded broker, lock-step) through the control loop and safety layer;
+ * the report compares the returns with an in-process evaluation of the same policy and seeds.
+ *
+ * <p>The policy: {@code --model PATH}, or {@code --controller heuristic|zero}, else the trained
+ * model shipped at {@code models/ppo-<env>.actuate} (looked up in the working directory, then
+ * above the jar), else the env's heuristic, which the report then says. The loop is robot-clocked
+ * ({@code --trigger state}) by default: each state is answered at once.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a policy over MQTT against the simulated robot and compare with in-process evaluation")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--env", paramLabel = "ID", description = "Env the robot simulates (default ${DEFAULT-VALUE})")
-    String envId = "LunarLanderContinuous-v3";
+    @Option(names = "--env", paramLabel = "ID", description = "Env the robot simulates (default: the model's env, else LunarLanderContinuous-v3)")
+    String envId;
 
-    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL", description = "Trained policy (default: the env's heuristic)")
+    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL",
+            description = "Trained policy (default: models/ppo-<env>.actuate if shipped, else the env's heuristic)")
     String model;
 
-    @Option(names = "--controller", paramLabel = "NAME", description = "Built-in controller when no --model: heuristic or zero")
+    @Option(names = "--controller", paramLabel = "NAME", description = "Built-in controller instead of a model: heuristic or zero")
     String controller;
+
+    @Option(names = "--trigger", paramLabel = "periodic|state",
+            description = "Loop trigger: state (robot-clocked, answer each state at once) or periodic (default ${DEFAULT-VALUE})")
+    String trigger = "state";
 
     @Option(names = "--episodes", description = "Episodes (default ${DEFAULT-VALUE})")
     int episodes = 3;
@@ -37,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
     long seed = 0;
 
     @Option(names = "--rate", paramLabel = "HZ",
-            description = "Control-loop rate; lock-step makes returns independent of it (default ${DEFAULT-VALUE})")
+            description = "Control-loop rate (with --trigger state: the deadline for each state); lock-step makes returns independent of it (default ${DEFAULT-VALUE})")
     double rate = 100;
 
     @Option(names = "--broker", paramLabel = "URL", description = "Use this broker instead of the embedded one")
@@ -48,15 +59,31 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Envs.spec(envId); // unknown ids fail here with the list of known ones
-        HilRun.Options o = HilRun.Options.of(envId, episodes, seed, rate);
+        if (model != null && controller != null) {
+            throw new IllegalArgumentException("give either --controller or --model, not both");
+        }
+        ControlLoop.Trigger t = ControlLoop.Trigger.parse("--trigger", trigger);
+        String env = envId != null ? envId : model != null ? ModelControllers.envId(Path.of(model)) : DEFAULT_ENV;
+        Envs.spec(env); // unknown ids fail here with the list of known ones
+        String policyModel = model;
+        String note = "";
+        if (model == null && controller == null) {
+            Path shipped = DefaultConfigs.findFile(shippedModel(env));
+            if (shipped != null) {
+                policyModel = shipped.toString();
+            } else {
+                note = " (no trained model at " + shippedModel(env) + ": using the heuristic controller)";
+            }
+        }
+        String m = policyModel;
+        HilRun.Options o = HilRun.Options.of(env, episodes, seed, rate).withTrigger(t);
         if (broker != null) {
             o = o.withBroker(broker);
         }
-        String policyName = Policies.describe(model, controller == null ? "heuristic" : controller, envId);
-        System.out.printf(Locale.ROOT, "actuate demo: %s, %d episodes from seed %d, loop at %.0f Hz, robot lock-stepped%n",
-                policyName, episodes, seed, rate);
-        HilRun.Report r = HilRun.run(o, () -> Policies.resolve(model, controller, Envs.make(envId)));
+        System.out.printf(Locale.ROOT, "actuate demo: policy %s%s%n", Policies.describe(m, controller, env), note);
+        System.out.printf(Locale.ROOT, "%d episodes from seed %d, robot lock-stepped, loop trigger %s (deadline %.0f Hz)%n",
+                episodes, seed, t.label(), rate);
+        HilRun.Report r = HilRun.run(o, () -> Policies.resolve(m, controller, Envs.make(env)));
 
         System.out.println("broker: " + r.broker());
         System.out.println("episode  seed      MQTT return   in-process return");
@@ -67,14 +94,22 @@ public final class DemoCommand implements Callable<Integer> {
                 r.mqttMeanReturn(), r.inProcessMeanReturn(), r.maxReturnDifference());
         System.out.printf(Locale.ROOT, "round trip (state sent -> command received, robot clock): p50 %.3f ms, p99 %.3f ms, max %.3f ms (n=%d)%n",
                 r.roundTrip().p50Ms(), r.roundTrip().p99Ms(), r.roundTrip().maxMs(), r.roundTrip().count());
-        System.out.printf(Locale.ROOT, "control loop: %d cycles at %.0f Hz, %d overruns, %d missed deadlines%n",
-                r.cycles(), r.rateHz(), r.overruns(), r.missedDeadlines());
+        System.out.printf(Locale.ROOT, "control loop (%s trigger): %d cycles in %.2f s (%.0f Hz achieved, deadline %.0f Hz), %d overruns, %d missed deadlines%n",
+                r.trigger().label(), r.cycles(), r.elapsedSeconds(), r.achievedRateHz(), r.rateHz(), r.overruns(),
+                r.missedDeadlines());
         System.out.println("safety events: " + safetyLine(r.safetyEvents()));
         r.metrics().print(System.out);
         if (json) {
-            System.out.println(json(r));
+            System.out.println(json(r, Policies.label(m, controller)));
         }
         return 0;
+    }
+
+    static final String DEFAULT_ENV = "LunarLanderContinuous-v3";
+
+    /** Where a clone ships the trained PPO model for {@code env}, relative to its root. */
+    static Path shippedModel(String env) {
+        return Path.of("models", "ppo-" + env + ".actuate");
     }
 
     private static String fmt(double[] x, int i) {
@@ -91,16 +126,19 @@ public final class DemoCommand implements Callable<Integer> {
         return sb.length() == 0 ? "none" : sb.toString();
     }
 
-    static String json(HilRun.Report r) {
+    static String json(HilRun.Report r, String policy) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode n = om.createObjectNode();
         n.put("env", r.envId());
+        n.put("policy", policy);
+        n.put("trigger", r.trigger().label());
         n.put("mqtt_mean_return", r.mqttMeanReturn());
         n.put("inprocess_mean_return", r.inProcessMeanReturn());
         n.put("round_trip_p50_ms", r.roundTrip().p50Ms());
         n.put("round_trip_p99_ms", r.roundTrip().p99Ms());
         n.put("missed_deadlines", r.missedDeadlines());
         n.put("rate_hz", r.rateHz());
+        n.put("achieved_rate_hz", r.achievedRateHz());
         n.put("overruns", r.overruns());
         n.put("episodes", r.mqttReturns().length);
         n.put("max_return_difference", r.maxReturnDifference());

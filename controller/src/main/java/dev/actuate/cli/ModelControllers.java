@@ -11,6 +11,7 @@ import dev.actuate.nn.infer.FloatMlp;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.RunDir;
 
@@ -20,9 +21,9 @@ import java.nio.file.Path;
 
 /**
  * Loads a trained model (a {@code model.actuate} or {@code checkpoint.actuate} file, or a run
- * directory holding one) as a deterministic plain-Java {@link Controller}: observation
- * normalisation with the saved statistics, the policy network on float arrays, and the action
- * clipped into the env's box. No ND4J at run time.
+ * directory holding one) as a deterministic plain-Java {@link LoadedModel} (the control loop's
+ * allocation-free policy) or, built on it, a sim {@link Controller} for eval and render. No ND4J
+ * at run time.
  */
 public final class ModelControllers {
     private ModelControllers() {
@@ -54,8 +55,19 @@ public final class ModelControllers {
         }
     }
 
-    /** Returns the deterministic policy of the model, with its observation normaliser applied. */
-    public static Controller load(Path modelOrRunDir, Env env) {
+    /**
+     * The model as an allocation-free run-time {@link dev.actuate.runtime.Policy}; the action box is
+     * the action space of the env the model was trained on.
+     */
+    public static LoadedModel loadModel(Path modelOrRunDir) {
+        return loadModel(modelOrRunDir, null);
+    }
+
+    /**
+     * Like {@link #loadModel(Path)}, checked against {@code env} (sizes) and clipped into its action
+     * space; {@code env} null means the model's own env.
+     */
+    public static LoadedModel loadModel(Path modelOrRunDir, Env env) {
         try {
             Path file = resolve(modelOrRunDir);
             Checkpoint cp = Checkpoint.read(file);
@@ -70,14 +82,41 @@ public final class ModelControllers {
         }
     }
 
+    /** The deterministic policy as a sim {@link Controller} (eval, render): {@link LoadedModel}'s math on doubles. */
+    public static Controller load(Path modelOrRunDir, Env env) {
+        LoadedModel m = loadModel(modelOrRunDir, env);
+        return obs -> {
+            double[] a = new double[m.actionSize()];
+            m.act(obs, a);
+            return a;
+        };
+    }
+
     /** PPO: the Gaussian policy's mean. */
-    private static Controller gaussianMean(Checkpoint cp, Env env) throws IOException {
+    private static LoadedModel gaussianMean(Checkpoint cp, Env given) throws IOException {
         int obsDim = cp.field("obs_dim").asInt();
         int actDim = cp.field("act_dim").asInt();
-        if (obsDim != env.observationSpace().dim() || actDim != env.actionSpace().dim()) {
-            throw new IOException(cp.source() + ": model for " + cp.field("env").asText() + " has " + obsDim
-                    + " observations and " + actDim + " actions; env " + env.id() + " has "
-                    + env.observationSpace().dim() + " and " + env.actionSpace().dim());
+        String modelEnv = cp.field("env").asText();
+        Env env = given;
+        if (env == null) {
+            try {
+                env = Envs.make(modelEnv);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(cp.source() + ": " + e.getMessage(), e);
+            }
+        }
+        Box box;
+        try {
+            if (obsDim != env.observationSpace().dim() || actDim != env.actionSpace().dim()) {
+                throw new IOException(cp.source() + ": model for " + modelEnv + " has " + obsDim
+                        + " observations and " + actDim + " actions; env " + env.id() + " has "
+                        + env.observationSpace().dim() + " and " + env.actionSpace().dim());
+            }
+            box = env.actionSpace();
+        } finally {
+            if (given == null) {
+                env.close();
+            }
         }
         JsonNode sizesNode = cp.field("policy_sizes");
         int[] sizes = new int[sizesNode.size()];
@@ -104,56 +143,6 @@ public final class ModelControllers {
         double[] var = normObs ? cp.doubles(Ppo.OBS_VAR, obsDim) : null;
         double clip = cp.field("clip_obs").asDouble();
         double eps = cp.field("obs_epsilon").asDouble();
-        return new PolicyController(net, mean, var, clip, eps, env.actionSpace());
-    }
-
-    /** Normalise, run the float network, clip into the box. One instance per control loop (scratch buffers). */
-    static final class PolicyController implements Controller {
-        private final FloatMlp net;
-        private final double[] mean;
-        private final double[] invStd;
-        private final double clip;
-        private final Box box;
-        private final float[] in;
-        private final float[] out;
-
-        PolicyController(FloatMlp net, double[] mean, double[] var, double clip, double eps, Box box) {
-            this.net = net;
-            this.mean = mean;
-            this.clip = clip;
-            this.box = box;
-            if (var != null) {
-                invStd = new double[var.length];
-                for (int i = 0; i < var.length; i++) {
-                    invStd[i] = 1.0 / Math.sqrt(var[i] + eps);
-                }
-            } else {
-                invStd = null;
-            }
-            in = new float[net.inputSize()];
-            out = new float[net.outputSize()];
-        }
-
-        @Override
-        public double[] act(double[] observation) {
-            if (observation.length != in.length) {
-                throw new IllegalArgumentException("observation has length " + observation.length
-                        + ", the policy expects " + in.length);
-            }
-            for (int i = 0; i < in.length; i++) {
-                double o = observation[i];
-                if (mean != null) {
-                    // RunningMeanStd.normalize's formula, so training and run time agree.
-                    o = Math.max(-clip, Math.min(clip, (o - mean[i]) * invStd[i]));
-                }
-                in[i] = (float) o;
-            }
-            net.act(in, out);
-            double[] a = new double[out.length];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = out[i];
-            }
-            return box.clip(a);
-        }
+        return new LoadedModel(modelEnv, cp.source().toString(), net, mean, var, clip, eps, box);
     }
 }

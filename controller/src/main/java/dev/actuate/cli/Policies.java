@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * Where the runtime commands get a policy: a trained model ({@code --model}, loaded by
- * {@link ModelControllers}) or a built-in controller ({@code --controller heuristic|zero}).
+ * {@link ModelControllers#loadModel} as an allocation-free {@link LoadedModel}) or a built-in
+ * controller ({@code --controller heuristic|zero}).
  */
 final class Policies {
     private Policies() {
@@ -17,14 +18,22 @@ final class Policies {
 
     /** A short description for reports, e.g. {@code heuristic(LunarLanderContinuous-v3)}. */
     static String describe(String model, String controller, String envId) {
-        return model != null ? "model " + model : controller + "(" + envId + ")";
+        return model != null ? "model " + model : (controller == null ? "heuristic" : controller) + "(" + envId + ")";
+    }
+
+    /** The JSON {@code policy} value: {@code model:<path>} or the controller's name. */
+    static String label(String model, String controller) {
+        return model != null ? "model:" + model : controller == null ? "heuristic" : controller;
     }
 
     static Policy resolve(String model, String controller, Env env) {
-        int nObs = env.observationSpace().dim();
         if (model != null) {
-            return new ControllerPolicy(ModelControllers.load(Path.of(model), env), nObs);
+            if (controller != null) {
+                throw new IllegalArgumentException("give either --controller or --model, not both");
+            }
+            return ModelControllers.loadModel(Path.of(model), env);
         }
+        int nObs = env.observationSpace().dim();
         String c = controller == null ? "heuristic" : controller;
         return switch (c) {
             case "heuristic" -> new ControllerPolicy(Heuristics.forEnv(env.id()), nObs);

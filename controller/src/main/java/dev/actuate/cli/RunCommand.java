@@ -59,6 +59,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the in-process simulator (episode k uses seed + k)")
     long seed = 0;
 
+    @Option(names = "--trigger", paramLabel = "periodic|state",
+            description = "Loop trigger: periodic (own clock, default) or state (robot-clocked: a cycle per arriving state)")
+    String trigger = "periodic";
+
     @Option(names = "--metrics-csv", paramLabel = "FILE", description = "Write the loop metrics as CSV")
     Path metricsCsv;
 
@@ -68,7 +72,9 @@ public final class RunCommand implements Callable<Integer> {
         if (cfg != null && broker != null) {
             cfg = cfg.withBroker(broker);
         }
-        String id = envId != null ? envId : cfg != null ? cfg.envId() : null;
+        ControlLoop.Trigger t = ControlLoop.Trigger.parse("--trigger", trigger);
+        String id = envId != null ? envId : cfg != null && cfg.envId() != null ? cfg.envId()
+                : model != null ? ModelControllers.envId(Path.of(model)) : null;
         if (id == null) {
             throw new IllegalArgumentException("--env is required (the robot config names no env)");
         }
@@ -84,13 +90,13 @@ public final class RunCommand implements Callable<Integer> {
         checkSizes(hw, env);
         SafetyCounters counters = new SafetyCounters();
         ControlLoop.Builder b = ControlLoop.builder(hw, policy, new SafetyLayer(settings, 1 / hz, counters, new EStop()))
-                .rateHz(hz).localRoundTrip(cfg == null);
+                .rateHz(hz).localRoundTrip(cfg == null).trigger(t);
         if (episodes != null) {
             b.maxEpisodes(episodes);
         }
         ControlLoop loop = b.build();
-        System.out.printf(Locale.ROOT, "actuate run: %s on %s at %.0f Hz%n", Policies.describe(model, controller, id),
-                cfg != null ? cfg.id() + " (" + cfg.broker() + ")" : "in-process " + id, hz);
+        System.out.printf(Locale.ROOT, "actuate run: %s on %s at %.0f Hz, %s trigger%n", Policies.describe(model, controller, id),
+                cfg != null ? cfg.id() + " (" + cfg.broker() + ")" : "in-process " + id, hz, t.label());
         try (hw; SafetyMonitor monitor = new SafetyMonitor(counters, 1000)) {
             hw.configure();
             hw.activate();

@@ -4,13 +4,28 @@ import dev.actuate.hw.EstopSource;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.StateSample;
+import dev.actuate.hw.StateSignal;
+import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.runtime.safety.SafetyEvent;
 import dev.actuate.runtime.safety.SafetyLayer;
 
 /**
  * A fixed-rate loop running read → policy → safety → write, on a dedicated thread or the caller's.
  *
- * <p>Deadlines are absolute ({@code start + k * period}), so lateness does not accumulate. A cycle
+ * <p>Two triggers (see docs/runtime.md):
+ * <ul>
+ *   <li>{@link Trigger#PERIODIC} (default, ros2_control style): a cycle starts at each deadline of
+ *       the loop's own grid. A state waits up to one period for the next cycle.</li>
+ *   <li>{@link Trigger#STATE} (robot-clocked, as UR's RTDE or Franka's FCI): the adapter
+ *       ({@link StateSignal}) unparks the loop when a state arrives and the cycle runs at once.
+ *       The wait is bounded by an absolute deadline, {@code stateTimeoutPeriods} periods after the
+ *       previous cycle's start (default 1.5, so robot jitter is not a miss). If no state arrives
+ *       by then, the loop counts a missed cycle ({@link LoopMetrics#stateTimeouts()}), runs the
+ *       cycle without a fresh state (so the watchdog sees the state age and the safe action goes
+ *       out once it trips) and then keeps running every period until states return.</li>
+ * </ul>
+ *
+ * <p>Periodic deadlines are absolute ({@code start + k * period}), so lateness does not accumulate. A cycle
  * that ends after the next deadline is an <em>overrun</em>; as in ros2_control's controller
  * manager, the loop then skips every deadline already past ({@code ceil(late / period)} of them,
  * counted as missed cycles) and stays on the original grid.
@@ -26,6 +41,29 @@ public final class ControlLoop {
     /** Why {@link #run()} returned. */
     public enum StopReason { NOT_STOPPED, REQUESTED, MAX_CYCLES, MAX_EPISODES, ADAPTER_FAILED }
 
+    /** What starts a cycle. */
+    public enum Trigger {
+        /** The loop's own clock: one cycle per period on an absolute grid. */
+        PERIODIC,
+        /** A fresh state from the robot, bounded by a deadline; needs an adapter implementing {@link StateSignal}. */
+        STATE;
+
+        /** Parses {@code periodic} or {@code state}, naming the option in the error. */
+        public static Trigger parse(String option, String s) {
+            for (Trigger t : values()) {
+                if (t.name().equalsIgnoreCase(s.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException(option + ": '" + s + "' is not one of periodic, state");
+        }
+
+        /** Lower-case name for reports and JSON. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final HardwareInterface hw;
     private final Policy policy;
     private final SafetyLayer safety;
@@ -37,6 +75,10 @@ public final class ControlLoop {
     private final long maxCycles;
     private final int maxEpisodes;
     private final boolean localRoundTrip;
+    private final Trigger trigger;
+    /** The adapter's arrival signal with {@link Trigger#STATE}, else null. */
+    private final StateSignal stateSignal;
+    private final long stateTimeoutNanos;
     /** The robot's own e-stop topic, when the adapter has one; polled each cycle. */
     private final EstopSource estopSource;
     private long estopRequestsSeen;
@@ -60,9 +102,16 @@ public final class ControlLoop {
         this.maxCycles = b.maxCycles;
         this.maxEpisodes = b.maxEpisodes;
         this.localRoundTrip = b.localRoundTrip;
+        this.trigger = b.trigger;
+        this.stateSignal = b.trigger == Trigger.STATE ? (StateSignal) b.hw : null;
+        this.stateTimeoutNanos = Math.round(periodNanos * b.stateTimeoutPeriods);
         this.metrics = b.metrics != null ? b.metrics : new LoopMetrics();
         this.episodes = new EpisodeLog(b.episodeCapacity);
         this.estopSource = hw instanceof EstopSource e ? e : null;
+        if (!localRoundTrip && hw instanceof NativeMqttAdapter n) {
+            // The controller's side of the round trip: robot's state stamp -> command handed to the client.
+            n.onStateToSend(metrics::recordRoundTrip);
+        }
         if (estopSource != null) {
             // Requests from before the loop started still latch; only resets must come after them.
             estopResetsSeen = estopSource.estopResets();
@@ -91,6 +140,8 @@ public final class ControlLoop {
         private int maxEpisodes = Integer.MAX_VALUE;
         private int episodeCapacity = 10_000;
         private boolean localRoundTrip = true;
+        private Trigger trigger = Trigger.PERIODIC;
+        private double stateTimeoutPeriods = 1.5;
 
         private Builder(HardwareInterface hw, Policy policy, SafetyLayer safety) {
             this.hw = hw;
@@ -142,7 +193,28 @@ public final class ControlLoop {
             return this;
         }
 
+        public Builder trigger(Trigger t) {
+            this.trigger = t;
+            return this;
+        }
+
+        /**
+         * With {@link Trigger#STATE}: how long after a cycle's start, in periods, a missing state
+         * counts as missed (default 1.5; at least 1).
+         */
+        public Builder stateTimeoutPeriods(double periods) {
+            if (!(periods >= 1 && periods <= 1000)) {
+                throw new IllegalArgumentException("state timeout must be in [1, 1000] periods, got " + periods);
+            }
+            this.stateTimeoutPeriods = periods;
+            return this;
+        }
+
         public ControlLoop build() {
+            if (trigger == Trigger.STATE && !(hw instanceof StateSignal)) {
+                throw new IllegalArgumentException("trigger state: adapter " + hw.getClass().getSimpleName()
+                        + " cannot signal state arrivals; use the periodic trigger");
+            }
             if (Double.isNaN(rateHz)) {
                 throw new IllegalArgumentException("control loop: rate not set");
             }
@@ -184,57 +256,125 @@ public final class ControlLoop {
 
     /** Runs cycles on the calling thread until stopped or a limit is reached. */
     public StopReason run() {
+        if (stateSignal != null) {
+            stateSignal.stateWaiter(Thread.currentThread());
+        }
+        try {
+            StopReason reason = trigger == Trigger.STATE ? runOnState() : runPeriodic();
+            stopReason = reason;
+            return reason;
+        } finally {
+            if (stateSignal != null) {
+                stateSignal.stateWaiter(null);
+            }
+        }
+    }
+
+    /** Why the loop must stop now, or null to go on. */
+    private StopReason checkStop(long cycles) {
+        if (stopRequested) {
+            return StopReason.REQUESTED;
+        }
+        if (cycles >= maxCycles) {
+            return StopReason.MAX_CYCLES;
+        }
+        if (episodes.completed() >= maxEpisodes) {
+            return StopReason.MAX_EPISODES;
+        }
+        LifecycleState ls = hw.lifecycleState();
+        if (ls == LifecycleState.ERROR || ls == LifecycleState.FINALIZED) {
+            return StopReason.ADAPTER_FAILED;
+        }
+        return null;
+    }
+
+    private StopReason runPeriodic() {
         long deadline = clock.nanoTime();
         long cycles = 0;
         boolean haveState = false;
-        StopReason reason;
         while (true) {
-            if (stopRequested) {
-                reason = StopReason.REQUESTED;
-                break;
-            }
-            if (cycles >= maxCycles) {
-                reason = StopReason.MAX_CYCLES;
-                break;
-            }
-            if (episodes.completed() >= maxEpisodes) {
-                reason = StopReason.MAX_EPISODES;
-                break;
-            }
-            LifecycleState ls = hw.lifecycleState();
-            if (ls == LifecycleState.ERROR || ls == LifecycleState.FINALIZED) {
-                reason = StopReason.ADAPTER_FAILED;
-                break;
+            StopReason reason = checkStop(cycles);
+            if (reason != null) {
+                return reason;
             }
             clock.sleepUntil(deadline);
             long start = clock.nanoTime();
-            haveState = cycle(haveState);
+            haveState = cycle(haveState, readState());
             cycles++;
             long end = clock.nanoTime();
             metrics.recordCycle(start - deadline, end - start);
             deadline += periodNanos;
-            long late = end - deadline;
-            if (late > 0) {
-                long missed = (late + periodNanos - 1) / periodNanos;
-                metrics.recordOverrun(late, missed);
-                deadline += missed * periodNanos;
+            accountOverrun(end - deadline);
+            if (end - deadline > 0) {
+                deadline += ((end - deadline) + periodNanos - 1) / periodNanos * periodNanos;
             }
         }
-        stopReason = reason;
-        return reason;
     }
 
-    private boolean cycle(boolean haveState) {
-        long readNanos = clock.nanoTime();
+    /**
+     * Robot-clocked: wait for an arrival (or the deadline), then run the cycle at once. A wake-up
+     * whose read finds nothing new (the state was consumed by the previous cycle's read) is not a
+     * cycle: the loop waits again for the same deadline.
+     */
+    private StopReason runOnState() {
+        long cycles = 0;
+        boolean haveState = false;
+        long seen = stateSignal.stateArrivals() - 1; // a state that is already there starts the first cycle
+        long deadline = clock.nanoTime() + stateTimeoutNanos;
+        while (true) {
+            StopReason reason = checkStop(cycles);
+            if (reason != null) {
+                return reason;
+            }
+            boolean arrived = clock.awaitState(stateSignal, seen, deadline);
+            long start = clock.nanoTime();
+            // Taken before the read: a state landing after it wakes the next wait instead of being lost.
+            seen = stateSignal.stateArrivals();
+            boolean fresh = readState();
+            if (arrived && !fresh) {
+                continue;
+            }
+            haveState = cycle(haveState, fresh);
+            cycles++;
+            long end = clock.nanoTime();
+            if (fresh) {
+                metrics.recordCompute(end - start);
+                deadline = start + stateTimeoutNanos;
+            } else {
+                // Timed out: the deadline grid continues every period until states return.
+                metrics.recordCycle(start - deadline, end - start);
+                if (haveState) {
+                    metrics.recordStateTimeout();
+                }
+                deadline += periodNanos;
+                if (end - deadline > 0) {
+                    deadline = end + periodNanos;
+                }
+            }
+            accountOverrun(end - (start + periodNanos));
+        }
+    }
+
+    private void accountOverrun(long late) {
+        if (late > 0) {
+            metrics.recordOverrun(late, (late + periodNanos - 1) / periodNanos);
+        }
+    }
+
+    private boolean readState() {
         if (estopSource != null) {
             pollEstop();
         }
-        boolean fresh = false;
         try {
-            fresh = hw.read(sample);
+            return hw.read(sample);
         } catch (RuntimeException e) {
             safety.counters().increment(SafetyEvent.ADAPTER_ERROR);
+            return false;
         }
+    }
+
+    private boolean cycle(boolean haveState, boolean fresh) {
+        long readNanos = clock.nanoTime();
         if (fresh) {
             haveState = true;
             episodes.onSample(sample);
@@ -301,6 +441,10 @@ public final class ControlLoop {
 
     public long periodNanos() {
         return periodNanos;
+    }
+
+    public Trigger trigger() {
+        return trigger;
     }
 
     public StopReason stopReason() {

@@ -35,6 +35,11 @@ import java.util.function.Supplier;
  * given), the simulated robot ({@link MqttRobot}, lock-stepped) and the control loop with the
  * native MQTT adapter, then the same policy and seeds evaluated in-process for comparison.
  *
+ * <p>The loop's trigger is {@link ControlLoop.Trigger#STATE} by default: each state the robot
+ * publishes is answered at once, so the round trip is transport plus compute, and the lock-stepped
+ * pair runs as fast as that allows ({@code rateHz} bounds the wait for a state).
+ * {@link ControlLoop.Trigger#PERIODIC} answers on the loop's grid instead (up to a period later).
+ *
  * <p>Lock-step makes the comparison exact: the robot steps only on the command answering its
  * newest state, so wall-clock jitter changes how long a run takes, not what it computes. Returns
  * then differ only if the safety layer intervened (reported) or the policy is not deterministic.
@@ -50,7 +55,8 @@ public final class HilRun {
      * @param watchdogMillis state age that trips the watchdog
      */
     public record Options(String envId, String brokerUrl, long seed, int episodes, double rateHz,
-                          PayloadFormat payload, double watchdogMillis, double timeoutSeconds) {
+                          PayloadFormat payload, double watchdogMillis, double timeoutSeconds,
+                          ControlLoop.Trigger trigger) {
         public Options {
             if (episodes <= 0) {
                 throw new IllegalArgumentException("episodes: must be positive, got " + episodes);
@@ -61,18 +67,32 @@ public final class HilRun {
         }
 
         public static Options of(String envId, int episodes, long seed, double rateHz) {
-            return new Options(envId, null, seed, episodes, rateHz, PayloadFormat.BINARY, 250, 600);
+            return new Options(envId, null, seed, episodes, rateHz, PayloadFormat.BINARY, 250, 600,
+                    ControlLoop.Trigger.STATE);
         }
 
         public Options withBroker(String url) {
-            return new Options(envId, url, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds);
+            return new Options(envId, url, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger);
+        }
+
+        public Options withTrigger(ControlLoop.Trigger t) {
+            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, t);
         }
     }
 
-    /** What a run measured; round trips are the robot's (state sent → command received). */
-    public record Report(String envId, String broker, double rateHz, double[] mqttReturns, double[] inProcessReturns,
-                         LatencyStats.Summary roundTrip, long cycles, long overruns, long missedDeadlines,
-                         Map<SafetyEvent, Long> safetyEvents, LoopMetrics metrics, long robotStepsWithoutFreshCommand) {
+    /**
+     * What a run measured; round trips are the robot's (state sent → command received).
+     * {@code elapsedSeconds} is the MQTT run's wall time, so {@code cycles / elapsedSeconds} is the
+     * rate achieved (with the state trigger a lock-stepped robot sets the pace, not {@code rateHz}).
+     */
+    public record Report(String envId, String broker, double rateHz, ControlLoop.Trigger trigger, double[] mqttReturns,
+                         double[] inProcessReturns, LatencyStats.Summary roundTrip, long cycles, long overruns,
+                         long missedDeadlines, Map<SafetyEvent, Long> safetyEvents, LoopMetrics metrics,
+                         long robotStepsWithoutFreshCommand, double elapsedSeconds) {
+        public double achievedRateHz() {
+            return elapsedSeconds > 0 ? cycles / elapsedSeconds : Double.NaN;
+        }
+
         public double mqttMeanReturn() {
             return PolicyEvaluation.mean(mqttReturns);
         }
@@ -125,14 +145,17 @@ public final class HilRun {
             robotThread.setDaemon(true);
             RobotConfig cfg = robotConfig(Envs.make(o.envId()), robotId, url, o.rateHz(), o.payload(), o.watchdogMillis());
             SafetyCounters counters = new SafetyCounters();
+            double elapsed = 0;
             ControlLoop loop;
             MqttRobot.Result result;
+            long t0 = System.nanoTime();
             try (NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
                 loop = ControlLoop.builder(adapter, policies.get(),
                                 new SafetyLayer(SafetySettings.of(cfg), 1 / o.rateHz(), counters, new EStop()))
-                        .rateHz(o.rateHz()).localRoundTrip(false).build();
+                        .rateHz(o.rateHz()).localRoundTrip(false).trigger(o.trigger()).build();
                 adapter.configure();
                 adapter.activate();
+                t0 = System.nanoTime();
                 robotThread.start();
                 loop.start();
                 try {
@@ -146,6 +169,7 @@ public final class HilRun {
                 } finally {
                     loop.stop();
                     loop.join(5000);
+                    elapsed = (System.nanoTime() - t0) / 1e9;
                     if (adapter.lifecycleState() == LifecycleState.ACTIVE) {
                         adapter.deactivate();
                     }
@@ -154,9 +178,9 @@ public final class HilRun {
             robotThread.join(5000);
             double[] mqtt = result.episodeReturns().stream().mapToDouble(Double::doubleValue).toArray();
             LoopMetrics m = loop.metrics();
-            return new Report(o.envId(), embedded != null ? "embedded (Moquette)" : url, o.rateHz(), mqtt, inProcess,
-                    result.roundTrip(), m.cycles(), m.overruns(), m.missedCycles(), counters.snapshot(), m,
-                    result.stepsWithoutFreshCommand());
+            return new Report(o.envId(), embedded != null ? "embedded (Moquette)" : url, o.rateHz(), o.trigger(), mqtt,
+                    inProcess, result.roundTrip(), m.cycles(), m.overruns(), m.missedCycles(), counters.snapshot(), m,
+                    result.stepsWithoutFreshCommand(), elapsed);
         } finally {
             if (embedded != null) {
                 embedded.close();

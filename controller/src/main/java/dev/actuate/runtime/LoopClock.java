@@ -1,5 +1,6 @@
 package dev.actuate.runtime;
 
+import dev.actuate.hw.StateSignal;
 import dev.actuate.hw.mqtt.MicroClock;
 
 import java.util.concurrent.locks.LockSupport;
@@ -14,6 +15,21 @@ public interface LoopClock {
 
     /** Returns at or just after {@code deadlineNanos}. */
     void sleepUntil(long deadlineNanos);
+
+    /**
+     * Parks until {@code signal}'s arrival count differs from {@code seen} (the adapter unparks the
+     * waiter) or the deadline passes; returns whether a state arrived. Allocation-free.
+     */
+    default boolean awaitState(StateSignal signal, long seen, long deadlineNanos) {
+        while (signal.stateArrivals() == seen) {
+            long left = deadlineNanos - nanoTime();
+            if (left <= 0) {
+                return signal.stateArrivals() != seen;
+            }
+            LockSupport.parkNanos(left);
+        }
+        return true;
+    }
 
     /** The system clock: parks until {@code spinNanos} before the deadline, then spins. */
     static LoopClock system(long spinNanos) {

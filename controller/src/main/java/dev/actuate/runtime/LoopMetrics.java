@@ -18,11 +18,16 @@ import java.util.Locale;
  * The loop's latency histograms, preallocated (HdrHistogram, 3 significant digits, up to 10 s;
  * larger values are clamped) so recording allocates nothing. All values are nanoseconds.
  * <ul>
- *   <li>{@code period_error}: how late each cycle started after its absolute deadline;</li>
+ *   <li>{@code period_error}: how late each cycle started after its absolute deadline (periodic
+ *       trigger; with the state trigger only the cycles that timed out waiting for a state have a deadline);</li>
  *   <li>{@code compute}: read → policy → safety → write, per cycle;</li>
- *   <li>{@code state_age}: local time minus the newest state's receive time, per cycle;</li>
- *   <li>{@code round_trip}: state send → command receipt. In-process the loop records read → write;
- *       over MQTT the robot measures it and reports through {@link #recordRoundTrip} (any thread);</li>
+ *   <li>{@code state_age}: local time minus the newest state's receive time, per cycle, measured
+ *       after the read (with the state trigger: the wake-up latency);</li>
+ *   <li>{@code round_trip}: in-process adapters: read → write in the loop. Native MQTT adapter:
+ *       the robot's state send stamp → the first command answering it handed to the MQTT client on the I/O thread
+ *       (the controller's side; the robot's own state send → command receipt adds the command's
+ *       transport and is reported by the robot). Other adapters: empty unless reported through
+ *       {@link #recordRoundTrip} (any thread);</li>
  *   <li>{@code overrun}: by how much an overrunning cycle ended past the next deadline.</li>
  * </ul>
  * Histograms other than {@code round_trip} are written by the control thread only; read them after
@@ -39,6 +44,7 @@ public final class LoopMetrics {
     private volatile long cycles;
     private volatile long overruns;
     private volatile long missedCycles;
+    private volatile long stateTimeouts;
 
     private static Histogram newHistogram() {
         return new Histogram(MAX_NANOS, 3);
@@ -52,6 +58,18 @@ public final class LoopMetrics {
         periodError.recordValue(clamp(lateNanos));
         compute.recordValue(clamp(computeNanos));
         cycles++;
+    }
+
+    /** A cycle without a deadline (started by a state arrival): compute only. */
+    void recordCompute(long computeNanos) {
+        compute.recordValue(clamp(computeNanos));
+        cycles++;
+    }
+
+    /** State trigger: no state arrived by the deadline; a missed cycle. */
+    void recordStateTimeout() {
+        stateTimeouts++;
+        missedCycles++;
     }
 
     void recordStateAge(long nanos) {
@@ -78,9 +96,14 @@ public final class LoopMetrics {
         return overruns;
     }
 
-    /** Deadlines skipped because of overruns (ros2_control's "missed cycles"). */
+    /** Deadlines skipped because of overruns (ros2_control's "missed cycles"), plus state timeouts. */
     public long missedCycles() {
         return missedCycles;
+    }
+
+    /** State trigger: deadlines reached without a fresh state (included in {@link #missedCycles()}). */
+    public long stateTimeouts() {
+        return stateTimeouts;
     }
 
     /** p50/p99/max of one histogram, in microseconds. */
@@ -118,7 +141,11 @@ public final class LoopMetrics {
             out.printf(Locale.ROOT, "%-13s %9d %11.1f %11.1f %11.1f%n", s.name(), s.count(), s.p50Micros(),
                     s.p99Micros(), s.maxMicros());
         }
-        out.printf(Locale.ROOT, "cycles %d, overruns %d, missed cycles %d%n", cycles, overruns, missedCycles);
+        out.printf(Locale.ROOT, "cycles %d, overruns %d, missed cycles %d (of which state timeouts %d)%n", cycles,
+                overruns, missedCycles, stateTimeouts);
+        out.println("  period_error: cycle start - its deadline; compute: read..write; state_age: now - state receipt;");
+        out.println("  round_trip: in-process read..write, native MQTT robot state stamp -> command handed to the client"
+                + " (docs/runtime.md)");
     }
 
     /** Writes the summaries and counters as CSV, atomically (temp file, then rename). */
@@ -131,6 +158,7 @@ public final class LoopMetrics {
         sb.append("cycles,").append(cycles).append(",,,,\n");
         sb.append("overruns,").append(overruns).append(",,,,\n");
         sb.append("missed_cycles,").append(missedCycles).append(",,,,\n");
+        sb.append("state_timeouts,").append(stateTimeouts).append(",,,,\n");
         writeAtomically(file, sb.toString());
     }
 

@@ -22,5 +22,24 @@ class DemoCommandTest {
         assertThat(j.get("mqtt_mean_return").asDouble()).isEqualTo(j.get("inprocess_mean_return").asDouble());
         assertThat(j.get("rate_hz").asDouble()).isEqualTo(500.0);
         assertThat(out).contains("mean return: MQTT");
+        assertThat(j.get("trigger").asText()).isEqualTo("state");
+        assertThat(j.get("policy").asText()).isEqualTo("zero");
+    }
+
+    @Test
+    void withoutAShippedModelTheHeuristicIsUsedAndSaidSo() throws Exception {
+        // No models/ppo-Pendulum-v1.actuate is shipped, so the demo must fall back and say so.
+        int[] rc = new int[1];
+        String out = RunCommandTest.capture(() -> rc[0] = Actuate.run("demo", "--env", "Pendulum-v1", "--episodes", "1",
+                "--trigger", "periodic", "--rate", "1000", "--json"));
+        assertThat(rc[0]).as(out).isZero();
+        String[] lines = out.strip().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(j.get("policy").asText()).isEqualTo("heuristic");
+        assertThat(j.get("trigger").asText()).isEqualTo("periodic");
+        assertThat(out).contains("no trained model at models/ppo-Pendulum-v1.actuate");
+        assertThat(j.get("mqtt_mean_return").asDouble()).isEqualTo(j.get("inprocess_mean_return").asDouble());
+        assertThat(Actuate.run("demo", "--controller", "zero", "--model", "x.actuate")).isEqualTo(2);
+        assertThat(Actuate.run("demo", "--trigger", "sometimes")).isEqualTo(2);
     }
 }

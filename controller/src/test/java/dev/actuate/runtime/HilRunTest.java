@@ -27,6 +27,20 @@ class HilRunTest {
         // One per step, plus one per terminal state the loop happened to answer (the robot does not wait for it).
         assertThat(r.roundTrip().count()).isBetween(400, 402);
         assertThat(r.robotStepsWithoutFreshCommand()).isZero();
+        assertThat(r.trigger()).isEqualTo(ControlLoop.Trigger.STATE);
+        // The controller's side (robot state stamp -> command handed to the client): one per command published,
+        // at least one per step answered, and never more than the robot's own round trip (same clock here).
+        LoopMetrics.Summary ctl = r.metrics().summary("round_trip");
+        assertThat(ctl.count()).isGreaterThanOrEqualTo(400);
+        assertThat(ctl.p50Micros()).isLessThanOrEqualTo(r.roundTrip().p50Ms() * 1000 + 1);
+    }
+
+    @Test
+    void periodicTriggerGivesTheSameReturns() throws Exception {
+        HilRun.Report r = HilRun.run(HilRun.Options.of("Pendulum-v1", 1, 8, 1000).withTrigger(ControlLoop.Trigger.PERIODIC),
+                HilRunTest::pendulumPd);
+        assertThat(r.trigger()).isEqualTo(ControlLoop.Trigger.PERIODIC);
+        assertThat(r.mqttReturns()).containsExactly(r.inProcessReturns(), within(1e-9));
     }
 
     @Test

@@ -5,14 +5,17 @@ import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
 import dev.actuate.hw.StateSample;
+import dev.actuate.hw.StateSignal;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Delegates to another adapter and records every command written (tests only; allocates). */
-class RecordingAdapter implements HardwareInterface, EstopSource {
+class RecordingAdapter implements HardwareInterface, EstopSource, StateSignal {
     final HardwareInterface inner;
     final List<double[]> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The state sequence each command answered. */
+    final List<Long> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RecordingAdapter(HardwareInterface inner) {
         this.inner = inner;
@@ -57,6 +60,7 @@ class RecordingAdapter implements HardwareInterface, EstopSource {
     public void write(double[] command, long stateSequence, long stateSentMicros) {
         inner.write(command, stateSequence, stateSentMicros);
         commands.add(command.clone());
+        answered.add(stateSequence);
     }
 
     @Override
@@ -72,6 +76,16 @@ class RecordingAdapter implements HardwareInterface, EstopSource {
     @Override
     public long estopResets() {
         return inner instanceof EstopSource e ? e.estopResets() : 0;
+    }
+
+    @Override
+    public long stateArrivals() {
+        return ((StateSignal) inner).stateArrivals();
+    }
+
+    @Override
+    public void stateWaiter(Thread waiter) {
+        ((StateSignal) inner).stateWaiter(waiter);
     }
 
     @Override

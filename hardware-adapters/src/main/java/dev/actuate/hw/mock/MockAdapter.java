@@ -5,7 +5,9 @@ import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.Signal;
+import dev.actuate.hw.StateArrivals;
 import dev.actuate.hw.StateSample;
+import dev.actuate.hw.StateSignal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +24,7 @@ import java.util.function.LongSupplier;
  * <p>Allocation-free on read and write; methods are synchronized because tests drive it from
  * another thread than the control loop.
  */
-public final class MockAdapter implements HardwareInterface, EstopSource {
+public final class MockAdapter implements HardwareInterface, EstopSource, StateSignal {
     private final List<Signal> stateSignals;
     private final List<Signal> commandSignals;
     private final LongSupplier clockMicros;
@@ -36,6 +38,7 @@ public final class MockAdapter implements HardwareInterface, EstopSource {
     private int failWrites;
     private long writes;
     private long lastAnsweredSequence = -1;
+    private final StateArrivals arrivals = new StateArrivals();
     private volatile long estopRequests;
     private volatile long estopResets;
 
@@ -151,6 +154,7 @@ public final class MockAdapter implements HardwareInterface, EstopSource {
         latest.sentMicros = now;
         latest.receivedMicros = now;
         fresh = true;
+        arrivals.signal();
     }
 
     /** Stops ({@code true}) or resumes the state stream: while stalled, commands produce no state. */
@@ -209,6 +213,16 @@ public final class MockAdapter implements HardwareInterface, EstopSource {
     @Override
     public long estopResets() {
         return estopResets;
+    }
+
+    @Override
+    public long stateArrivals() {
+        return arrivals.stateArrivals();
+    }
+
+    @Override
+    public void stateWaiter(Thread waiter) {
+        arrivals.stateWaiter(waiter);
     }
 
     /** A copy of the last accepted command. */

@@ -4,7 +4,9 @@ import dev.actuate.hw.EstopSource;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
+import dev.actuate.hw.StateArrivals;
 import dev.actuate.hw.StateSample;
+import dev.actuate.hw.StateSignal;
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.TopicBinding;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #rejectedPayloads()} and dropped. Commands go out from the link's I/O thread, one message
  * per command topic, QoS 0, not retained.
  */
-public final class MappedMqttAdapter implements HardwareInterface, EstopSource {
+public final class MappedMqttAdapter implements HardwareInterface, EstopSource, StateSignal {
     private final RobotConfig config;
     private final Topics topics;
     private final String clientId;
@@ -49,6 +51,7 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final EstopCounter estop = new EstopCounter();
+    private final StateArrivals arrivals = new StateArrivals();
     private long reconnectsBefore;
 
     public MappedMqttAdapter(RobotConfig config) {
@@ -152,6 +155,7 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource {
             stateVersion++;
         }
         received.incrementAndGet();
+        arrivals.signal();
     }
 
     @Override
@@ -214,6 +218,16 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource {
         if (state == LifecycleState.ACTIVE || state == LifecycleState.ERROR) {
             state = LifecycleState.INACTIVE;
         }
+    }
+
+    @Override
+    public long stateArrivals() {
+        return arrivals.stateArrivals();
+    }
+
+    @Override
+    public void stateWaiter(Thread waiter) {
+        arrivals.stateWaiter(waiter);
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.actuate.hw.EstopSource;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
+import dev.actuate.hw.StateArrivals;
 import dev.actuate.hw.StateSample;
+import dev.actuate.hw.StateSignal;
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
@@ -12,6 +14,7 @@ import dev.actuate.hw.config.RobotConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A robot that speaks Actuate's native protocol (docs/protocol.md) over MQTT.
@@ -25,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       thread, which publishes only the newest command (QoS 0, not retained).</li>
  * </ul>
  */
-public final class NativeMqttAdapter implements HardwareInterface, EstopSource {
+public final class NativeMqttAdapter implements HardwareInterface, EstopSource, StateSignal {
     private final RobotConfig config;
     private final Topics topics;
     private final String clientId;
@@ -54,6 +57,9 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final EstopCounter estop = new EstopCounter();
+    private final StateArrivals arrivals = new StateArrivals();
+    private volatile LongConsumer stateToSendListener;
+    private long lastReportedEcho = Frame.NONE; // I/O thread only
     private volatile boolean robotOnline;
     private long reconnectsBefore;
 
@@ -179,6 +185,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource {
             stateVersion++;
         }
         received.incrementAndGet();
+        arrivals.signal();
     }
 
     @Override
@@ -232,6 +239,32 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource {
         txCommand.sentMicros = MicroClock.nowMicros();
         out.publish(topics.command(), Frames.encode(txCommand, config.payload()), 0, false);
         sent.incrementAndGet();
+        LongConsumer l = stateToSendListener;
+        // Only the first command answering a state: later ones re-send a held command to an old state.
+        if (l != null && txCommand.echoMicros > 0 && txCommand.echoSequence != lastReportedEcho) {
+            lastReportedEcho = txCommand.echoSequence;
+            l.accept((MicroClock.nowMicros() - txCommand.echoMicros) * 1000);
+        }
+    }
+
+    /**
+     * Called on the I/O thread after the first command answering each state is handed to the MQTT client, with the nanoseconds
+     * from the robot's send stamp of the state it answers to now: the controller's side of the round
+     * trip (state transport + wait + compute + hand-off; the command's own transport is not in it).
+     * The robot's and the controller's clocks are compared, so they must be synchronised across hosts.
+     */
+    public void onStateToSend(LongConsumer listener) {
+        this.stateToSendListener = listener;
+    }
+
+    @Override
+    public long stateArrivals() {
+        return arrivals.stateArrivals();
+    }
+
+    @Override
+    public void stateWaiter(Thread waiter) {
+        arrivals.stateWaiter(waiter);
     }
 
     @Override

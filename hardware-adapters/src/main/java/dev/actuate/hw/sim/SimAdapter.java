@@ -4,7 +4,9 @@ import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.Signal;
+import dev.actuate.hw.StateArrivals;
 import dev.actuate.hw.StateSample;
+import dev.actuate.hw.StateSignal;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.ResetResult;
@@ -29,7 +31,7 @@ import java.util.List;
  * <p>Single-threaded: read and write come from the control thread. {@code Env.step} allocates
  * its result, so this adapter is not allocation-free; {@code MockAdapter} is.
  */
-public final class SimAdapter implements HardwareInterface {
+public final class SimAdapter implements HardwareInterface, StateSignal {
     private final Env env;
     private final long seed;
     private final List<Signal> stateSignals;
@@ -42,6 +44,7 @@ public final class SimAdapter implements HardwareInterface {
     private long sequence = -1;
     private long steps;
     private long ignoredCommands;
+    private final StateArrivals arrivals = new StateArrivals();
 
     /** @param seed episode {@code k} is reset with {@code seed + k} */
     public SimAdapter(Env env, long seed) {
@@ -163,6 +166,17 @@ public final class SimAdapter implements HardwareInterface {
         latest.sentMicros = now;
         latest.receivedMicros = now;
         fresh = true;
+        arrivals.signal();
+    }
+
+    @Override
+    public long stateArrivals() {
+        return arrivals.stateArrivals();
+    }
+
+    @Override
+    public void stateWaiter(Thread waiter) {
+        arrivals.stateWaiter(waiter);
     }
 
     /** Index of the current episode (0 after the first activate). */

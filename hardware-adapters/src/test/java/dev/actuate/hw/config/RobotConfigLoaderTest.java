@@ -40,6 +40,23 @@ class RobotConfigLoaderTest {
     }
 
     @Test
+    void loadsShippedMappedArmConfigWithItsBindings() {
+        RobotConfig c = RobotConfigLoader.load(ROBOTS.resolve("arm-mapped.yaml"));
+        assertThat(c.adapter()).isEqualTo(AdapterType.MAPPED);
+        assertThat(c.stateBindings()).hasSize(3);
+        assertThat(c.commandBindings()).hasSize(2);
+        TopicBinding enc = c.stateBindings().get(0);
+        assertThat(enc.format()).isEqualTo(ValueFormat.PLAIN);
+        assertThat(4096 * enc.scale()).isCloseTo(2 * Math.PI, org.assertj.core.api.Assertions.within(1e-12));
+        TopicBinding j2 = c.stateBindings().get(1);
+        assertThat(j2.topic()).isEqualTo(c.stateBindings().get(2).topic());
+        assertThat(j2.field()).isEqualTo("data.position_deg");
+        assertThat(90 * j2.scale() + j2.offset()).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(c.commandBindings().get(1).field()).isEqualTo("cmd.current_a");
+        assertThat(c.commandBindings().get(0).scale()).isEqualTo(20000);
+    }
+
+    @Test
     void shippedConfigsMatchTheirEnvsDimensions() throws Exception {
         try (var files = java.nio.file.Files.list(ROBOTS)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
