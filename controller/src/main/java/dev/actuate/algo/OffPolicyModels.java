@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.infer.FloatMlp;
 import dev.actuate.sim.Box;
-import dev.actuate.sim.Controller;
+import dev.actuate.runtime.LoadedModel;
 import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ReplayBuffer;
 
@@ -33,18 +34,38 @@ public final class OffPolicyModels {
         return a != null && ALGORITHMS.contains(a.asText());
     }
 
-    /** The deterministic policy of a model or checkpoint file, for {@code env} (which must match its shapes). */
-    public static Controller controller(Checkpoint cp, Env env) throws IOException {
+    /**
+     * The deterministic policy of a model or checkpoint file, for {@code env} (which must match its
+     * shapes; null means the model's own env).
+     */
+    public static LoadedModel controller(Checkpoint cp, Env given) throws IOException {
         String algorithm = cp.field("algorithm").asText();
         if (!ALGORITHMS.contains(algorithm)) {
             throw new IOException(cp.source() + ": algorithm '" + algorithm + "' is not one of " + ALGORITHMS);
         }
         int obsDim = cp.field("obs_dim").asInt();
         int actDim = cp.field("act_dim").asInt();
-        if (obsDim != env.observationSpace().dim() || actDim != env.actionSpace().dim()) {
-            throw new IOException(cp.source() + ": model is for obs/action sizes " + obsDim + "/" + actDim + " (env "
-                    + cp.field("env").asText() + "), but " + env.id() + " has " + env.observationSpace().dim() + "/"
-                    + env.actionSpace().dim());
+        String modelEnv = cp.field("env").asText();
+        Box box;
+        Env env = given;
+        if (env == null) {
+            try {
+                env = Envs.make(modelEnv);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(cp.source() + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            if (obsDim != env.observationSpace().dim() || actDim != env.actionSpace().dim()) {
+                throw new IOException(cp.source() + ": model is for obs/action sizes " + obsDim + "/" + actDim
+                        + " (env " + modelEnv + "), but " + env.id() + " has " + env.observationSpace().dim() + "/"
+                        + env.actionSpace().dim());
+            }
+            box = env.actionSpace();
+        } finally {
+            if (given == null) {
+                env.close();
+            }
         }
         JsonNode s = cp.field("actor_sizes");
         int[] sizes = new int[s.size()];
@@ -69,22 +90,9 @@ public final class OffPolicyModels {
         } catch (IllegalArgumentException e) {
             throw new IOException(cp.source() + ": " + e.getMessage(), e);
         }
-        Box box = env.actionSpace();
-        float[] in = new float[obsDim];
-        float[] out = new float[expectedOut];
-        double[] a = new double[actDim];
-        return observation -> {
-            for (int j = 0; j < obsDim; j++) {
-                in[j] = (float) observation[j];
-            }
-            net.act(in, out);
-            for (int i = 0; i < actDim; i++) {
-                a[i] = sac ? Math.tanh(out[i]) : out[i];
-            }
-            double[] envAction = new double[actDim];
-            Collector.toEnvAction(box, a, envAction);
-            return envAction;
-        };
+        return new LoadedModel(modelEnv, cp.source().toString(), net,
+                sac ? LoadedModel.OutputMap.SQUASH_TO_BOX : LoadedModel.OutputMap.SCALE_TO_BOX,
+                null, null, 0, 0, box);
     }
 
     static void requireCheckpoint(Checkpoint cp, String algorithm, Path file) throws IOException {

@@ -8,6 +8,7 @@ import dev.actuate.algo.Sac;
 import dev.actuate.algo.Td3;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.infer.FloatMlp;
+import dev.actuate.runtime.LoadedModel;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
@@ -84,12 +85,7 @@ public final class ModelControllers {
 
     /** The deterministic policy as a sim {@link Controller} (eval, render): {@link LoadedModel}'s math on doubles. */
     public static Controller load(Path modelOrRunDir, Env env) {
-        LoadedModel m = loadModel(modelOrRunDir, env);
-        return obs -> {
-            double[] a = new double[m.actionSize()];
-            m.act(obs, a);
-            return a;
-        };
+        return loadModel(modelOrRunDir, env).asController();
     }
 
     /** PPO: the Gaussian policy's mean. */
@@ -143,6 +139,7 @@ public final class ModelControllers {
         double[] var = normObs ? cp.doubles(Ppo.OBS_VAR, obsDim) : null;
         double clip = cp.field("clip_obs").asDouble();
         double eps = cp.field("obs_epsilon").asDouble();
-        return new LoadedModel(modelEnv, cp.source().toString(), net, mean, var, clip, eps, box);
+        return new LoadedModel(modelEnv, cp.source().toString(), net, LoadedModel.OutputMap.CLIP, mean, var, clip, eps,
+                box);
     }
 }

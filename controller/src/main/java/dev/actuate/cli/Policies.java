@@ -1,5 +1,7 @@
 package dev.actuate.cli;
 
+import dev.actuate.runtime.LoadedModel;
+
 import dev.actuate.runtime.ControllerPolicy;
 import dev.actuate.runtime.Policy;
 import dev.actuate.sim.Env;

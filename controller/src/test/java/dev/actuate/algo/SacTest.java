@@ -216,7 +216,7 @@ class SacTest {
             Path f = dir.resolve("model.actuate");
             sac.model().write(f);
             var env = Envs.make(PENDULUM);
-            var controller = OffPolicyModels.controller(Checkpoint.read(f), env);
+            var controller = OffPolicyModels.controller(Checkpoint.read(f), env).asController();
             double[] obs = {0.6, 0.8, -1.0};
             INDArray x = OffPolicyParts.zeros(1, 3);
             OffPolicyParts.put(new float[] {0.6f, 0.8f, -1.0f}, x);
@@ -237,7 +237,7 @@ class SacTest {
             try {
                 sac.model().write(tmp);
                 var env = Envs.make(PENDULUM);
-                Evaluation.Result r = Evaluation.run(env, OffPolicyModels.controller(Checkpoint.read(tmp), env), 10, 1000);
+                Evaluation.Result r = Evaluation.run(env, OffPolicyModels.controller(Checkpoint.read(tmp), env).asController(), 10, 1000);
                 System.out.println("SAC Pendulum-v1 6k steps: mean return " + r.meanReturn());
                 assertThat(r.meanReturn()).isGreaterThan(-700);
             } finally {

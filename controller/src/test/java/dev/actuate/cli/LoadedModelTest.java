@@ -1,5 +1,7 @@
 package dev.actuate.cli;
 
+import dev.actuate.runtime.LoadedModel;
+
 import dev.actuate.algo.Ppo;
 import dev.actuate.algo.PpoConfig;
 import dev.actuate.runtime.Policy;
