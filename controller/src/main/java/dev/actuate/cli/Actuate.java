@@ -1,5 +1,6 @@
 package dev.actuate.cli;
 
+import dev.actuate.nn.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,16 @@ public final class Actuate {
             }
             throw ex;
         });
+        if (args.length > 0 && (args[0].equals("train") || args[0].equals("bench"))) {
+            // Training starts ND4J; on the CUDA backend an unsupported or missing GPU would crash natively
+            // or fail obscurely, so check first (a class lookup only on the CPU backend).
+            try {
+                Backends.checkGpuSupported();
+            } catch (IllegalStateException e) {
+                cl.getErr().println("actuate " + args[0] + ": " + e.getMessage());
+                return 3;
+            }
+        }
         return cl.execute(args);
     }
 }

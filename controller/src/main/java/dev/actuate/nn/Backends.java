@@ -102,6 +102,13 @@ public final class Backends {
 
     /** The message for GPUs this ND4J build cannot run, if any. */
     public static Optional<String> unsupportedGpuMessage(List<Gpu> gpus) {
+        if (gpus.isEmpty()) {
+            // Without a GPU the CUDA backend fails deep inside ND4J's backend loader with a misleading
+            // "no backend on your classpath"; say what is actually missing.
+            return Optional.of("no NVIDIA GPU found (nvidia-smi is missing or lists none), but this build uses ND4J's"
+                    + " CUDA backend (-Pcuda), which needs a GPU of compute capability sm_37..sm_89 and its driver."
+                    + " Build without -Pcuda to use the CPU backend.");
+        }
         List<String> bad = new ArrayList<>();
         for (Gpu g : gpus) {
             if (!g.supportedByNd4jM21()) {

@@ -20,6 +20,8 @@ class BackendsTest {
                 assertThat(m).contains("NVIDIA H100 80GB HBM3 (sm_90)").contains("sm_37..sm_86"));
         assertThat(Backends.unsupportedGpuMessage(Backends.parseGpus("3.5, Tesla K20\n"))).isPresent();
         assertThat(Backends.parseGpus("NVIDIA-SMI has failed because it couldn't communicate\n")).isEmpty();
+        assertThat(Backends.unsupportedGpuMessage(List.of())).hasValueSatisfying(m ->
+                assertThat(m).contains("no NVIDIA GPU found").contains("without -Pcuda"));
     }
 
     @Test
