@@ -82,12 +82,20 @@ public final class CpuKernels {
         return p instanceof FloatPointer f ? f : new FloatPointer(p);
     }
 
-    /** A float view of a dense array's native memory (for the Java loops); null when not applicable. */
+    /**
+     * A float view of a dense array's native memory (for the Java loops), exactly {@code length()} elements
+     * from the array's first element; null when not applicable. Built from {@code addressPointer()}, which
+     * includes a view's offset: {@code data().asNio()} does not (it starts at the whole buffer's base).
+     */
     static FloatBuffer buffer(INDArray a) {
-        if (!ENABLED || a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.elementWiseStride() != 1) {
+        if (!ENABLED || a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.isEmpty()
+                || (a.length() > 1 && a.elementWiseStride() != 1) || a.length() > Integer.MAX_VALUE) {
             return null;
         }
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        long n = a.length();
+        FloatPointer f = new FloatPointer(a.data().addressPointer());
+        f.position(0).limit(n).capacity(n);
+        return f.asBuffer(); // JavaCPP buffers are in native byte order
     }
 
     /**
