@@ -69,10 +69,30 @@ public final class CpuKernels {
             throw new IllegalArgumentException("gemm shapes do not match: [" + m + ", " + k + "] x [" + kb + ", " + n
                     + "] -> " + java.util.Arrays.toString(c.shape()));
         }
+        int lda = (int) a.columns();
+        int ldb = (int) b.columns();
+        if (n == 1) {
+            // A matrix-vector product (an output layer of width 1, its weight gradient): sgemv skips the
+            // packing sgemm does, several times faster at these sizes. op(b) is a column: stride ldb, or 1
+            // when b is stored as the row b^T.
+            openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor,
+                    transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, (int) a.rows(), lda,
+                    (float) alpha, floats(a), lda, floats(b), transB ? 1 : ldb, (float) beta, floats(c),
+                    (int) c.columns());
+            return;
+        }
+        if (m == 1) {
+            // c^T = op(b)^T op(a)^T: the bias gradient ones^T dz and batch-1 forwards. op(a) is a row: stride 1,
+            // or lda when a is stored as the column a^T.
+            openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor,
+                    transB ? openblas_nolapack.CblasNoTrans : openblas_nolapack.CblasTrans, (int) b.rows(), ldb,
+                    (float) alpha, floats(b), ldb, floats(a), transA ? lda : 1, (float) beta, floats(c), 1);
+            return;
+        }
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                 transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                m, n, k, (float) alpha, floats(a), (int) a.columns(), floats(b), (int) b.columns(), (float) beta,
+                m, n, k, (float) alpha, floats(a), lda, floats(b), ldb, (float) beta,
                 floats(c), (int) c.columns());
     }
 
@@ -108,7 +128,11 @@ public final class CpuKernels {
         z.get(0, zs, 0, n);
         dA.get(0, ds, 0, n);
         for (int i = 0; i < n; i++) {
-            ds[i] = zs[i] > 0f ? ds[i] : 0f;
+            // Branch-free z > 0 (the signs are random, so a branch mispredicts half the time): for non-NaN z,
+            // z > 0 exactly when its bits are a positive int; keep is all ones then, else zero (-0 included).
+            int zi = Float.floatToRawIntBits(zs[i]);
+            int keep = ~((zi >> 31) | ((zi - 1) >> 31));
+            ds[i] = Float.intBitsToFloat(Float.floatToRawIntBits(ds[i]) & keep);
         }
         dz.put(0, ds, 0, n);
     }

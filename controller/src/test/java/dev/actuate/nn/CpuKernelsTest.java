@@ -28,17 +28,20 @@ class CpuKernelsTest {
                 .reshape('c', rows, cols);
     }
 
+    /** Transposes (bits 0, 1) times shapes: a general product, m = 1 and n = 1 (the sgemv paths). */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void gemmMatchesDoubleReference(int transposes) {
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+    void gemmMatchesDoubleReference(int variant) {
+        int transposes = variant & 3;
+        int shape = variant >> 2;
         // The tests run on the CPU backend, so the fast path must be the one under test here.
         assertThat(CpuKernels.ENABLED).isEqualTo(Nd4j.getBackend().getClass().getName().endsWith("CpuBackend"));
         boolean ta = (transposes & 1) != 0;
         boolean tb = (transposes & 2) != 0;
-        Rng rng = new Rng(3 + transposes);
-        int m = 5;
+        Rng rng = new Rng(3 + variant);
+        int m = shape == 1 ? 1 : 5;
         int k = 7;
-        int n = 4;
+        int n = shape == 2 ? 1 : 4;
         INDArray a = viewMatrix(rng, ta ? k : m, ta ? m : k, 11);
         INDArray b = viewMatrix(rng, tb ? n : k, tb ? k : n, 6);
         INDArray c = viewMatrix(rng, m, n, 9);
@@ -52,6 +55,17 @@ class CpuKernelsTest {
                 assertThat(c.getDouble(i, j)).isCloseTo(ref.getDouble(i, j), offset(1e-5));
             }
         }
+    }
+
+    @Test
+    void reluBackwardPassesTheGradientExactlyWherePreActivationIsPositive() {
+        float[] z = {1f, -1f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e30f, -1e30f};
+        float[] dA = {1f, 2f, 3f, 4f, 5f, -6f, 7f, 8f};
+        java.nio.FloatBuffer zb = java.nio.FloatBuffer.wrap(z);
+        java.nio.FloatBuffer db = java.nio.FloatBuffer.wrap(dA);
+        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(8);
+        CpuKernels.reluBackward(zb, db, out, 8, new float[8], new float[8]);
+        assertThat(out.array()).containsExactly(1f, 0f, 0f, 0f, 5f, 0f, 7f, 0f);
     }
 
     /** A bare float parameter vector, standing in for a network. */
