@@ -137,6 +137,27 @@ public final class CpuKernels {
         dz.put(0, ds, 0, n);
     }
 
+    /**
+     * Hidden ReLU layer after its gemm: {@code z += bias} (row-broadcast) and {@code a = max(z, 0)}, for a
+     * {@code [rows, cols]} layer; scratch arrays at least {@code rows * cols} (and {@code cols}) long.
+     */
+    static void biasRelu(FloatBuffer z, FloatBuffer bias, FloatBuffer a, int rows, int cols, float[] zs, float[] as,
+                         float[] bs) {
+        int n = rows * cols;
+        z.get(0, zs, 0, n);
+        bias.get(0, bs, 0, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float v = zs[o + j] + bs[j];
+                zs[o + j] = v;
+                as[o + j] = Math.max(v, 0f);
+            }
+        }
+        z.put(0, zs, 0, n);
+        a.put(0, as, 0, n);
+    }
+
     /** Tanh backward from the activation: {@code dz = dA (1 - a^2)}, over {@code n} elements (as above). */
     static void tanhBackward(FloatBuffer a, FloatBuffer dA, FloatBuffer dz, int n, float[] as, float[] ds) {
         a.get(0, as, 0, n);

@@ -51,6 +51,9 @@ public final class Mlp implements Parameterized {
     /** The first layer's delta from the last backward pass, for the lazily computed input gradient. */
     private INDArray lastDz0;
     private boolean inputGradValid;
+    /** Float views of the biases for the Java forward pass (CPU float only; null entries otherwise). */
+    private final java.nio.FloatBuffer[] biasNio;
+    private final float[] biasScratch;
 
     private Mlp(Builder cfg, Rng rng, INDArray paramsView, INDArray gradsView) {
         this.sizes = cfg.sizes();
@@ -89,6 +92,13 @@ public final class Mlp implements Parameterized {
         }
         params.assign(Nd4j.createFromArray(init).reshape(1, n).castTo(dataType));
         grads.assign(0);
+        biasNio = new java.nio.FloatBuffer[layers];
+        int widest = 0;
+        for (int l = 0; l < layers; l++) {
+            biasNio[l] = CpuKernels.buffer(b[l]);
+            widest = Math.max(widest, sizes[l + 1]);
+        }
+        biasScratch = new float[widest];
     }
 
     private static void checkFlat(String what, INDArray a, long n, DataType dt) {
@@ -251,9 +261,15 @@ public final class Mlp implements Parameterized {
         INDArray in = x;
         for (int l = 0; l < w.length; l++) {
             CpuKernels.gemm(in, w[l], buf.z[l], false, false, 1.0, 0.0);
-            buf.z[l].addiRowVector(b[l]);
-            if (buf.actFwd[l] != null) {
-                Nd4j.getExecutioner().exec(buf.actFwd[l]);
+            if (hiddenActivation == Activation.RELU && buf.zNio[l] != null && biasNio[l] != null) {
+                // CPU float hidden ReLU layer: bias and activation in one Java pass instead of two ND4J ops.
+                CpuKernels.biasRelu(buf.zNio[l], biasNio[l], buf.aNio[l], buf.batch, sizes[l + 1], buf.scratchA,
+                        buf.scratchB, biasScratch);
+            } else {
+                buf.z[l].addiRowVector(b[l]);
+                if (buf.actFwd[l] != null) {
+                    Nd4j.getExecutioner().exec(buf.actFwd[l]);
+                }
             }
             in = buf.a[l];
         }

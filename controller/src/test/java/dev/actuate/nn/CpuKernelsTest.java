@@ -129,8 +129,13 @@ class CpuKernelsTest {
         Rng rng = new Rng(9);
         INDArray x = MlpTest.random(rng, DataType.DOUBLE, 8, 3, 1.0);
         INDArray dOut = MlpTest.random(rng, DataType.DOUBLE, 8, 2, 1.0);
-        f.forward(x.castTo(DataType.FLOAT));
-        d.forward(x);
+        INDArray yf = f.forward(x.castTo(DataType.FLOAT));
+        INDArray yd = d.forward(x);
+        for (int r = 0; r < 8; r++) {
+            for (int j = 0; j < 2; j++) {
+                assertThat(yf.getDouble(r, j)).isCloseTo(yd.getDouble(r, j), offset(1e-5));
+            }
+        }
         f.backward(dOut.castTo(DataType.FLOAT));
         d.backward(dOut);
         INDArray gf = f.gradients();
