@@ -401,6 +401,9 @@ public final class Mlp implements Parameterized {
     }
 
     private Buffers buffers(int batch) {
+        if (current != null && current.batch == batch) {
+            return current;
+        }
         Buffers buf = buffersByBatch.get(batch);
         if (buf == null) {
             buf = new Buffers(batch);
