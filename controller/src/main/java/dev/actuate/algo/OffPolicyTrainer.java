@@ -76,17 +76,21 @@ final class OffPolicyTrainer implements Trainer {
         checkEnvs(envs);
         long huge = Long.MAX_VALUE / 4;
         long warm = BENCH_BATCH + BENCH_WARMUP_UPDATES;
-        long[] start = new long[2];
-        long[] end = new long[2];
+        // [wall ns, step, process CPU ns, thread CPU ns]
+        long[] start = new long[4];
+        long[] end = new long[4];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Predicate<Long> keepGoing = step -> {
             long now = System.nanoTime();
+            long[] mark = step == warm ? start : end;
+            mark[0] = now;
+            mark[1] = step;
+            mark[2] = os instanceof com.sun.management.OperatingSystemMXBean o ? o.getProcessCpuTime() : -1;
+            mark[3] = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
             if (step == warm) {
-                start[0] = now;
-                start[1] = step;
                 return true;
             }
-            end[0] = now;
-            end[1] = step;
             return step < warm || (now - start[0]) / 1e9 < seconds;
         };
         switch (algorithm) {
@@ -121,6 +125,8 @@ final class OffPolicyTrainer implements Trainer {
         }
         double s = (end[0] - start[0]) / 1e9;
         long steps = end[1] - start[1];
-        return new BenchResult(algorithm, envId, 1, steps, s, steps / s);
+        double processCpu = start[2] < 0 || end[2] < 0 ? Double.NaN : (end[2] - start[2]) / 1e9;
+        double threadCpu = start[3] < 0 || end[3] < 0 ? Double.NaN : (end[3] - start[3]) / 1e9;
+        return new BenchResult(algorithm, envId, 1, steps, s, steps / s, processCpu, threadCpu);
     }
 }

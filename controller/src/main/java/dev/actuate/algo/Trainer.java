@@ -23,8 +23,17 @@ public interface Trainer {
                         boolean quiet) {
     }
 
-    /** Steady-state training throughput, env steps per second, after a warm-up. */
-    record BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec) {
+    /**
+     * Steady-state training throughput, env steps per second, after a warm-up. {@code processCpuSeconds} and
+     * {@code threadCpuSeconds} are the CPU time of the whole JVM (BLAS/OpenMP threads and GC included) and of
+     * the training thread over the timed window (NaN where not measured): on a shared machine, CPU time per
+     * step compares variants better than wall time.
+     */
+    record BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec,
+                       double processCpuSeconds, double threadCpuSeconds) {
+        BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec) {
+            this(algorithm, envId, envs, steps, seconds, stepsPerSec, Double.NaN, Double.NaN);
+        }
     }
 
     void train(TrainRequest request) throws IOException;

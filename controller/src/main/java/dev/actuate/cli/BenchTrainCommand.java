@@ -50,13 +50,22 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (json) {
             System.out.println(String.format(Locale.ROOT,
                     "{\"steps_per_sec\": %.1f, \"algo\": \"%s\", \"env\": \"%s\", \"envs\": %d, \"steps\": %d,"
-                            + " \"seconds\": %.2f, \"backend\": \"%s\", \"blas_threads\": %d, \"cores\": %d}",
+                            + " \"seconds\": %.2f, \"backend\": \"%s\", \"blas_threads\": %d, \"cores\": %d%s}",
                     r.stepsPerSec(), r.algorithm(), r.envId(), r.envs(), r.steps(), r.seconds(), info.backend(),
-                    info.blasThreads(), Runtime.getRuntime().availableProcessors()));
+                    info.blasThreads(), Runtime.getRuntime().availableProcessors(), cpuFields(r)));
         } else {
             System.out.println(String.format(Locale.ROOT, "%s %s, %d envs: %.0f env-steps/s (%d steps in %.1f s)",
                     r.algorithm(), r.envId(), r.envs(), r.stepsPerSec(), r.steps(), r.seconds()));
         }
         return 0;
+    }
+
+    /** CPU ms per env step (whole process, and the training thread alone) when the trainer measured them. */
+    private static String cpuFields(Trainer.BenchResult r) {
+        if (Double.isNaN(r.processCpuSeconds()) || r.steps() <= 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", \"process_cpu_ms_per_step\": %.3f, \"thread_cpu_ms_per_step\": %.3f",
+                1e3 * r.processCpuSeconds() / r.steps(), 1e3 * r.threadCpuSeconds() / r.steps());
     }
 }

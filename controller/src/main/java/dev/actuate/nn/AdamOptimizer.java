@@ -30,6 +30,10 @@ public final class AdamOptimizer {
     private final AdamUpdater[] updaters;
     private final Adam config;
     private final INDArray state;
+    /** Per module, the Java float step when the CPU fast path applies (else null entries); see FloatAdam. */
+    private final FloatAdam[] fast;
+    /** Heap scratch for FloatAdam: gradient, m, v, params, each as long as the largest fast module. */
+    private final float[][] scratch;
     private int iteration;
 
     /** Adam with PyTorch's defaults {@code b1 = 0.9, b2 = 0.999, eps = 1e-8}. */
@@ -68,6 +72,25 @@ public final class AdamOptimizer {
             updaters[i].setStateViewArray(view, new long[] {1, p}, 'c', true);
             off += 2 * p;
         }
+        fast = new FloatAdam[modules.length];
+        int largest = 0;
+        off = 0;
+        for (int i = 0; i < modules.length; i++) {
+            long p = modules[i].numParams();
+            // The same halves ND4J's updater views: m then v.
+            INDArray m = state.get(NDArrayIndex.point(0), NDArrayIndex.interval(off, off + p)).reshape(1, p);
+            INDArray v = state.get(NDArrayIndex.point(0), NDArrayIndex.interval(off + p, off + 2 * p)).reshape(1, p);
+            off += 2 * p;
+            java.nio.FloatBuffer pb = CpuKernels.buffer(modules[i].params());
+            java.nio.FloatBuffer gb = CpuKernels.buffer(modules[i].gradients());
+            java.nio.FloatBuffer mb = CpuKernels.buffer(m);
+            java.nio.FloatBuffer vb = CpuKernels.buffer(v);
+            if (pb != null && gb != null && mb != null && vb != null && p <= Integer.MAX_VALUE) {
+                fast[i] = new FloatAdam(pb, gb, mb, vb, (int) p);
+                largest = Math.max(largest, (int) p);
+            }
+        }
+        scratch = new float[4][largest];
     }
 
     /**
@@ -97,10 +120,81 @@ public final class AdamOptimizer {
     public void step() {
         for (int i = 0; i < modules.length; i++) {
             INDArray g = modules[i].gradients();
-            updaters[i].applyUpdater(g, iteration, 0);
-            modules[i].params().subi(g);
+            if (fast != null && fast[i] != null) {
+                fast[i].step(iteration);
+            } else {
+                updaters[i].applyUpdater(g, iteration, 0);
+                modules[i].params().subi(g);
+            }
         }
         iteration++;
+    }
+
+    /**
+     * The same step as ND4J's {@code adam_updater} kernel, in float, as a Java loop over bulk copies of the
+     * module's native buffers (CPU backend, float32, dense arrays only). Profiling SAC at 256x256 showed the
+     * ND4J op at ~6 ns per parameter (~0.8 ms for the twin critics' 135k parameters); this loop is several
+     * times faster. {@code CpuKernelsTest} checks it against {@link AdamUpdater}.
+     */
+    private final class FloatAdam {
+        private final java.nio.FloatBuffer p;
+        private final java.nio.FloatBuffer g;
+        private final java.nio.FloatBuffer m;
+        private final java.nio.FloatBuffer v;
+        private final int n;
+
+        FloatAdam(java.nio.FloatBuffer p, java.nio.FloatBuffer g, java.nio.FloatBuffer m, java.nio.FloatBuffer v,
+                  int n) {
+            this.p = p;
+            this.g = g;
+            this.m = m;
+            this.v = v;
+            this.n = n;
+        }
+
+        void step(int iter) {
+            float[] gs = scratch[0];
+            float[] ms = scratch[1];
+            float[] vs = scratch[2];
+            float[] ps = scratch[3];
+            float b1 = (float) config.getBeta1();
+            float b2 = (float) config.getBeta2();
+            float eps = (float) config.getEpsilon();
+            float lr = (float) config.getLearningRate();
+            float b1t = (float) Math.pow(b1, iter + 1);
+            float b2t = (float) Math.pow(b2, iter + 1);
+            float stepSize = (float) (lr * Math.sqrt(1.0 - b2t) / (1.0 - b1t));
+            if (Float.isNaN(stepSize) || Float.isInfinite(stepSize) || stepSize == 0f) {
+                // ND4J's kernel does this (so a zero learning rate still moves by ~eps-sized steps); kept so
+                // both paths give the same results.
+                stepSize = eps;
+            }
+            float c1 = 1f - b1;
+            float c2 = 1f - b2;
+            g.get(0, gs, 0, n);
+            m.get(0, ms, 0, n);
+            v.get(0, vs, 0, n);
+            p.get(0, ps, 0, n);
+            for (int k = 0; k < n; k++) {
+                float gk = gs[k];
+                float mk = b1 * ms[k] + gk * c1;
+                float vk = b2 * vs[k] + gk * gk * c2;
+                float up = (mk * stepSize) / ((float) Math.sqrt(vk) + eps);
+                ms[k] = mk;
+                vs[k] = vk;
+                gs[k] = up;
+                ps[k] -= up;
+            }
+            g.put(0, gs, 0, n);
+            m.put(0, ms, 0, n);
+            v.put(0, vs, 0, n);
+            p.put(0, ps, 0, n);
+        }
+    }
+
+    /** Whether module {@code i} steps through the Java float loop rather than ND4J's updater (tests). */
+    boolean usesFloatLoop(int i) {
+        return fast[i] != null;
     }
 
     public double learningRate() {

@@ -51,6 +51,9 @@ public final class Mlp implements Parameterized {
     /** The first layer's delta from the last backward pass, for the lazily computed input gradient. */
     private INDArray lastDz0;
     private boolean inputGradValid;
+    /** Float views of the biases for the Java forward pass (CPU float only; null entries otherwise). */
+    private final java.nio.FloatBuffer[] biasNio;
+    private final float[] biasScratch;
 
     private Mlp(Builder cfg, Rng rng, INDArray paramsView, INDArray gradsView) {
         this.sizes = cfg.sizes();
@@ -89,6 +92,13 @@ public final class Mlp implements Parameterized {
         }
         params.assign(Nd4j.createFromArray(init).reshape(1, n).castTo(dataType));
         grads.assign(0);
+        biasNio = new java.nio.FloatBuffer[layers];
+        int widest = 0;
+        for (int l = 0; l < layers; l++) {
+            biasNio[l] = CpuKernels.buffer(b[l]);
+            widest = Math.max(widest, sizes[l + 1]);
+        }
+        biasScratch = new float[widest];
     }
 
     private static void checkFlat(String what, INDArray a, long n, DataType dt) {
@@ -250,10 +260,16 @@ public final class Mlp implements Parameterized {
         inputGradValid = false;
         INDArray in = x;
         for (int l = 0; l < w.length; l++) {
-            Nd4j.gemm(in, w[l], buf.z[l], false, false, 1.0, 0.0);
-            buf.z[l].addiRowVector(b[l]);
-            if (buf.actFwd[l] != null) {
-                Nd4j.getExecutioner().exec(buf.actFwd[l]);
+            CpuKernels.gemm(in, w[l], buf.z[l], false, false, 1.0, 0.0);
+            if (hiddenActivation == Activation.RELU && buf.zNio[l] != null && biasNio[l] != null) {
+                // CPU float hidden ReLU layer: bias and activation in one Java pass instead of two ND4J ops.
+                CpuKernels.biasRelu(buf.zNio[l], biasNio[l], buf.aNio[l], buf.batch, sizes[l + 1], buf.scratchA,
+                        buf.scratchB, biasScratch);
+            } else {
+                buf.z[l].addiRowVector(b[l]);
+                if (buf.actFwd[l] != null) {
+                    Nd4j.getExecutioner().exec(buf.actFwd[l]);
+                }
             }
             in = buf.a[l];
         }
@@ -279,11 +295,11 @@ public final class Mlp implements Parameterized {
         for (int l = last; l >= 0; l--) {
             INDArray dz = delta(buf, l, dA);
             INDArray in = l == 0 ? lastInput : buf.a[l - 1];
-            Nd4j.gemm(in, dz, gw[l], true, false, 1.0, beta);
+            CpuKernels.gemm(in, dz, gw[l], true, false, 1.0, beta);
             // Bias gradient as ones^T dz: one gemm, which also accumulates via beta.
-            Nd4j.gemm(buf.ones, dz, gb[l], false, false, 1.0, beta);
+            CpuKernels.gemm(buf.ones, dz, gb[l], false, false, 1.0, beta);
             if (l > 0) {
-                Nd4j.gemm(dz, w[l], buf.dA[l - 1], false, true, 1.0, 0.0);
+                CpuKernels.gemm(dz, w[l], buf.dA[l - 1], false, true, 1.0, 0.0);
                 dA = buf.dA[l - 1];
             } else {
                 lastDz0 = dz;
@@ -304,13 +320,13 @@ public final class Mlp implements Parameterized {
         for (int l = w.length - 1; l >= 0; l--) {
             INDArray dz = delta(buf, l, dA);
             if (l > 0) {
-                Nd4j.gemm(dz, w[l], buf.dA[l - 1], false, true, 1.0, 0.0);
+                CpuKernels.gemm(dz, w[l], buf.dA[l - 1], false, true, 1.0, 0.0);
                 dA = buf.dA[l - 1];
             } else {
                 lastDz0 = dz;
             }
         }
-        Nd4j.gemm(lastDz0, w[0], buf.dX, false, true, 1.0, 0.0);
+        CpuKernels.gemm(lastDz0, w[0], buf.dX, false, true, 1.0, 0.0);
         inputGradValid = true;
         return buf.dX;
     }
@@ -324,7 +340,7 @@ public final class Mlp implements Parameterized {
             throw new IllegalStateException("inputGradient() needs a backward pass after the last forward");
         }
         if (!inputGradValid) {
-            Nd4j.gemm(lastDz0, w[0], current.dX, false, true, 1.0, 0.0);
+            CpuKernels.gemm(lastDz0, w[0], current.dX, false, true, 1.0, 0.0);
             inputGradValid = true;
         }
         return current.dX;
@@ -354,6 +370,14 @@ public final class Mlp implements Parameterized {
         if (l == w.length - 1) {
             // dOut is the caller's array, so this op cannot be prebuilt.
             exec(backwardOp(act, buf.z[l], dA, buf.dz[l]));
+        } else if (buf.zNio[l] != null) {
+            // CPU float: a Java loop beats ND4J's relu_bp / tanh_bp ops several times over (see CpuKernels).
+            int n = buf.batch * sizes[l + 1];
+            if (act == Activation.RELU) {
+                CpuKernels.reluBackward(buf.zNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
+            } else {
+                CpuKernels.tanhBackward(buf.aNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
+            }
         } else {
             exec(buf.actBwd[l]);
         }
@@ -377,6 +401,9 @@ public final class Mlp implements Parameterized {
     }
 
     private Buffers buffers(int batch) {
+        if (current != null && current.batch == batch) {
+            return current;
+        }
         Buffers buf = buffersByBatch.get(batch);
         if (buf == null) {
             buf = new Buffers(batch);
@@ -396,6 +423,14 @@ public final class Mlp implements Parameterized {
         final Object[] actBwd;
         final INDArray ones;
         final INDArray dX;
+        /** Float views of z, a, dA, dz of hidden layers for the Java backward loops; null off the CPU fast path. */
+        final java.nio.FloatBuffer[] zNio;
+        final java.nio.FloatBuffer[] aNio;
+        final java.nio.FloatBuffer[] dANio;
+        final java.nio.FloatBuffer[] dzNio;
+        /** Heap scratch for those loops, batch x the widest hidden layer (empty off the fast path). */
+        final float[] scratchA;
+        final float[] scratchB;
 
         Buffers(int batch) {
             this.batch = batch;
@@ -406,6 +441,10 @@ public final class Mlp implements Parameterized {
             dz = new INDArray[layers];
             actFwd = new Op[layers];
             actBwd = new Object[layers];
+            zNio = new java.nio.FloatBuffer[layers];
+            aNio = new java.nio.FloatBuffer[layers];
+            dANio = new java.nio.FloatBuffer[layers];
+            dzNio = new java.nio.FloatBuffer[layers];
             for (int l = 0; l < layers; l++) {
                 int n = sizes[l + 1];
                 Activation act = l == layers - 1 ? outputActivation : hiddenActivation;
@@ -421,9 +460,24 @@ public final class Mlp implements Parameterized {
                     dA[l] = Nd4j.zeros(dataType, batch, n);
                     if (act != Activation.IDENTITY) {
                         actBwd[l] = backwardOp(act, z[l], dA[l], dz[l]);
+                        zNio[l] = CpuKernels.buffer(z[l]);
+                        aNio[l] = CpuKernels.buffer(a[l]);
+                        dANio[l] = CpuKernels.buffer(dA[l]);
+                        dzNio[l] = CpuKernels.buffer(dz[l]);
+                        if (zNio[l] == null || aNio[l] == null || dANio[l] == null || dzNio[l] == null) {
+                            zNio[l] = null;
+                        }
                     }
                 }
             }
+            int widest = 0;
+            for (int l = 0; l < layers - 1; l++) {
+                if (zNio[l] != null) {
+                    widest = Math.max(widest, sizes[l + 1]);
+                }
+            }
+            scratchA = new float[batch * widest];
+            scratchB = new float[batch * widest];
             ones = Nd4j.ones(dataType, 1, batch);
             dX = Nd4j.zeros(dataType, batch, sizes[0]);
         }

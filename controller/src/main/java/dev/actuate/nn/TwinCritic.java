@@ -18,7 +18,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * save roughly the dispatch of ~10 ops per step. Back-to-back keeps the two nets exact and simple; the
  * flat shared vector already removes the per-network optimiser and Polyak ops. This trade-off is reasoned
  * from the op-count and FLOP figures in the fast-path notes, not yet measured for the fused variant;
- * {@code EngineBench} measures the back-to-back twin step at both sizes.
+ * {@code EngineBench} measures the back-to-back twin step at both sizes. Measured since (SAC bench, CPU):
+ * after the {@link CpuKernels} fast path, gemms are about two thirds of a step and ReLU/bias/Adam loops
+ * most of the rest, so fusing would save little at 256x256.
  */
 public final class TwinCritic implements Parameterized {
     private final Mlp q1;
