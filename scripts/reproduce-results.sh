@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-ACT="$ROOT/scripts/actuate"
+ACT="${ACTUATE:-$ROOT/scripts/actuate}"   # ACTUATE: another launcher, e.g. a frozen copy of the jar
 OUT="${RESULTS_DIR:-runs/results}"
 mkdir -p "$OUT"
 "$ACT" --version >/dev/null   # build the jar once, before the parallel runs
