@@ -23,8 +23,24 @@ public record Provenance(String algorithm, String envId, long seed, Map<String, 
                 currentGitCommit(), Instant.now().toString());
     }
 
-    /** {@code git rev-parse HEAD} in the working directory, or "unknown" (no git, not a clone). */
+    /**
+     * The commit the running code was built from ({@code git.properties}, written into the jar at
+     * build time, with "-dirty" when the tree had uncommitted changes); else {@code git rev-parse HEAD}
+     * in the working directory (tests run from classes); else "unknown".
+     */
     public static String currentGitCommit() {
+        try (java.io.InputStream in = Provenance.class.getResourceAsStream("/git.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String id = p.getProperty("git.commit.id.full", "");
+                if (id.matches("[0-9a-f]{40}")) {
+                    return "true".equals(p.getProperty("git.dirty")) ? id + "-dirty" : id;
+                }
+            }
+        } catch (IOException e) {
+            // fall through to asking git
+        }
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             p.getOutputStream().close();
