@@ -21,7 +21,7 @@ RUNS=(
   "sac-pendulum-s0|sac|Pendulum-v1|--seed 0"
   "td3-pendulum-s0|td3|Pendulum-v1|--seed 0"
   "sac-lander-small-s0|sac|LunarLanderContinuous-v3|--seed 0 --config configs/results/sac-LunarLanderContinuous-v3-small.yaml"
-  "td3-lander-256-s0|td3|LunarLanderContinuous-v3|--seed 0 --config configs/results/td3-LunarLanderContinuous-v3-256.yaml"
+  "td3-lander-128-s0|td3|LunarLanderContinuous-v3|--seed 0 --config configs/results/td3-LunarLanderContinuous-v3-128.yaml"
 )
 
 one() {
