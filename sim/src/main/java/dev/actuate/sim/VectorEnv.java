@@ -13,9 +13,10 @@ import java.util.function.Supplier;
  * N copies of an env stepped in parallel with same-step auto-reset (see {@link VectorStep}).
  *
  * <p>The envs are split into one contiguous block per thread; the calling thread steps the first
- * block and {@code threads - 1} daemon worker threads the rest (see {@link BlockWorkers}), so one
- * thread means no pool at all. Each env touches only its own slots and its own generator, so results are
- * identical for any thread count. {@link #reset(long)} seeds env i with {@code seed + i}; later
+ * block and {@code threads - 1} daemon worker threads the rest, taking over a late worker's envs,
+ * and envs too cheap to be worth a hand-over run inline (see {@link BlockWorkers}); one thread means
+ * no pool at all. Each env touches only its own slots and its own generator, so results are
+ * identical for any thread count and schedule. {@link #reset(long)} seeds env i with {@code seed + i}; later
  * auto-resets continue each env's generator.
  *
  * <p>Episode return and length are counted here, not by a wrapper, so that {@link #snapshot()}
@@ -56,6 +57,11 @@ public final class VectorEnv implements AutoCloseable {
     }
 
     public VectorEnv(Supplier<Env> factory, int numEnvs, int threads) {
+        this(factory, numEnvs, threads, BlockWorkers.MIN_PARALLEL_NANOS);
+    }
+
+    /** {@code minParallelNanos} as in {@link BlockWorkers}; 0 hands every step to the threads (tests). */
+    VectorEnv(Supplier<Env> factory, int numEnvs, int threads, long minParallelNanos) {
         if (numEnvs <= 0) {
             throw new IllegalArgumentException("VectorEnv: numEnvs must be positive, got " + numEnvs);
         }
@@ -76,7 +82,7 @@ public final class VectorEnv implements AutoCloseable {
         episodeReturn = new double[numEnvs];
         episodeLength = new int[numEnvs];
         episodeStart = new long[numEnvs];
-        workers = this.threads > 1 ? new BlockWorkers(numEnvs, this.threads, () -> id()) : null;
+        workers = this.threads > 1 ? new BlockWorkers(numEnvs, this.threads, () -> id(), minParallelNanos) : null;
     }
 
     /** {@code n} copies of a registered env, time limit applied. */
@@ -91,6 +97,11 @@ public final class VectorEnv implements AutoCloseable {
 
     public int threads() {
         return threads;
+    }
+
+    /** Whether the last call handed envs to the worker threads rather than stepping them inline (tests). */
+    boolean lastCallParallel() {
+        return workers != null && workers.parallel();
     }
 
     public String id() {

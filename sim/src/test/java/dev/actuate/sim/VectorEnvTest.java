@@ -110,9 +110,56 @@ class VectorEnvTest {
             try (VectorEnv vec = new VectorEnv(shortPendulums(), 5, threads)) {
                 assertThat(trace(vec, 9, 40)).as("%d threads", threads).isEqualTo(one);
             }
+            // Pendulums are cheap enough to run inline; force the hand-over to the workers too.
+            try (VectorEnv vec = new VectorEnv(shortPendulums(), 5, threads, 0)) {
+                assertThat(trace(vec, 9, 40)).as("%d threads, parallel", threads).isEqualTo(one);
+                assertThat(vec.lastCallParallel()).isTrue();
+            }
+            try (VectorEnv vec = new VectorEnv(shortPendulums(), 5, threads, Long.MAX_VALUE)) {
+                assertThat(trace(vec, 9, 40)).as("%d threads, inline", threads).isEqualTo(one);
+                assertThat(vec.lastCallParallel()).isFalse();
+            }
         }
         try (VectorEnv vec = new VectorEnv(shortPendulums(), 5, 2)) {
             assertThat(trace(vec, 10, 40)).isNotEqualTo(one);
+        }
+    }
+
+    /** Many quick hand-overs with uneven blocks: every env is stepped exactly once per call. */
+    @Test
+    void workStealingStepsEveryEnvExactlyOnce() {
+        int n = 7;
+        List<String> one;
+        try (VectorEnv vec = new VectorEnv(shortPendulums(), n, 1)) {
+            one = trace(vec, 3, 300);
+        }
+        try (VectorEnv vec = new VectorEnv(shortPendulums(), n, 3, 0)) {
+            assertThat(trace(vec, 3, 300)).isEqualTo(one);
+        }
+    }
+
+    @Test
+    void aFailingEnvOnAWorkerIsRethrownAndTheOthersStillStep() {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger stepped = new AtomicInteger();
+        Supplier<Env> factory = () -> {
+            boolean bad = made.getAndIncrement() == 3; // in the worker's block
+            return new Wrapper(new Pendulum()) {
+                @Override
+                public StepResult step(double[] action) {
+                    stepped.incrementAndGet();
+                    if (bad) {
+                        throw new IllegalStateException("env 3 broke");
+                    }
+                    return super.step(action);
+                }
+            };
+        };
+        try (VectorEnv vec = new VectorEnv(factory, 4, 2, 0)) {
+            vec.reset(0);
+            assertThatThrownBy(() -> vec.step(actions(new Rng(1), 4))).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("env 3 broke");
+            assertThat(stepped.get()).isEqualTo(4);
         }
     }
 
