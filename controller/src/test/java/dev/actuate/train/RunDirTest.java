@@ -32,7 +32,7 @@ class RunDirTest {
         Provenance back = Provenance.fromJson(Checkpoint.json().readTree(run.dir().resolve(RunDir.PROVENANCE).toFile()));
         assertThat(back.seed()).isEqualTo(7);
         assertThat(back.envId()).isEqualTo("Pendulum-v1");
-        assertThat(back.gitCommit()).matches("[0-9a-f]{40}|unknown");
+        assertThat(back.gitCommit()).matches("[0-9a-f]{40}(-dirty)?|unknown");
         assertThat(back.config()).containsEntry("gae_lambda", 0.95);
 
         try (MetricsCsv m = run.metrics(List.of("iteration", "global_step", "mean_return"), -1)) {
