@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code actuate train}: trains a policy into a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
-        "Train a policy. The run directory gets config.yaml, provenance.json, metrics.csv, curve.png,",
+        "Train a policy with PPO, SAC, TD3 or DDPG.",
+        "The run directory gets config.yaml, provenance.json, metrics.csv, curve.png,",
         "checkpoint.actuate (periodic, for --resume) and model.actuate (the final policy)."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
