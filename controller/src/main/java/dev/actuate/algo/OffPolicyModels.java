@@ -1,13 +1,17 @@
 package dev.actuate.algo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
+import dev.actuate.nn.Mlp;
 import dev.actuate.nn.infer.FloatMlp;
 import dev.actuate.sim.Box;
 import dev.actuate.runtime.LoadedModel;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
 import dev.actuate.train.Checkpoint;
+import dev.actuate.train.Provenance;
 import dev.actuate.train.ReplayBuffer;
 
 import java.io.IOException;
@@ -93,6 +97,27 @@ public final class OffPolicyModels {
         return new LoadedModel(modelEnv, cp.source().toString(), net,
                 sac ? LoadedModel.OutputMap.SQUASH_TO_BOX : LoadedModel.OutputMap.SCALE_TO_BOX,
                 null, null, 0, 0, box);
+    }
+
+    /** The model file an off-policy trainer writes: the actor's parameters and shape, and provenance; read by {@link #controller}. */
+    static Checkpoint model(String algorithm, String envId, int obsDim, int actDim, Mlp actor,
+                            String activation, long globalStep, Provenance provenance) {
+        Checkpoint cp = new Checkpoint();
+        ObjectNode h = cp.header();
+        h.put("kind", "model");
+        h.put("algorithm", algorithm);
+        h.put("env", envId);
+        h.put("obs_dim", obsDim);
+        h.put("act_dim", actDim);
+        ArrayNode sizes = h.putArray("actor_sizes");
+        for (int s : actor.sizes()) {
+            sizes.add(s);
+        }
+        h.put("activation", activation);
+        h.put("global_step", globalStep);
+        h.set("provenance", provenance.toJson());
+        cp.put(ACTOR, actor.getParams());
+        return cp;
     }
 
     static void requireCheckpoint(Checkpoint cp, String algorithm, Path file) throws IOException {

@@ -1,6 +1,5 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
@@ -354,22 +353,7 @@ public final class Td3 implements AutoCloseable {
     }
 
     public Checkpoint model() {
-        Checkpoint cp = new Checkpoint();
-        ObjectNode h = cp.header();
-        h.put("kind", "model");
-        h.put("algorithm", ALGORITHM);
-        h.put("env", envId);
-        h.put("obs_dim", obsDim);
-        h.put("act_dim", actDim);
-        ArrayNode sizes = h.putArray("actor_sizes");
-        for (int s : actor.sizes()) {
-            sizes.add(s);
-        }
-        h.put("activation", cfg.activation());
-        h.put("global_step", globalStep);
-        h.set("provenance", provenance.toJson());
-        cp.put(OffPolicyModels.ACTOR, actor.getParams());
-        return cp;
+        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance);
     }
 
     public Checkpoint checkpoint() {
