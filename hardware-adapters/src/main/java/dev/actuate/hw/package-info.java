@@ -1,0 +1,9 @@
+/**
+ * The robot as the controller sees it, after ros2_control's hardware interface: a lifecycle
+ * ({@link dev.actuate.hw.LifecycleState}: configure, activate, read/write, deactivate, error), named
+ * state and command {@link dev.actuate.hw.Signal}s with units and limits, and a preallocated
+ * {@link dev.actuate.hw.StateSample} so the control loop reads without allocating. Adapters live in
+ * sub-packages: {@code sim} and {@code mock} in process, {@code mqtt} over a broker; {@code robot}
+ * is the other end, a simulator playing the robot for hardware-in-the-loop runs.
+ */
+package dev.actuate.hw;
