@@ -1,6 +1,5 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.Mlp;
@@ -8,7 +7,6 @@ import dev.actuate.nn.NdArrays;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
-import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.ReplayBuffer;
@@ -317,15 +315,8 @@ public final class Ddpg implements AutoCloseable {
 
     public Checkpoint checkpoint() {
         Checkpoint cp = model();
-        ObjectNode h = cp.header();
-        h.put("kind", "checkpoint");
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
-        h.put("seed", seed);
-        h.put("updates", updates);
-        h.put("rollout_steps", rolloutSteps);
-        h.put("rollout_episodes", rolloutEpisodes);
-        h.put("log_rows", logRows);
-        OffPolicyParts.saveRng(cp, "rng_state", rng);
+        OffPolicyParts.checkpointHeader(cp, cfg, seed, updates);
+        OffPolicyParts.saveCounters(cp, rolloutSteps, rolloutEpisodes, logRows, rng);
         cp.put("actor_target", actorTarget.getParams());
         cp.put("qf", qf.getParams());
         cp.put("qf_target", qfTarget.getParams());
@@ -337,22 +328,12 @@ public final class Ddpg implements AutoCloseable {
     }
 
     public void saveCheckpoint(Path file) throws IOException {
-        Checkpoint cp = checkpoint();
-        String replayFile = cfg.saveReplayBuffer() ? OffPolicyParts.writeReplay(file, replay, globalStep) : null;
-        if (replayFile != null) {
-            cp.header().put("replay_file", replayFile);
-        }
-        cp.write(file);
-        OffPolicyParts.deleteOtherReplays(file, replayFile);
+        OffPolicyParts.writeCheckpoint(file, checkpoint(), cfg.saveReplayBuffer(), replay, globalStep);
     }
 
     public static Ddpg resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        OffPolicyModels.requireCheckpoint(cp, ALGORITHM, file);
-        DdpgConfig cfg = ConfigYaml.bind(Sac.configMap(cp), DdpgConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
+        DdpgConfig cfg = OffPolicyParts.resumeConfig(cp, file, DdpgConfig.defaults(), totalSteps, DdpgConfig::withTimesteps);
         Ddpg ddpg = new Ddpg(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         ddpg.restore(cp, file);
         return ddpg;
@@ -367,7 +348,7 @@ public final class Ddpg implements AutoCloseable {
         OffPolicyParts.loadAdam(cp, "actor_adam", actorOptimizer);
         OffPolicyParts.loadAdam(cp, "q_adam", qOptimizer);
         noise.restore(cp);
-        rng.setState(cp.field("rng_state").asLong());
+        OffPolicyParts.loadRng(cp, "rng_state", rng);
         globalStep = cp.field("global_step").asLong();
         updates = cp.field("updates").asLong();
         rolloutSteps = cp.field("rollout_steps").asLong();

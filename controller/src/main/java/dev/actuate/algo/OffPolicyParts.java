@@ -1,5 +1,7 @@
 package dev.actuate.algo;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.Init;
@@ -8,6 +10,7 @@ import dev.actuate.nn.Parameterized;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.AtomicFiles;
 import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ReplayBuffer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Pieces SAC, TD3 and DDPG share: network shapes, moving batches into ND4J, and checkpoint parts. */
 final class OffPolicyParts {
@@ -119,6 +124,67 @@ final class OffPolicyParts {
 
     static void saveRng(Checkpoint cp, String name, Rng rng) {
         cp.header().put(name, rng.state());
+    }
+
+    static void loadRng(Checkpoint cp, String name, Rng rng) throws IOException {
+        rng.setState(cp.field(name).asLong());
+    }
+
+    // ---------------------------------------------------------------- checkpoint header and files
+
+    /**
+     * Turns {@code model} (an {@link OffPolicyModels#model} file) into a training checkpoint: puts kind,
+     * config, seed and updates, in that order, and returns the header for the algorithm's own counters.
+     */
+    static ObjectNode checkpointHeader(Checkpoint model, Record cfg, long seed, long updates) {
+        ObjectNode h = model.header();
+        h.put("kind", "checkpoint");
+        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
+        h.put("seed", seed);
+        h.put("updates", updates);
+        return h;
+    }
+
+    /** The rollout counters and the generator state, which follow the algorithm's own counters in the header. */
+    static void saveCounters(Checkpoint cp, long rolloutSteps, long rolloutEpisodes, long logRows, Rng rng) {
+        ObjectNode h = cp.header();
+        h.put("rollout_steps", rolloutSteps);
+        h.put("rollout_episodes", rolloutEpisodes);
+        h.put("log_rows", logRows);
+        saveRng(cp, "rng_state", rng);
+    }
+
+    /**
+     * Writes {@code cp} atomically to {@code file}, with the replay buffer beside it when {@code saveReplay}
+     * (named in the header as {@code replay_file}), then deletes older checkpoints' replay files.
+     */
+    static void writeCheckpoint(Path file, Checkpoint cp, boolean saveReplay, ReplayBuffer replay, long globalStep)
+            throws IOException {
+        String replayFile = saveReplay ? writeReplay(file, replay, globalStep) : null;
+        if (replayFile != null) {
+            cp.header().put("replay_file", replayFile);
+        }
+        cp.write(file);
+        deleteOtherReplays(file, replayFile);
+    }
+
+    /** Reads {@code file} and checks it is a training checkpoint of {@code algorithm}. */
+    static Checkpoint readCheckpoint(Path file, String algorithm) throws IOException {
+        Checkpoint cp = Checkpoint.read(file);
+        OffPolicyModels.requireCheckpoint(cp, algorithm, file);
+        return cp;
+    }
+
+    /**
+     * The checkpoint's config bound over {@code defaults}, with {@code nTimesteps} replaced when
+     * {@code totalSteps} is non-null.
+     */
+    static <R extends Record> R resumeConfig(Checkpoint cp, Path file, R defaults, Long totalSteps,
+                                             BiFunction<R, Long, R> withTimesteps) throws IOException {
+        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
+                new TypeReference<Map<String, Object>>() { });
+        R cfg = ConfigYaml.bind(values, defaults, file.toString());
+        return totalSteps != null ? withTimesteps.apply(cfg, totalSteps) : cfg;
     }
 
     // ---------------------------------------------------------------- replay buffer files

@@ -1,6 +1,5 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.Mlp;
@@ -11,7 +10,6 @@ import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
-import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.ReplayBuffer;
@@ -25,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -509,15 +506,8 @@ public final class Sac implements AutoCloseable {
     /** Everything an exact continuation needs except the replay buffer ({@link #saveCheckpoint} adds it). */
     public Checkpoint checkpoint() {
         Checkpoint cp = model();
-        ObjectNode h = cp.header();
-        h.put("kind", "checkpoint");
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
-        h.put("seed", seed);
-        h.put("updates", updates);
-        h.put("rollout_steps", rolloutSteps);
-        h.put("rollout_episodes", rolloutEpisodes);
-        h.put("log_rows", logRows);
-        OffPolicyParts.saveRng(cp, "rng_state", rng);
+        OffPolicyParts.checkpointHeader(cp, cfg, seed, updates);
+        OffPolicyParts.saveCounters(cp, rolloutSteps, rolloutEpisodes, logRows, rng);
         cp.put("qf", OffPolicyParts.floats(qf));
         cp.put("qf_target", OffPolicyParts.floats(qfTarget));
         cp.put("log_alpha", OffPolicyParts.floats(logAlpha));
@@ -532,13 +522,7 @@ public final class Sac implements AutoCloseable {
 
     /** Writes {@link #checkpoint()} atomically, with the replay buffer beside it when configured. */
     public void saveCheckpoint(Path file) throws IOException {
-        Checkpoint cp = checkpoint();
-        String replayFile = cfg.saveReplayBuffer() ? OffPolicyParts.writeReplay(file, replay, globalStep) : null;
-        if (replayFile != null) {
-            cp.header().put("replay_file", replayFile);
-        }
-        cp.write(file);
-        OffPolicyParts.deleteOtherReplays(file, replayFile);
+        OffPolicyParts.writeCheckpoint(file, checkpoint(), cfg.saveReplayBuffer(), replay, globalStep);
     }
 
     /**
@@ -547,20 +531,11 @@ public final class Sac implements AutoCloseable {
      * replay buffer.
      */
     public static Sac resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        OffPolicyModels.requireCheckpoint(cp, ALGORITHM, file);
-        SacConfig cfg = ConfigYaml.bind(configMap(cp), SacConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
+        SacConfig cfg = OffPolicyParts.resumeConfig(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
         Sac sac = new Sac(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         sac.restore(cp, file);
         return sac;
-    }
-
-    static Map<String, Object> configMap(Checkpoint cp) throws IOException {
-        return Checkpoint.json().convertValue(cp.field("config"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
     }
 
     private void restore(Checkpoint cp, Path file) throws IOException {
@@ -574,7 +549,7 @@ public final class Sac implements AutoCloseable {
         if (alphaOptimizer != null) {
             OffPolicyParts.loadAdam(cp, "alpha_adam", alphaOptimizer);
         }
-        rng.setState(cp.field("rng_state").asLong());
+        OffPolicyParts.loadRng(cp, "rng_state", rng);
         globalStep = cp.field("global_step").asLong();
         updates = cp.field("updates").asLong();
         rolloutSteps = cp.field("rollout_steps").asLong();

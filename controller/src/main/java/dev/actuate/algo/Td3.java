@@ -9,7 +9,6 @@ import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
-import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.ReplayBuffer;
@@ -358,16 +357,9 @@ public final class Td3 implements AutoCloseable {
 
     public Checkpoint checkpoint() {
         Checkpoint cp = model();
-        ObjectNode h = cp.header();
-        h.put("kind", "checkpoint");
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
-        h.put("seed", seed);
-        h.put("updates", updates);
+        ObjectNode h = OffPolicyParts.checkpointHeader(cp, cfg, seed, updates);
         h.put("actor_updates", actorUpdates);
-        h.put("rollout_steps", rolloutSteps);
-        h.put("rollout_episodes", rolloutEpisodes);
-        h.put("log_rows", logRows);
-        OffPolicyParts.saveRng(cp, "rng_state", rng);
+        OffPolicyParts.saveCounters(cp, rolloutSteps, rolloutEpisodes, logRows, rng);
         cp.put("actor_target", actorTarget.getParams());
         cp.put("qf", OffPolicyParts.floats(qf));
         cp.put("qf_target", OffPolicyParts.floats(qfTarget));
@@ -379,22 +371,12 @@ public final class Td3 implements AutoCloseable {
     }
 
     public void saveCheckpoint(Path file) throws IOException {
-        Checkpoint cp = checkpoint();
-        String replayFile = cfg.saveReplayBuffer() ? OffPolicyParts.writeReplay(file, replay, globalStep) : null;
-        if (replayFile != null) {
-            cp.header().put("replay_file", replayFile);
-        }
-        cp.write(file);
-        OffPolicyParts.deleteOtherReplays(file, replayFile);
+        OffPolicyParts.writeCheckpoint(file, checkpoint(), cfg.saveReplayBuffer(), replay, globalStep);
     }
 
     public static Td3 resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        OffPolicyModels.requireCheckpoint(cp, ALGORITHM, file);
-        Td3Config cfg = ConfigYaml.bind(Sac.configMap(cp), Td3Config.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
+        Td3Config cfg = OffPolicyParts.resumeConfig(cp, file, Td3Config.defaults(), totalSteps, Td3Config::withTimesteps);
         Td3 td3 = new Td3(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         td3.restore(cp, file);
         return td3;
@@ -409,7 +391,7 @@ public final class Td3 implements AutoCloseable {
         OffPolicyParts.loadAdam(cp, "actor_adam", actorOptimizer);
         OffPolicyParts.loadAdam(cp, "q_adam", qOptimizer);
         noise.restore(cp);
-        rng.setState(cp.field("rng_state").asLong());
+        OffPolicyParts.loadRng(cp, "rng_state", rng);
         globalStep = cp.field("global_step").asLong();
         updates = cp.field("updates").asLong();
         actorUpdates = cp.field("actor_updates").asLong();
