@@ -153,6 +153,12 @@ final class BlockWorkers implements AutoCloseable {
             }
             callerParked = false;
         }
+        if (mine == 0) {
+            // The workers took every index (they steal from the caller's block too), so the caller
+            // timed nothing; estimate the per-index cost from the whole call, or the inline/parallel
+            // choice would never get a measurement.
+            record((System.nanoTime() - t0) * threads, n);
+        }
         rethrowFailure();
     }
 
