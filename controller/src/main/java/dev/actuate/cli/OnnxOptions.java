@@ -50,6 +50,11 @@ final class OnnxOptions {
      *                  file says it maps onto the bounds itself (Actuate's exports); false (predict) means raw
      */
     OnnxPolicy load(Path file, double[] low, double[] high, boolean actuating) {
+        return load(file, low, high, actuating, -1);
+    }
+
+    /** @param observationSize the env's or robot's, checked against the graph's input; -1 for none */
+    private OnnxPolicy load(Path file, double[] low, double[] high, boolean actuating, int observationSize) {
         try {
             OnnxModel m = OnnxCodec.read(file);
             ActionMapping map;
@@ -65,6 +70,11 @@ final class OnnxOptions {
                 map = ActionMapping.NONE;
             }
             OnnxNetwork net = OnnxNetwork.compile(m, output, file.toString());
+            if (observationSize >= 0 && (net.inputSize() != observationSize || low != null && net.outputSize() != low.length)) {
+                throw new IllegalArgumentException(file + ": ONNX output '" + net.outputName() + "' maps " + net.inputSize()
+                        + " observations to " + net.outputSize() + " values; the env has " + observationSize
+                        + " observations and " + (low == null ? "?" : low.length) + " actions");
+            }
             return new OnnxPolicy(net, map, map.needsBounds() ? low : null, map.needsBounds() ? high : null);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -78,13 +88,7 @@ final class OnnxOptions {
 
     /** As {@link #load}, checked against the env's observation size and the bounds' action size. */
     OnnxPolicy load(Path file, Box observation, double[] low, double[] high) {
-        OnnxPolicy p = load(file, low, high, true);
-        if (p.observationSize() != observation.dim() || p.actionSize() != low.length) {
-            throw new IllegalArgumentException(file + ": ONNX output '" + p.network().outputName() + "' maps "
-                    + p.observationSize() + " observations to " + p.actionSize() + " values; the env has "
-                    + observation.dim() + " observations and " + low.length + " actions");
-        }
-        return p;
+        return load(file, low, high, true, observation.dim());
     }
 
     /** An ONNX policy as a sim {@link Controller} (eval, render); allocates the returned action. */
