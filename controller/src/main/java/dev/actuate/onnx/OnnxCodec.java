@@ -307,21 +307,26 @@ public final class OnnxCodec {
 
     // ---------------------------------------------------------------- writing
 
-    /** Serialises a model as a {@code ModelProto}. */
+    /** Serialises a model as a {@code ModelProto}, tensor data as {@code raw_data} (what PyTorch writes). */
     public static byte[] serialize(OnnxModel m) {
-        Writer w = new Writer();
+        return serialize(m, true);
+    }
+
+    /** @param rawData false writes {@code float_data}/{@code int64_data} instead (other exporters do; tests read both) */
+    static byte[] serialize(OnnxModel m, boolean rawData) {
+        Writer w = new Writer(rawData);
         w.varint(1, m.irVersion());
         w.string(2, m.producerName());
         w.string(3, m.producerVersion());
-        w.message(7, graph(m.graph()));
+        w.message(7, graph(w, m.graph()));
         for (OpsetId o : m.opsets()) {
-            Writer ow = new Writer();
+            Writer ow = w.child();
             ow.string(1, o.domain());
             ow.varint(2, o.version());
             w.message(8, ow);
         }
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
-            Writer ew = new Writer();
+            Writer ew = w.child();
             ew.string(1, e.getKey());
             ew.string(2, e.getValue());
             w.message(14, ew);
@@ -329,10 +334,10 @@ public final class OnnxCodec {
         return w.toByteArray();
     }
 
-    private static Writer graph(Graph g) {
-        Writer w = new Writer();
+    private static Writer graph(Writer parent, Graph g) {
+        Writer w = parent.child();
         for (Node n : g.nodes()) {
-            Writer nw = new Writer();
+            Writer nw = w.child();
             for (String s : n.inputs()) {
                 nw.stringAlways(1, s);
             }
@@ -342,32 +347,32 @@ public final class OnnxCodec {
             nw.string(3, n.name());
             nw.string(4, n.opType());
             for (Attribute a : n.attributes()) {
-                nw.message(5, attribute(a));
+                nw.message(5, attribute(nw, a));
             }
             nw.string(7, n.domain());
             w.message(1, nw);
         }
         w.string(2, g.name());
         for (Tensor t : g.initializers()) {
-            w.message(5, tensor(t));
+            w.message(5, tensor(w, t));
         }
         for (ValueInfo v : g.inputs()) {
-            w.message(11, valueInfo(v));
+            w.message(11, valueInfo(w, v));
         }
         for (ValueInfo v : g.outputs()) {
-            w.message(12, valueInfo(v));
+            w.message(12, valueInfo(w, v));
         }
         return w;
     }
 
-    private static Writer attribute(Attribute a) {
-        Writer w = new Writer();
+    private static Writer attribute(Writer parent, Attribute a) {
+        Writer w = parent.child();
         w.string(1, a.name());
         switch (a.type()) {
             case Attribute.ATTR_FLOAT -> w.fixed32Always(2, a.f());
             case Attribute.ATTR_INT -> w.varintAlways(3, a.i());
             case Attribute.ATTR_STRING -> w.bytes(4, a.s());
-            case Attribute.ATTR_TENSOR -> w.message(5, tensor(a.t()));
+            case Attribute.ATTR_TENSOR -> w.message(5, tensor(w, a.t()));
             case Attribute.ATTR_FLOATS -> w.packedFloats(7, a.floats());
             case Attribute.ATTR_INTS -> w.packedVarints(8, a.ints());
             default -> throw new IllegalArgumentException("attribute " + a.name() + ": cannot write type " + a.type());
@@ -376,12 +381,16 @@ public final class OnnxCodec {
         return w;
     }
 
-    private static Writer tensor(Tensor t) {
-        Writer w = new Writer();
+    private static Writer tensor(Writer parent, Tensor t) {
+        Writer w = parent.child();
         w.packedVarints(1, t.dims());
         w.varint(2, t.dataType());
         w.string(8, t.name());
-        if (t.dataType() == OnnxModel.FLOAT) {
+        if (!w.rawData && t.dataType() == OnnxModel.FLOAT) {
+            w.packedFloats(4, t.floats());
+        } else if (!w.rawData && t.dataType() == OnnxModel.INT64) {
+            w.packedVarints(7, t.longs());
+        } else if (t.dataType() == OnnxModel.FLOAT) {
             ByteBuffer b = ByteBuffer.allocate(4 * t.floats().length).order(ByteOrder.LITTLE_ENDIAN);
             for (float f : t.floats()) {
                 b.putFloat(f);
@@ -399,15 +408,15 @@ public final class OnnxCodec {
         return w;
     }
 
-    private static Writer valueInfo(ValueInfo v) {
-        Writer w = new Writer();
+    private static Writer valueInfo(Writer parent, ValueInfo v) {
+        Writer w = parent.child();
         w.string(1, v.name());
-        Writer tensorType = new Writer();
+        Writer tensorType = w.child();
         tensorType.varint(1, v.elemType());
         if (v.dims() != null) {
-            Writer shape = new Writer();
+            Writer shape = w.child();
             for (long d : v.dims()) {
-                Writer dim = new Writer();
+                Writer dim = w.child();
                 if (d >= 0) {
                     dim.varintAlways(1, d);
                 } else {
@@ -417,7 +426,7 @@ public final class OnnxCodec {
             }
             tensorType.message(2, shape);
         }
-        Writer type = new Writer();
+        Writer type = w.child();
         type.message(1, tensorType);
         w.message(2, type);
         return w;
@@ -610,6 +619,15 @@ public final class OnnxCodec {
 
     private static final class Writer {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final boolean rawData;
+
+        Writer(boolean rawData) {
+            this.rawData = rawData;
+        }
+
+        Writer child() {
+            return new Writer(rawData);
+        }
 
         void rawVarint(long v) {
             while ((v & ~0x7fL) != 0) {
@@ -669,7 +687,7 @@ public final class OnnxCodec {
             if (vs == null || vs.length == 0) {
                 return;
             }
-            Writer p = new Writer();
+            Writer p = child();
             for (long v : vs) {
                 p.rawVarint(v);
             }
