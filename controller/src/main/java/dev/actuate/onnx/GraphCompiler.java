@@ -97,6 +97,9 @@ final class GraphCompiler {
                         + g.outputs().stream().map(ValueInfo::name).toList() + ")");
             }
         }
+        if (model.defaultOpset() < 0) {
+            throw new IllegalArgumentException("the model imports no default-domain (ai.onnx) opset");
+        }
         GraphCompiler c = new GraphCompiler(model.defaultOpset());
         for (OnnxModel.OpsetId o : model.opsets()) {
             if (!o.domain().isEmpty() && !o.domain().equals("ai.onnx")) {
@@ -523,16 +526,11 @@ final class GraphCompiler {
 
     private Result reshape(Node n, List<Val> in) {
         Val a = in.get(0);
-        long[] target;
-        if (opset < 5) {
-            target = longsAttr(n, "shape");
-        } else {
-            Val s = in.size() > 1 ? in.get(1) : null;
-            if (s == null || !s.constant || s.longs == null) {
-                throw unsupported(n, "a shape input that is not a constant int64 tensor");
-            }
-            target = s.longs;
+        Val s = in.size() > 1 ? in.get(1) : null; // opsets >= 5 (all supported ones) take the shape as an input
+        if (s == null || !s.constant || s.longs == null) {
+            throw unsupported(n, "a shape input that is not a constant int64 tensor");
         }
+        long[] target = s.longs;
         boolean allowZero = intAttr(n, "allowzero", 0) != 0;
         int[] shape = new int[target.length];
         int infer = -1;
