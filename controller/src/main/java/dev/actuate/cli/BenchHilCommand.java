@@ -81,6 +81,10 @@ public final class BenchHilCommand implements Callable<Integer> {
     @Option(names = "--inference-only", description = "Only the inference cases (FloatMlp and ONNX import)")
     boolean inferenceOnly;
 
+    @Option(names = "--onnx-model", paramLabel = "FILE.onnx",
+            description = "Time this ONNX policy's default output in the ONNX case (default: the 64x64 network, exported)")
+    java.nio.file.Path onnxModel;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
@@ -239,16 +243,29 @@ public final class BenchHilCommand implements Callable<Integer> {
      * The same network exported to ONNX (Gemm/Tanh, clip to [-1, 1]), read back through the file
      * format and run by the plain-Java importer, as an imported SB3 policy runs.
      */
-    private ObjectNode onnxInferenceCase(ObjectMapper om) {
-        FloatMlp mlp = benchMlp();
-        OnnxExport.PolicySpec spec = new OnnxExport.PolicySpec("bench", mlp.sizes(), mlp.hiddenActivation(),
-                mlp.outputActivation(), mlp.params(), null, null, 0, 0, OnnxExport.OutputMap.CLIP, 2,
-                new double[] {-1, -1}, new double[] {1, 1});
-        OnnxModel model = OnnxCodec.parse(OnnxCodec.serialize(OnnxExport.toOnnx(spec)));
-        OnnxPolicy policy = new OnnxPolicy(OnnxNetwork.compile(model, null, "bench"), ActionMapping.NONE, null, null);
-        float[] obs = new float[8];
-        float[] act = new float[2];
-        return timed(om, "8-64-64-2 tanh, ONNX import", "ONNX", obs, act, () -> policy.act(obs, act));
+    private ObjectNode onnxInferenceCase(ObjectMapper om) throws java.io.IOException {
+        OnnxNetwork net;
+        String label;
+        if (onnxModel != null) {
+            net = OnnxNetwork.load(onnxModel, null);
+            label = onnxModel.getFileName() + " " + net.inputSize() + "->" + net.outputSize() + " " + net.opsRun();
+        } else {
+            FloatMlp mlp = benchMlp();
+            OnnxExport.PolicySpec spec = new OnnxExport.PolicySpec("bench", mlp.sizes(), mlp.hiddenActivation(),
+                    mlp.outputActivation(), mlp.params(), null, null, 0, 0, OnnxExport.OutputMap.CLIP, 2,
+                    new double[] {-1, -1}, new double[] {1, 1});
+            OnnxModel model = OnnxCodec.parse(OnnxCodec.serialize(OnnxExport.toOnnx(spec)));
+            net = OnnxNetwork.compile(model, null, "bench");
+            label = "8-64-64-2 tanh, ONNX import";
+        }
+        OnnxPolicy policy = new OnnxPolicy(net, ActionMapping.NONE, null, null);
+        float[] obs = new float[Math.max(8, net.inputSize())];
+        float[] in = new float[net.inputSize()];
+        float[] act = new float[net.outputSize()];
+        return timed(om, label, "ONNX", obs, act, () -> {
+            System.arraycopy(obs, 0, in, 0, in.length);
+            policy.act(in, act);
+        });
     }
 
     private static FloatMlp benchMlp() {
