@@ -157,6 +157,34 @@ class OnnxCliTest {
     }
 
     @Test
+    void robotConfigGivesTheBounds() throws Exception {
+        // The lander robot with other command limits: rescale-tanh maps onto them, not the env's [-1, 1].
+        String yaml = Files.readString(dev.actuate.onnx.OrtAccess.repoRoot().resolve("configs/robots/lander.yaml"))
+                .replace("{name: engine/main, unit: \"\", min: -1, max: 1}", "{name: engine/main, unit: \"\", min: -2, max: 2}")
+                .replace("{name: engine/lateral, unit: \"\", min: -1, max: 1}", "{name: engine/lateral, unit: \"\", min: 0, max: 1}");
+        assertThat(yaml).contains("min: -2, max: 2").contains("min: 0, max: 1");
+        Path robot = dir.resolve("lander-wide.yaml");
+        Files.writeString(robot, yaml);
+        JsonNode d = JSON.readTree(fixtures().resolve("sb3-sac-LunarLanderContinuous-v3.json").toFile());
+        List<String> lines = new ArrayList<>();
+        for (JsonNode row : d.get("observations")) {
+            lines.add(row.toString());
+        }
+        Path input = dir.resolve("obs.jsonl");
+        Files.write(input, lines);
+        Out out = actuate("predict", "--model", fixtures().resolve("sb3-sac-LunarLanderContinuous-v3.onnx").toString(),
+                "--input", input.toString(), "--action-mapping", "rescale-tanh", "--robot", robot.toString(), "--json");
+        assertThat(out.rc()).as(out.stderr()).isZero();
+        JsonNode actions = out.lastJson().get("actions");
+        for (int i = 0; i < actions.size(); i++) {
+            double a0 = d.get("onnx_action").get(i).get(0).asDouble();
+            double a1 = d.get("onnx_action").get(i).get(1).asDouble();
+            assertThat(actions.get(i).get(0).asDouble()).isCloseTo(2 * a0, within(1e-5));
+            assertThat(actions.get(i).get(1).asDouble()).isCloseTo(0.5 * (a1 + 1), within(1e-5));
+        }
+    }
+
+    @Test
     void evalRunAndRenderAnSb3Policy() throws Exception {
         String sac = fixtures().resolve("sb3-sac-LunarLanderContinuous-v3.onnx").toString();
         Out eval = actuate("eval", "--model", sac, "--env", "LunarLanderContinuous-v3", "--action-mapping",

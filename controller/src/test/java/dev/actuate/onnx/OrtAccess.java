@@ -12,6 +12,11 @@ public final class OrtAccess {
         return OrtRunner.run(model, OnnxExport.INPUT, OnnxExport.OUTPUT, obs);
     }
 
+    /** The repository root. */
+    public static Path repoRoot() {
+        return Sb3Fixtures.repoRoot();
+    }
+
     /** The SB3 fixture directory (fails when missing). */
     public static Path fixtures() {
         return Sb3Fixtures.dir();
