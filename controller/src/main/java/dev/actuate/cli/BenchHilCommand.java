@@ -13,6 +13,12 @@ import dev.actuate.hw.sim.SimAdapter;
 import dev.actuate.hw.testing.MosquittoProcess;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.infer.FloatMlp;
+import dev.actuate.onnx.ActionMapping;
+import dev.actuate.onnx.OnnxCodec;
+import dev.actuate.onnx.OnnxExport;
+import dev.actuate.onnx.OnnxModel;
+import dev.actuate.onnx.OnnxNetwork;
+import dev.actuate.onnx.OnnxPolicy;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.HilRun;
 import dev.actuate.runtime.LoopMetrics;
@@ -36,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * {@code actuate bench hil}: round trip and missed deadlines at 100/500/1000 Hz over the embedded
  * broker and a loopback Mosquitto, with the state (robot-clocked) and the periodic loop trigger;
  * loop period error at 1 kHz with the in-process SimAdapter; plain-Java inference latency of a
- * 64x64 policy.
+ * 64x64 policy, directly and imported from ONNX.
  *
  * <p>The robot (Pendulum) runs in real time at the case's rate, as a real robot does: it publishes
  * a state each tick and applies the newest command at the next tick. The round trip is the
@@ -72,6 +78,13 @@ public final class BenchHilCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
 
+    @Option(names = "--inference-only", description = "Only the inference cases (FloatMlp and ONNX import)")
+    boolean inferenceOnly;
+
+    @Option(names = "--onnx-model", paramLabel = "FILE.onnx",
+            description = "Time this ONNX policy's default output in the ONNX case (default: the 64x64 network, exported)")
+    java.nio.file.Path onnxModel;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
@@ -86,6 +99,14 @@ public final class BenchHilCommand implements Callable<Integer> {
         out.put("seconds_per_case", seconds);
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("robot", "Pendulum-v1, real time at the case's rate");
+        if (inferenceOnly) {
+            out.set("inference_64x64", inferenceCase(om));
+            out.set("inference_64x64_onnx", onnxInferenceCase(om));
+            if (json) {
+                System.out.println(out);
+            }
+            return 0;
+        }
         ArrayNode rt = out.putArray("round_trip");
 
         try (EmbeddedBroker embedded = EmbeddedBroker.start("127.0.0.1", 0)) {
@@ -121,6 +142,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         }
         out.set("loop_1khz_sim", jitterCase(om));
         out.set("inference_64x64", inferenceCase(om));
+        out.set("inference_64x64_onnx", onnxInferenceCase(om));
         if (json) {
             System.out.println(out);
         }
@@ -211,6 +233,42 @@ public final class BenchHilCommand implements Callable<Integer> {
 
     /** A 64x64 tanh MLP (LunarLander's 8 inputs, 2 outputs) through FloatMlp, timed per call. */
     private ObjectNode inferenceCase(ObjectMapper om) {
+        FloatMlp mlp = benchMlp();
+        float[] obs = new float[8];
+        float[] act = new float[2];
+        return timed(om, "8-64-64-2 tanh", "FloatMlp", obs, act, () -> mlp.act(obs, act));
+    }
+
+    /**
+     * The same network exported to ONNX (Gemm/Tanh, clip to [-1, 1]), read back through the file
+     * format and run by the plain-Java importer, as an imported SB3 policy runs.
+     */
+    private ObjectNode onnxInferenceCase(ObjectMapper om) throws java.io.IOException {
+        OnnxNetwork net;
+        String label;
+        if (onnxModel != null) {
+            net = OnnxNetwork.load(onnxModel, null);
+            label = onnxModel.getFileName() + " " + net.inputSize() + "->" + net.outputSize() + " " + net.opsRun();
+        } else {
+            FloatMlp mlp = benchMlp();
+            OnnxExport.PolicySpec spec = new OnnxExport.PolicySpec("bench", mlp.sizes(), mlp.hiddenActivation(),
+                    mlp.outputActivation(), mlp.params(), null, null, 0, 0, OnnxExport.OutputMap.CLIP, 2,
+                    new double[] {-1, -1}, new double[] {1, 1});
+            OnnxModel model = OnnxCodec.parse(OnnxCodec.serialize(OnnxExport.toOnnx(spec)));
+            net = OnnxNetwork.compile(model, null, "bench");
+            label = "8-64-64-2 tanh, ONNX import";
+        }
+        OnnxPolicy policy = new OnnxPolicy(net, ActionMapping.NONE, null, null);
+        float[] obs = new float[Math.max(8, net.inputSize())];
+        float[] in = new float[net.inputSize()];
+        float[] act = new float[net.outputSize()];
+        return timed(om, label, "ONNX", obs, act, () -> {
+            System.arraycopy(obs, 0, in, 0, in.length);
+            policy.act(in, act);
+        });
+    }
+
+    private static FloatMlp benchMlp() {
         int[] sizes = {8, 64, 64, 2};
         int nParams = 8 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2;
         float[] params = new float[nParams];
@@ -218,9 +276,11 @@ public final class BenchHilCommand implements Callable<Integer> {
         for (int i = 0; i < nParams; i++) {
             params[i] = (float) rng.uniform(-0.2, 0.2);
         }
-        FloatMlp mlp = new FloatMlp(sizes, Activation.TANH, Activation.IDENTITY, params);
-        float[] obs = new float[8];
-        float[] act = new float[2];
+        return new FloatMlp(sizes, Activation.TANH, Activation.IDENTITY, params);
+    }
+
+    /** Times {@code call} (which reads {@code obs} and writes {@code act}) per call, after JIT warm-up. */
+    private ObjectNode timed(ObjectMapper om, String layers, String name, float[] obs, float[] act, Runnable call) {
         Histogram h = new Histogram(1_000_000_000L, 3);
         long end = System.nanoTime() + (long) (Math.min(seconds, 5) * 1e9);
         long calls = 0;
@@ -228,7 +288,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         while (System.nanoTime() < end) {
             obs[(int) (calls & 7)] = (float) (calls % 100) * 0.01f;
             long t0 = System.nanoTime();
-            mlp.act(obs, act);
+            call.run();
             long t1 = System.nanoTime();
             sink += act[0];
             if (calls++ > 20_000) { // after JIT warm-up
@@ -236,12 +296,12 @@ public final class BenchHilCommand implements Callable<Integer> {
             }
         }
         ObjectNode n = om.createObjectNode();
-        n.put("layers", "8-64-64-2 tanh");
+        n.put("layers", layers);
         n.put("calls", h.getTotalCount());
         n.put("p50_us", h.getValueAtPercentile(50) / 1e3);
         n.put("p99_us", h.getValueAtPercentile(99) / 1e3);
         n.put("checksum", sink);
-        System.out.printf(Locale.ROOT, "FloatMlp 8-64-64-2 inference: p50 %.2f us p99 %.2f us (n=%d)%n",
+        System.out.printf(Locale.ROOT, "%s %s inference: p50 %.2f us p99 %.2f us (n=%d)%n", name, layers,
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getTotalCount());
         return n;
     }

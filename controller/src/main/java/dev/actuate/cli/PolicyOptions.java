@@ -4,6 +4,7 @@ import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Heuristics;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,8 +18,11 @@ final class PolicyOptions {
             description = "heuristic or random (default: heuristic, unless --model is given).")
     String controller;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "A trained model file or run directory.")
+    @Option(names = "--model", paramLabel = "PATH", description = "A trained model file or run directory, or an .onnx policy.")
     Path model;
+
+    @Mixin
+    OnnxOptions onnx;
 
     /** The env id to use: --env, else the model's own. */
     String envId() {
@@ -27,7 +31,10 @@ final class PolicyOptions {
             return env;
         }
         if (model != null) {
-            return ModelControllers.envId(model);
+            String id = OnnxOptions.isOnnx(model) ? OnnxOptions.envId(model) : ModelControllers.envId(model);
+            if (id != null) {
+                return id;
+            }
         }
         throw new IllegalArgumentException("--env is required (or --model, whose env is used)");
     }
@@ -47,7 +54,9 @@ final class PolicyOptions {
             if (controller != null) {
                 throw new IllegalArgumentException("give either --controller or --model, not both");
             }
-            return ModelControllers.load(model, env);
+            return OnnxOptions.isOnnx(model)
+                    ? OnnxOptions.controller(onnx.load(model, env.observationSpace(), env.actionSpace()))
+                    : ModelControllers.load(model, env);
         }
         return switch (kind()) {
             case "heuristic" -> Heuristics.forEnv(env.id());

@@ -30,8 +30,11 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a trained policy (or a built-in controller) against a robot at a fixed rate")
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL", description = "Trained model or run directory")
+    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL", description = "Trained model or run directory, or an .onnx policy")
     String model;
+
+    @picocli.CommandLine.Mixin
+    OnnxOptions onnx;
 
     @Option(names = "--controller", paramLabel = "NAME",
             description = "Built-in controller instead of a model: heuristic (default) or zero")
@@ -74,7 +77,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         ControlLoop.Trigger t = ControlLoop.Trigger.parse("--trigger", trigger);
         String id = envId != null ? envId : cfg != null && cfg.envId() != null ? cfg.envId()
-                : model != null ? ModelControllers.envId(Path.of(model)) : null;
+                : model == null ? null
+                : OnnxOptions.isOnnx(Path.of(model)) ? OnnxOptions.envId(Path.of(model)) : ModelControllers.envId(Path.of(model));
         if (id == null) {
             throw new IllegalArgumentException("--env is required (the robot config names no env)");
         }
@@ -83,7 +87,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
         Env env = Envs.make(id);
-        Policy policy = Policies.resolve(model, controller, env);
+        Policy policy = OnnxOptions.isOnnx(model == null ? null : Path.of(model)) && controller == null
+                ? onnx.load(Path.of(model), env.observationSpace(), cfg != null ? commandBounds(cfg, false) : env.actionSpace().low(),
+                        cfg != null ? commandBounds(cfg, true) : env.actionSpace().high())
+                : Policies.resolve(model, controller, env);
         HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
@@ -121,6 +128,11 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("metrics written to " + metricsCsv);
         }
         return loop.stopReason() == ControlLoop.StopReason.ADAPTER_FAILED ? 1 : 0;
+    }
+
+    /** An ONNX policy's action bounds on a robot: its command signals' limits. */
+    private static double[] commandBounds(RobotConfig cfg, boolean high) {
+        return cfg.commandSignals().stream().mapToDouble(s -> high ? s.max() : s.min()).toArray();
     }
 
     private static void checkSizes(HardwareInterface hw, Env env) {

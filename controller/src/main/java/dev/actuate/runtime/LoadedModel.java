@@ -28,6 +28,8 @@ public final class LoadedModel implements Policy {
     private final FloatMlp net;
     private final OutputMap outputMap;
     private final double[] mean;
+    private final double[] var;
+    private final double eps;
     private final double[] invStd;
     private final double clip;
     private final double[] low;
@@ -47,6 +49,8 @@ public final class LoadedModel implements Policy {
         this.net = net;
         this.outputMap = outputMap;
         this.mean = mean;
+        this.var = var;
+        this.eps = eps;
         this.clip = clip;
         if (var != null) {
             invStd = new double[var.length];
@@ -75,6 +79,44 @@ public final class LoadedModel implements Policy {
     /** The model file it was read from. */
     public String source() {
         return source;
+    }
+
+    // Read-only views for exporters (ONNX); arrays are copies.
+
+    public FloatMlp network() {
+        return net;
+    }
+
+    public OutputMap outputMap() {
+        return outputMap;
+    }
+
+    /** Observation means, or null when the model does not normalise observations. */
+    public double[] observationMean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** Observation variances, or null when the model does not normalise observations. */
+    public double[] observationVariance() {
+        return var == null ? null : var.clone();
+    }
+
+    /** The epsilon added to the variance before the square root. */
+    public double observationEpsilon() {
+        return eps;
+    }
+
+    /** Normalised observations are clipped to {@code [-clip, clip]}. */
+    public double observationClip() {
+        return clip;
+    }
+
+    public double[] actionLow() {
+        return low.clone();
+    }
+
+    public double[] actionHigh() {
+        return high.clone();
     }
 
     public int observationSize() {

@@ -71,6 +71,42 @@ public final class FloatMlp {
         return new FloatMlp(net.sizes(), net.hiddenActivation(), net.outputActivation(), net.getParams());
     }
 
+    /** Layer sizes, input first. */
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    public Activation hiddenActivation() {
+        return hidden;
+    }
+
+    public Activation outputActivation() {
+        return output;
+    }
+
+    /** A copy of the parameters in the constructor's flat layout ({@code W0, b0, W1, b1, ...}, each W {@code [in, out]}). */
+    public float[] params() {
+        int n = 0;
+        for (int l = 0; l < wt.length; l++) {
+            n += wt[l].length + bias[l].length;
+        }
+        float[] flat = new float[n];
+        int off = 0;
+        for (int l = 0; l < wt.length; l++) {
+            int ni = sizes[l];
+            int no = sizes[l + 1];
+            for (int i = 0; i < ni; i++) {
+                for (int j = 0; j < no; j++) {
+                    flat[off + i * no + j] = wt[l][j * ni + i];
+                }
+            }
+            off += ni * no;
+            System.arraycopy(bias[l], 0, flat, off, no);
+            off += no;
+        }
+        return flat;
+    }
+
     public int inputSize() {
         return sizes[0];
     }
