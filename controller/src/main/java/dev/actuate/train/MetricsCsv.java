@@ -76,8 +76,12 @@ public final class MetricsCsv implements AutoCloseable {
                 sb.append(String.format(Locale.ROOT, "%.6g", v));
             }
         }
-        out.write(sb.append('\n').toString());
-        out.flush();
+        try {
+            out.write(sb.append('\n').toString());
+            out.flush();
+        } catch (IOException e) {
+            throw AtomicFiles.failed(file, e, "; the rows before this one are kept");
+        }
     }
 
     /** Reads two columns of a metrics file as (x, y) points, skipping NaN. */
