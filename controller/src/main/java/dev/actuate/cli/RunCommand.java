@@ -15,8 +15,13 @@ import dev.actuate.runtime.safety.SafetyMonitor;
 import dev.actuate.runtime.safety.SafetySettings;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
+import dev.actuate.runtime.EnvMatch;
+import dev.actuate.runtime.LoadedModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -66,8 +71,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-csv", paramLabel = "FILE", description = "Write the loop metrics as CSV")
     Path metricsCsv;
 
+    @Option(names = EnvMatch.OVERRIDE_FLAG,
+            description = "Run a model trained on another env than the robot config's (refused otherwise; logged)")
+    boolean allowEnvMismatch;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        checkArguments(spec.commandLine(), rate, duration, episodes);
         RobotConfig cfg = robot == null ? null : RobotConfigLoader.load(robot);
         if (cfg != null && broker != null) {
             cfg = cfg.withBroker(broker);
@@ -84,6 +97,14 @@ public final class RunCommand implements Callable<Integer> {
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
         Env env = Envs.make(id);
         Policy policy = Policies.resolve(model, controller, env);
+        if (policy instanceof LoadedModel m) {
+            String warning = cfg != null
+                    ? EnvMatch.check(m.envId(), m.source(), cfg.envId(), robot.toString(), allowEnvMismatch)
+                    : EnvMatch.check(m.envId(), m.source(), id, "in-process " + id, allowEnvMismatch);
+            if (warning != null) {
+                System.err.println("actuate run: WARNING: " + warning);
+            }
+        }
         HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
@@ -122,6 +143,26 @@ public final class RunCommand implements Callable<Integer> {
         }
         return loop.stopReason() == ControlLoop.StopReason.ADAPTER_FAILED ? 1 : 0;
     }
+
+    /** Rejects flag values the loop cannot honour, naming the flag (exit 2, as picocli's own parse errors). */
+    static void checkArguments(CommandLine cl, Double rate, double duration, Integer episodes) {
+        if (rate != null && !(rate > 0 && rate <= MAX_RATE_HZ)) {
+            throw new CommandLine.ParameterException(cl, "--rate must be a positive number of Hz up to " + MAX_RATE_HZ
+                    + ", got " + rate);
+        }
+        if (!(duration >= 0 && duration <= MAX_DURATION_S)) {
+            throw new CommandLine.ParameterException(cl, "--duration must be between 0 and " + MAX_DURATION_S
+                    + " seconds (0: until --episodes), got " + duration);
+        }
+        if (episodes != null && episodes < 1) {
+            throw new CommandLine.ParameterException(cl, "--episodes must be at least 1, got " + episodes);
+        }
+    }
+
+    /** A period of 1 microsecond; beyond that the loop's clock cannot keep time. */
+    static final double MAX_RATE_HZ = 1e6;
+    /** About 3 years, far below where seconds to nanoseconds overflows a long. */
+    static final double MAX_DURATION_S = 1e8;
 
     private static void checkSizes(HardwareInterface hw, Env env) {
         if (hw.stateSignals().size() != env.observationSpace().dim()) {
