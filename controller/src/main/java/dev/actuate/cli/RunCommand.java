@@ -39,7 +39,7 @@ public final class RunCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--controller", paramLabel = "NAME",
-            description = "Built-in controller instead of a model: heuristic (default) or zero")
+            description = "Built-in controller instead of a model: " + BuiltInControllers.HELP + "; default heuristic")
     String controller;
 
     @Option(names = "--robot", paramLabel = "FILE", description = "Robot config, e.g. configs/robots/lander.yaml")
@@ -96,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
         Env env = Envs.make(id);
-        Policy policy = Policies.resolve(model, controller, env);
+        Policy policy = Policies.resolve(model, controller, env, seed);
         if (policy instanceof LoadedModel m) {
             String warning = cfg != null
                     ? EnvMatch.check(m.envId(), m.source(), cfg.envId(), robot.toString(), allowEnvMismatch)
