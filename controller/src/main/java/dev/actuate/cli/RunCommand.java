@@ -89,7 +89,8 @@ public final class RunCommand implements Callable<Integer> {
         String id = envId != null ? envId : cfg != null && cfg.envId() != null ? cfg.envId()
                 : model != null ? ModelControllers.envId(Path.of(model)) : null;
         if (id == null) {
-            throw new IllegalArgumentException("--env is required (the robot config names no env)");
+            throw new IllegalArgumentException(robot != null ? "--env is required (robot config " + robot
+                    + " names no env)" : "--env is required (or --model or --robot, whose env is used)");
         }
         if (duration <= 0 && episodes == null) {
             throw new IllegalArgumentException("--duration must be positive unless --episodes is given");
