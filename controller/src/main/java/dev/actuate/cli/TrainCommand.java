@@ -67,7 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (config != null || envs != null) {
                 throw new IllegalArgumentException("--resume continues with the checkpoint's config; drop --config/--envs");
             }
-            runSeed = checkResume(runDir, algorithm.id(), env, seed);
+            runSeed = checkResume(runDir, algorithm.id(), env, seed, steps);
         } else {
             cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
             if (cfg == null && !quiet) {
@@ -93,10 +93,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks that the checkpoint in {@code runDir} continues this command line (algorithm, env, seed) and
-     * returns its seed: a resumed run keeps the checkpoint's seed, so a different {@code --seed} is refused.
+     * Checks that the checkpoint in {@code runDir} continues this command line (algorithm, env, seed, a total
+     * beyond its step) and returns its seed: a resumed run keeps the checkpoint's seed, so a different
+     * {@code --seed} is refused.
      */
-    static long checkResume(Path runDir, String algo, String env, Long seed) throws java.io.IOException {
+    static long checkResume(Path runDir, String algo, String env, Long seed, Long steps) throws java.io.IOException {
         Path file = runDir.resolve(RunDir.CHECKPOINT);
         if (!java.nio.file.Files.isRegularFile(file)) {
             return seed == null ? 0 : seed; // RunDir.open explains
@@ -113,6 +114,15 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seed " + seed + " conflicts with " + file + ", a run of seed "
                     + cpSeed + ": a resumed run keeps its seed (drop --seed, or train seed " + seed
                     + " into another --out)");
+        }
+        long done = cp.field("global_step").asLong();
+        if (steps != null && steps <= done) {
+            throw new IllegalArgumentException("--steps " + steps + " is not beyond " + file + ", already at step "
+                    + done + "; give a larger total");
+        }
+        if (steps == null && done >= cp.field("config").path("n_timesteps").asLong(Long.MAX_VALUE)) {
+            throw new IllegalArgumentException(file + ": the run is complete (" + done + " steps); pass --steps with "
+                    + "a total above " + done + " to train further");
         }
         return cpSeed;
     }

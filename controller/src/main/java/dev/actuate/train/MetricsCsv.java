@@ -50,7 +50,11 @@ public final class MetricsCsv implements AutoCloseable {
             }
         }
         AtomicFiles.writeString(file, kept.toString());
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try {
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw AtomicFiles.failed(file, e, "");
+        }
     }
 
     public List<String> columns() {

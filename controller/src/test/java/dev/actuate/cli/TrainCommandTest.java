@@ -74,6 +74,14 @@ class TrainCommandTest {
         assertThat(Actuate.run("train", "--algo", "ppo", "--env", "Pendulum-v1", "--steps", "128", "--seed", "3",
                 "--out", out.toString(), "--resume", "--quiet")).isZero();
         assertThat(Checkpoint.read(out.resolve(RunDir.CHECKPOINT)).field("seed").asLong()).isEqualTo(3);
+        // A complete run, or a total it has already passed, is said so rather than "trained" again.
+        r = runCapturingErr("train", "--algo", "ppo", "--env", "Pendulum-v1", "--out", out.toString(), "--resume");
+        assertThat(r[0]).isEqualTo(2);
+        assertThat((String) r[1]).contains("the run is complete (128 steps)");
+        r = runCapturingErr("train", "--algo", "ppo", "--env", "Pendulum-v1", "--out", out.toString(), "--resume",
+                "--steps", "100");
+        assertThat(r[0]).isEqualTo(2);
+        assertThat((String) r[1]).contains("--steps 100 is not beyond").contains("already at step 128");
     }
 
     @Test
