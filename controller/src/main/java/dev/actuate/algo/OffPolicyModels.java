@@ -71,16 +71,12 @@ public final class OffPolicyModels {
                 env.close();
             }
         }
-        JsonNode s = cp.field("actor_sizes");
-        int[] sizes = new int[s.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = s.get(i).asInt();
-        }
+        int[] sizes = cp.layerSizes("actor_sizes");
         boolean sac = Sac.ALGORITHM.equals(algorithm);
         int expectedOut = sac ? 2 * actDim : actDim;
-        if (sizes.length < 2 || sizes[0] != obsDim || sizes[sizes.length - 1] != expectedOut) {
-            throw new IOException(cp.source() + ": actor_sizes " + s + " do not fit obs " + obsDim + " and action "
-                    + actDim);
+        if (sizes[0] != obsDim || sizes[sizes.length - 1] != expectedOut) {
+            throw new IOException(cp.source() + ": actor_sizes " + java.util.Arrays.toString(sizes)
+                    + " do not fit obs " + obsDim + " and action " + actDim);
         }
         Activation hidden;
         try {

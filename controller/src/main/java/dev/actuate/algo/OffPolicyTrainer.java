@@ -37,32 +37,40 @@ final class OffPolicyTrainer implements Trainer {
     }
 
     @Override
-    public void train(TrainRequest r) throws IOException {
+    public Outcome train(TrainRequest r) throws IOException {
         checkEnvs(r.envs());
-        RunDir run = RunDir.open(r.out(), r.resume());
-        switch (algorithm) {
-            case Sac.ALGORITHM -> {
-                SacConfig c = r.resume() ? null : load(r.configFile(), SacConfig.defaults());
-                try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps())
-                        : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
-                    sac.train(run, new ProgressBar(sac.config().nTimesteps(), sac.globalStep(), r.quiet()), null);
+        try (RunDir run = RunDir.open(r.out(), r.resume())) {
+            switch (algorithm) {
+                case Sac.ALGORITHM -> {
+                    SacConfig c = r.resume() ? null : load(r.configFile(), SacConfig.defaults());
+                    try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps())
+                            : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                        long total = sac.config().nTimesteps();
+                        sac.train(run, new ProgressBar(total, sac.globalStep(), r.quiet()), s -> !r.stop().getAsBoolean());
+                        return new Outcome(sac.globalStep(), total, sac.globalStep() == total);
+                    }
                 }
-            }
-            case Td3.ALGORITHM -> {
-                Td3Config c = r.resume() ? null : load(r.configFile(), Td3Config.defaults());
-                try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps())
-                        : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
-                    td3.train(run, new ProgressBar(td3.config().nTimesteps(), td3.globalStep(), r.quiet()), null);
+                case Td3.ALGORITHM -> {
+                    Td3Config c = r.resume() ? null : load(r.configFile(), Td3Config.defaults());
+                    try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps())
+                            : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                        long total = td3.config().nTimesteps();
+                        td3.train(run, new ProgressBar(total, td3.globalStep(), r.quiet()), s -> !r.stop().getAsBoolean());
+                        return new Outcome(td3.globalStep(), total, td3.globalStep() == total);
+                    }
                 }
-            }
-            case Ddpg.ALGORITHM -> {
-                DdpgConfig c = r.resume() ? null : load(r.configFile(), DdpgConfig.defaults());
-                try (Ddpg ddpg = r.resume() ? Ddpg.resume(run.checkpoint(), r.steps())
-                        : new Ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
-                    ddpg.train(run, new ProgressBar(ddpg.config().nTimesteps(), ddpg.globalStep(), r.quiet()), null);
+                case Ddpg.ALGORITHM -> {
+                    DdpgConfig c = r.resume() ? null : load(r.configFile(), DdpgConfig.defaults());
+                    try (Ddpg ddpg = r.resume() ? Ddpg.resume(run.checkpoint(), r.steps())
+                            : new Ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                        long total = ddpg.config().nTimesteps();
+                        ddpg.train(run, new ProgressBar(total, ddpg.globalStep(), r.quiet()),
+                                s -> !r.stop().getAsBoolean());
+                        return new Outcome(ddpg.globalStep(), total, ddpg.globalStep() == total);
+                    }
                 }
+                default -> throw new IllegalStateException("not an off-policy algorithm: " + algorithm);
             }
-            default -> throw new IllegalStateException("not an off-policy algorithm: " + algorithm);
         }
     }
 

@@ -148,7 +148,7 @@ public final class Ppo implements AutoCloseable {
     /**
      * Trains until {@code nTimesteps} or until {@code keepGoing} returns false after an iteration.
      * With a {@code run}, writes metrics every iteration, a checkpoint every {@code checkpointEvery}
-     * iterations and at the end, the curve periodically, and the final model when done.
+     * iterations, at such a stop and at the end, the curve periodically, and the final model when done.
      */
     public void train(RunDir run, ProgressBar bar, Predicate<Ppo> keepGoing) throws IOException {
         long numIterations = cfg.iterations();
@@ -290,11 +290,12 @@ public final class Ppo implements AutoCloseable {
                             buffer.explainedVariance(), std, epochsDone, buffer.size() / seconds);
                 }
                 boolean last = iteration == numIterations;
+                boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 if (run != null) {
-                    if (iteration % cfg.checkpointEvery() == 0 || last) {
+                    if (iteration % cfg.checkpointEvery() == 0 || last || stop) {
                         checkpoint().write(run.checkpoint());
                     }
-                    if (last || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
+                    if (last || stop || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
                         run.refreshCurve(ALGORITHM + " " + envId + " seed " + seed,
                                 Envs.spec(envId).rewardThreshold());
                         lastCurveNanos = System.nanoTime();
@@ -303,7 +304,7 @@ public final class Ppo implements AutoCloseable {
                         model().write(run.model());
                     }
                 }
-                if (keepGoing != null && !keepGoing.test(this)) {
+                if (stop) {
                     break;
                 }
             }

@@ -21,17 +21,20 @@ final class PpoTrainer implements Trainer {
     }
 
     @Override
-    public void train(TrainRequest r) throws IOException {
-        RunDir run = RunDir.open(r.out(), r.resume());
-        Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps())
-                : new Ppo(config(r.configFile(), r.steps(), r.envs()), r.envId(), r.seed());
-        try (ppo) {
-            if (r.resume() && !ppo.envId().equals(r.envId())) {
-                throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + ppo.envId() + ", not "
-                        + r.envId());
+    public Outcome train(TrainRequest r) throws IOException {
+        try (RunDir run = RunDir.open(r.out(), r.resume());
+             Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps())
+                     : new Ppo(config(r.configFile(), r.steps(), r.envs()), r.envId(), r.seed())) {
+            PpoConfig cfg = ppo.config();
+            long total = cfg.iterations() * cfg.rolloutSize();
+            if (total != cfg.nTimesteps() && !r.quiet()) {
+                System.err.printf("actuate train: PPO trains whole rollouts of %d steps (n_steps %d x n_envs %d): "
+                        + "%d steps round up to %d%n", cfg.rolloutSize(), cfg.nSteps(), cfg.nEnvs(),
+                        cfg.nTimesteps(), total);
             }
-            ProgressBar bar = new ProgressBar(ppo.config().nTimesteps(), ppo.globalStep(), r.quiet());
-            ppo.train(run, bar, null);
+            ProgressBar bar = new ProgressBar(total, ppo.globalStep(), r.quiet());
+            ppo.train(run, bar, p -> !r.stop().getAsBoolean());
+            return new Outcome(ppo.globalStep(), total, ppo.iteration() == cfg.iterations());
         }
     }
 

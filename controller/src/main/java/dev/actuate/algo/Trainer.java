@@ -2,6 +2,7 @@ package dev.actuate.algo;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the CLI needs from an algorithm: train into a run directory, and measure training throughput.
@@ -18,9 +19,17 @@ public interface Trainer {
      * @param out        run directory
      * @param resume     continue the checkpoint in {@code out} (config, seed and envs come from it)
      * @param quiet      no progress output
+     * @param stop       polled at safe points between updates: true stops training there with a checkpoint
      */
     record TrainRequest(String envId, Path configFile, Long steps, long seed, Integer envs, Path out, boolean resume,
-                        boolean quiet) {
+                        boolean quiet, BooleanSupplier stop) {
+    }
+
+    /**
+     * Where training ended: {@code globalStep} of {@code totalSteps} (the steps it trains, PPO's rounded up to
+     * whole rollouts); {@code finished} when it wrote the final model rather than stopping early.
+     */
+    record Outcome(long globalStep, long totalSteps, boolean finished) {
     }
 
     /**
@@ -36,7 +45,7 @@ public interface Trainer {
         }
     }
 
-    void train(TrainRequest request) throws IOException;
+    Outcome train(TrainRequest request) throws IOException;
 
     /** Trains with the env's config for about {@code seconds} after warm-up and reports the rate. */
     BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException;

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * simulated robot over MQTT (embedded broker, lock-step) through the control loop and safety layer;
  * the report compares the returns with an in-process evaluation of the same policy and seeds.
  *
- * <p>The policy: {@code --model PATH}, or {@code --controller heuristic|zero}, else the trained
+ * <p>The policy: {@code --model PATH}, or {@code --controller NAME} (a built-in), else the trained
  * model shipped at {@code models/ppo-<env>.actuate} (looked up in the working directory, then
  * above the jar), else the env's heuristic, which the report then says. The loop is robot-clocked
  * ({@code --trigger state}) by default: each state is answered at once.
@@ -34,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Trained policy (default: models/ppo-<env>.actuate if shipped, else the env's heuristic)")
     String model;
 
-    @Option(names = "--controller", paramLabel = "NAME", description = "Built-in controller instead of a model: heuristic or zero")
+    @Option(names = "--controller", paramLabel = "NAME", description = "Built-in controller instead of a model: " + BuiltInControllers.HELP)
     String controller;
 
     @Option(names = "--trigger", paramLabel = "periodic|state",
@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "actuate demo: policy %s%s%n", Policies.describe(m, controller, env), note);
         System.out.printf(Locale.ROOT, "%d episodes from seed %d, robot lock-stepped, loop trigger %s (deadline %.0f Hz)%n",
                 episodes, seed, t.label(), rate);
-        HilRun.Report r = HilRun.run(o, () -> Policies.resolve(m, controller, Envs.make(env)));
+        HilRun.Report r = HilRun.run(o, () -> Policies.resolve(m, controller, Envs.make(env), seed));
 
         System.out.println("broker: " + r.broker());
         System.out.println("episode  seed      MQTT return   in-process return");

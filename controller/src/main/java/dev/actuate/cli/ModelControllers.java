@@ -1,6 +1,5 @@
 package dev.actuate.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.actuate.algo.Ddpg;
 import dev.actuate.algo.OffPolicyModels;
 import dev.actuate.algo.Ppo;
@@ -114,12 +113,8 @@ public final class ModelControllers {
                 env.close();
             }
         }
-        JsonNode sizesNode = cp.field("policy_sizes");
-        int[] sizes = new int[sizesNode.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = sizesNode.get(i).asInt();
-        }
-        if (sizes.length < 2 || sizes[0] != obsDim || sizes[sizes.length - 1] != actDim) {
+        int[] sizes = cp.layerSizes("policy_sizes");
+        if (sizes[0] != obsDim || sizes[sizes.length - 1] != actDim) {
             throw new IOException(cp.source() + ": policy_sizes " + java.util.Arrays.toString(sizes)
                     + " do not match obs_dim " + obsDim + " and act_dim " + actDim);
         }

@@ -2,17 +2,15 @@ package dev.actuate.cli;
 
 import dev.actuate.runtime.LoadedModel;
 
-import dev.actuate.runtime.ControllerPolicy;
 import dev.actuate.runtime.Policy;
 import dev.actuate.sim.Env;
-import dev.actuate.sim.Heuristics;
 
 import java.nio.file.Path;
 
 /**
  * Where the runtime commands get a policy: a trained model ({@code --model}, loaded by
  * {@link ModelControllers#loadModel} as an allocation-free {@link LoadedModel}) or a built-in
- * controller ({@code --controller heuristic|zero}).
+ * controller ({@code --controller}, {@link BuiltInControllers}).
  */
 final class Policies {
     private Policies() {
@@ -29,19 +27,17 @@ final class Policies {
     }
 
     static Policy resolve(String model, String controller, Env env) {
+        return resolve(model, controller, env, 0);
+    }
+
+    /** A model's policy, else the built-in controller (default heuristic); {@code random} draws from {@code seed}. */
+    static Policy resolve(String model, String controller, Env env, long seed) {
         if (model != null) {
             if (controller != null) {
                 throw new IllegalArgumentException("give either --controller or --model, not both");
             }
             return ModelControllers.loadModel(Path.of(model), env);
         }
-        int nObs = env.observationSpace().dim();
-        String c = controller == null ? "heuristic" : controller;
-        return switch (c) {
-            case "heuristic" -> new ControllerPolicy(Heuristics.forEnv(env.id()), nObs);
-            case "zero" -> (obs, action) -> java.util.Arrays.fill(action, 0f);
-            default -> throw new IllegalArgumentException("--controller: unknown controller '" + c
-                    + "' (expected heuristic or zero)");
-        };
+        return BuiltInControllers.policy(controller == null ? "heuristic" : controller, env, seed);
     }
 }

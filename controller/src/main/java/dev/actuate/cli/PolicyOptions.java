@@ -3,7 +3,6 @@ package dev.actuate.cli;
 import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
-import dev.actuate.sim.Heuristics;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -14,8 +13,8 @@ final class PolicyOptions {
     @Option(names = "--env", paramLabel = "ID", description = "Environment id (see `actuate envs`); optional with --model.")
     String env;
 
-    @Option(names = "--controller", paramLabel = "KIND",
-            description = "heuristic or random (default: heuristic, unless --model is given).")
+    @Option(names = "--controller", paramLabel = "NAME",
+            description = "Built-in controller instead of a model: " + BuiltInControllers.HELP + "; default heuristic.")
     String controller;
 
     @Option(names = "--model", paramLabel = "PATH", description = "A trained model file or run directory, or an .onnx policy.")
@@ -58,10 +57,6 @@ final class PolicyOptions {
                     ? OnnxOptions.controller(onnx.load(model, env.observationSpace(), env.actionSpace()))
                     : ModelControllers.load(model, env);
         }
-        return switch (kind()) {
-            case "heuristic" -> Heuristics.forEnv(env.id());
-            case "random" -> Heuristics.random(env.actionSpace(), seed);
-            default -> throw new IllegalArgumentException("--controller must be heuristic or random, got '" + controller + "'");
-        };
+        return BuiltInControllers.controller(kind(), env, seed);
     }
 }

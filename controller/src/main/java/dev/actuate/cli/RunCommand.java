@@ -15,8 +15,13 @@ import dev.actuate.runtime.safety.SafetyMonitor;
 import dev.actuate.runtime.safety.SafetySettings;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
+import dev.actuate.runtime.EnvMatch;
+import dev.actuate.runtime.LoadedModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
     OnnxOptions onnx;
 
     @Option(names = "--controller", paramLabel = "NAME",
-            description = "Built-in controller instead of a model: heuristic (default) or zero")
+            description = "Built-in controller instead of a model: " + BuiltInControllers.HELP + "; default heuristic")
     String controller;
 
     @Option(names = "--robot", paramLabel = "FILE", description = "Robot config, e.g. configs/robots/lander.yaml")
@@ -69,8 +74,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-csv", paramLabel = "FILE", description = "Write the loop metrics as CSV")
     Path metricsCsv;
 
+    @Option(names = EnvMatch.OVERRIDE_FLAG,
+            description = "Run a model trained on another env than the robot config's (refused otherwise; logged)")
+    boolean allowEnvMismatch;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        checkArguments(spec.commandLine(), rate, duration, episodes);
         RobotConfig cfg = robot == null ? null : RobotConfigLoader.load(robot);
         if (cfg != null && broker != null) {
             cfg = cfg.withBroker(broker);
@@ -80,7 +93,8 @@ public final class RunCommand implements Callable<Integer> {
                 : model == null ? null
                 : OnnxOptions.isOnnx(Path.of(model)) ? OnnxOptions.envId(Path.of(model)) : ModelControllers.envId(Path.of(model));
         if (id == null) {
-            throw new IllegalArgumentException("--env is required (the robot config names no env)");
+            throw new IllegalArgumentException(robot != null ? "--env is required (robot config " + robot
+                    + " names no env)" : "--env is required (or --model or --robot, whose env is used)");
         }
         if (duration <= 0 && episodes == null) {
             throw new IllegalArgumentException("--duration must be positive unless --episodes is given");
@@ -90,7 +104,15 @@ public final class RunCommand implements Callable<Integer> {
         Policy policy = OnnxOptions.isOnnx(model == null ? null : Path.of(model)) && controller == null
                 ? onnx.load(Path.of(model), env.observationSpace(), cfg != null ? commandBounds(cfg, false) : env.actionSpace().low(),
                         cfg != null ? commandBounds(cfg, true) : env.actionSpace().high())
-                : Policies.resolve(model, controller, env);
+                : Policies.resolve(model, controller, env, seed);
+        if (policy instanceof LoadedModel m) {
+            String warning = cfg != null
+                    ? EnvMatch.check(m.envId(), m.source(), cfg.envId(), robot.toString(), allowEnvMismatch)
+                    : EnvMatch.check(m.envId(), m.source(), id, "in-process " + id, allowEnvMismatch);
+            if (warning != null) {
+                System.err.println("actuate run: WARNING: " + warning);
+            }
+        }
         HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
@@ -134,6 +156,26 @@ public final class RunCommand implements Callable<Integer> {
     private static double[] commandBounds(RobotConfig cfg, boolean high) {
         return cfg.commandSignals().stream().mapToDouble(s -> high ? s.max() : s.min()).toArray();
     }
+
+    /** Rejects flag values the loop cannot honour, naming the flag (exit 2, as picocli's own parse errors). */
+    static void checkArguments(CommandLine cl, Double rate, double duration, Integer episodes) {
+        if (rate != null && !(rate > 0 && rate <= MAX_RATE_HZ)) {
+            throw new CommandLine.ParameterException(cl, "--rate must be a positive number of Hz up to " + MAX_RATE_HZ
+                    + ", got " + rate);
+        }
+        if (!(duration >= 0 && duration <= MAX_DURATION_S)) {
+            throw new CommandLine.ParameterException(cl, "--duration must be between 0 and " + MAX_DURATION_S
+                    + " seconds (0: until --episodes), got " + duration);
+        }
+        if (episodes != null && episodes < 1) {
+            throw new CommandLine.ParameterException(cl, "--episodes must be at least 1, got " + episodes);
+        }
+    }
+
+    /** A period of 1 microsecond; beyond that the loop's clock cannot keep time. */
+    static final double MAX_RATE_HZ = 1e6;
+    /** About 3 years, far below where seconds to nanoseconds overflows a long. */
+    static final double MAX_DURATION_S = 1e8;
 
     private static void checkSizes(HardwareInterface hw, Env env) {
         if (hw.stateSignals().size() != env.observationSpace().dim()) {

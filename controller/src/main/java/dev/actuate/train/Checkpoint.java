@@ -114,6 +114,31 @@ public final class Checkpoint {
         return n;
     }
 
+    /** The largest layer width a model file may declare: far above any trained here, far below int overflow. */
+    public static final int MAX_LAYER_SIZE = 1 << 16;
+
+    /**
+     * A required header field holding a network's layer sizes: at least input and output, each a whole number
+     * from 1 to {@link #MAX_LAYER_SIZE}. A bad value is an error naming the file and the field.
+     */
+    public int[] layerSizes(String name) throws IOException {
+        JsonNode n = field(name);
+        String expected = "a list of at least 2 layer sizes, each a whole number from 1 to " + MAX_LAYER_SIZE;
+        if (!n.isArray() || n.size() < 2) {
+            throw new IOException(source + ": header field '" + name + "' must be " + expected + ", got " + n);
+        }
+        int[] sizes = new int[n.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            JsonNode v = n.get(i);
+            if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > MAX_LAYER_SIZE) {
+                throw new IOException(source + ": header field '" + name + "' must be " + expected + "; entry " + i
+                        + " is " + v);
+            }
+            sizes[i] = v.asInt();
+        }
+        return sizes;
+    }
+
     private void checkLength(String name, int actual, int expected) throws IOException {
         if (expected >= 0 && actual != expected) {
             throw new IOException(source + ": array '" + name + "' has " + actual + " values, expected " + expected

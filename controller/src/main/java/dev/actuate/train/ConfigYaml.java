@@ -42,7 +42,7 @@ public final class ConfigYaml {
         return componentName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
-    /** Reads {@code file} over {@code defaults}. */
+    /** Reads {@code file} over {@code defaults}; an empty file is an error. */
     public static <R extends Record> R load(Path file, R defaults) throws IOException {
         String source = file.toString();
         Object doc;
@@ -54,7 +54,10 @@ public final class ConfigYaml {
             throw new IllegalArgumentException(source + ": not valid YAML: " + e.getMessage(), e);
         }
         if (doc == null) {
-            return defaults;
+            // An empty file is more likely a mistake (a truncated copy, the wrong path) than a wish for the
+            // defaults, which would mean e.g. a million steps; omitting --config is how to ask for them.
+            throw new IllegalArgumentException(source + ": config file is empty (no keys); give at least one key, "
+                    + "or leave out --config for the defaults");
         }
         if (!(doc instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException(source + ": expected a mapping of keys to values at top level");

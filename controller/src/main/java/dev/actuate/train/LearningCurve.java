@@ -4,8 +4,10 @@ import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,7 +19,7 @@ import java.util.Locale;
 public final class LearningCurve {
     private static final int W = 800;
     private static final int H = 500;
-    private static final int LEFT = 80;
+    private static final int LEFT = 90;
     private static final int RIGHT = 20;
     private static final int TOP = 40;
     private static final int BOTTOM = 50;
@@ -48,16 +50,24 @@ public final class LearningCurve {
 
     private static void draw(Graphics2D g, String title, List<double[]> points, Double threshold) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        FontMetrics fm = g.getFontMetrics();
         g.setColor(Color.BLACK);
         g.drawString(title, LEFT, 22);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
         g.drawRect(LEFT, TOP, pw, ph);
-        g.drawString("env steps", LEFT + pw / 2 - 25, H - 10);
-        g.drawString("mean return", 5, TOP - 8);
+        String xTitle = "env steps";
+        g.drawString(xTitle, LEFT + (pw - fm.stringWidth(xTitle)) / 2, H - 10);
+        // The y axis title runs up the left edge, clear of the tick labels.
+        String yTitle = "mean return";
+        AffineTransform plain = g.getTransform();
+        g.rotate(-Math.PI / 2);
+        g.drawString(yTitle, -(TOP + (ph + fm.stringWidth(yTitle)) / 2), fm.getAscent() + 2);
+        g.setTransform(plain);
         if (points.isEmpty()) {
             g.drawString("no finished episodes yet", LEFT + 20, TOP + 20);
             return;
@@ -83,12 +93,15 @@ public final class LearningCurve {
         yMax += pad;
         g.setColor(Color.GRAY);
         for (int k = 0; k <= 4; k++) {
-            double y = yMin + (yMax - yMin) * k / 4;
+            // Labels are measured and kept inside the image: right-aligned left of the plot (y), centred
+            // under their tick but clamped at the image's right edge (x).
+            String yl = number(yMin + (yMax - yMin) * k / 4, yMax - yMin);
             int py = TOP + ph - (int) Math.round(ph * k / 4.0);
-            g.drawString(String.format(Locale.ROOT, "%.0f", y), 5, py + 4);
-            double x = xMin + (xMax - xMin) * k / 4;
+            g.drawString(yl, LEFT - 6 - fm.stringWidth(yl), py + fm.getAscent() / 2 - 1);
+            String xl = number(xMin + (xMax - xMin) * k / 4, xMax - xMin);
             int px = LEFT + (int) Math.round(pw * k / 4.0);
-            g.drawString(String.format(Locale.ROOT, "%.3g", x), px - 15, TOP + ph + 16);
+            int xw = fm.stringWidth(xl);
+            g.drawString(xl, Math.max(2, Math.min(W - 2 - xw, px - xw / 2)), TOP + ph + 4 + fm.getAscent());
         }
         if (threshold != null) {
             int ty = TOP + ph - (int) Math.round(ph * (threshold - yMin) / (yMax - yMin));
@@ -109,5 +122,20 @@ public final class LearningCurve {
             }
         }
         g.draw(path);
+    }
+
+    /** A tick label: whole numbers with k/M suffixes for large values, decimals only where the range is small. */
+    static String number(double v, double range) {
+        double a = Math.abs(v);
+        if (a >= 1e9) {
+            return String.format(Locale.ROOT, "%.3gG", v / 1e9);
+        }
+        if (a >= 1e6) {
+            return String.format(Locale.ROOT, "%.3gM", v / 1e6);
+        }
+        if (a >= 1e4) {
+            return String.format(Locale.ROOT, "%.3gk", v / 1e3);
+        }
+        return range < 10 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.0f", v);
     }
 }

@@ -50,7 +50,11 @@ public final class MetricsCsv implements AutoCloseable {
             }
         }
         AtomicFiles.writeString(file, kept.toString());
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try {
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw AtomicFiles.failed(file, e, "");
+        }
     }
 
     public List<String> columns() {
@@ -76,8 +80,12 @@ public final class MetricsCsv implements AutoCloseable {
                 sb.append(String.format(Locale.ROOT, "%.6g", v));
             }
         }
-        out.write(sb.append('\n').toString());
-        out.flush();
+        try {
+            out.write(sb.append('\n').toString());
+            out.flush();
+        } catch (IOException e) {
+            throw AtomicFiles.failed(file, e, "; the rows before this one are kept");
+        }
     }
 
     /** Reads two columns of a metrics file as (x, y) points, skipping NaN. */

@@ -44,12 +44,12 @@ class PpoResumeTest {
         }
 
         Path b = dir.resolve("b");
-        try (Ppo first = new Ppo(cfg, "Pendulum-v1", 11)) {
-            first.train(RunDir.open(b, false), null, p -> p.iteration() < 3);
+        try (Ppo first = new Ppo(cfg, "Pendulum-v1", 11); RunDir runB = RunDir.open(b, false)) {
+            first.train(runB, null, p -> p.iteration() < 3);
             assertThat(first.iteration()).isEqualTo(3);
         }
         RunDir runB = RunDir.open(b, true);
-        try (Ppo resumed = Ppo.resume(runB.checkpoint(), null)) {
+        try (runB; Ppo resumed = Ppo.resume(runB.checkpoint(), null)) {
             assertThat(resumed.iteration()).isEqualTo(3);
             resumed.train(runB, null, null);
             assertThat(resumed.iteration()).isEqualTo(6);

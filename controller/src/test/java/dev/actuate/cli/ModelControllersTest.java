@@ -62,6 +62,25 @@ class ModelControllersTest {
     }
 
     @Test
+    void aBadLayerSizeNamesTheFileAndTheField() throws Exception {
+        Path shipped = Path.of("..", "models", "ppo-LunarLanderContinuous-v3.actuate");
+        assertThat(shipped).as("shipped model").isRegularFile();
+        Object[][] bad = {{List.of(8, -64, 2), "entry 1 is -64"}, {List.of(8, 0, 2), "entry 1 is 0"},
+                {List.of(8, 1 << 20, 2), "entry 1 is 1048576"}, {List.of(8, 2.5, 2), "entry 1 is 2.5"},
+                {List.of(8, "x", 2), "entry 1 is \"x\""}, {List.of(8), "got [8]"}};
+        for (Object[] b : bad) {
+            dev.actuate.train.Checkpoint cp = dev.actuate.train.Checkpoint.read(shipped);
+            cp.header().set("policy_sizes", dev.actuate.train.Checkpoint.json().valueToTree(b[0]));
+            Path file = dir.resolve("bad.actuate");
+            Files.write(file, cp.toBytes());
+            assertThatThrownBy(() -> ModelControllers.loadModel(file)).as(String.valueOf(b[0]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("'policy_sizes'")
+                    .hasMessageContaining((String) b[1]);
+        }
+    }
+
+    @Test
     void missingAndCorruptModelsAreClearErrors() throws Exception {
         try (Env env = Envs.make("Pendulum-v1")) {
             Path missing = dir.resolve("nothing.actuate");

@@ -98,6 +98,16 @@ class ConfigYamlTest {
     }
 
     @Test
+    void anEmptyConfigFileIsAnErrorNamingIt() throws Exception {
+        for (String text : new String[] {"", "# only a comment\n", "\n\n"}) {
+            Path f = yaml(text);
+            assertThatThrownBy(() -> ConfigYaml.load(f, PpoConfig.defaults()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(f.toString()).hasMessageContaining("empty");
+        }
+    }
+
+    @Test
     void resolvedYamlRoundTrips() throws Exception {
         PpoConfig c = ConfigYaml.bind(Map.of("gamma", 0.999, "hidden_sizes", List.of(8), "target_kl", 0.01,
                 "learning_rate", 7.77e-5), PpoConfig.defaults(), "test");

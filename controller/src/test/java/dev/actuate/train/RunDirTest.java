@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +70,86 @@ class RunDirTest {
         assertThatThrownBy(() -> RunDir.open(dir.resolve("fresh"), true)).hasMessageContaining("no checkpoint");
         Files.writeString(dir.resolve(RunDir.CHECKPOINT), "x");
         assertThatThrownBy(() -> RunDir.open(dir, false)).hasMessageContaining("--resume");
-        assertThat(RunDir.open(dir, true).dir()).isEqualTo(dir);
+        try (RunDir run = RunDir.open(dir, true)) {
+            assertThat(run.dir()).isEqualTo(dir);
+        }
+    }
+
+    @Test
+    void anOutThatIsAFileIsSaidSo() throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        assertThatThrownBy(() -> RunDir.open(file, false)).hasMessageContaining(file.toString())
+                .hasMessageContaining("is a file, not a directory");
+        assertThatThrownBy(() -> RunDir.open(file, true)).hasMessageContaining("is a file, not a directory");
+    }
+
+    @Test
+    void aSecondOpenOfALockedRunIsRefusedNamingTheHolder() throws IOException {
+        try (RunDir first = RunDir.open(dir.resolve("run"), false)) {
+            assertThatThrownBy(() -> RunDir.open(dir.resolve("run"), false))
+                    .hasMessageContaining("another training")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        }
+        RunDir.open(dir.resolve("run"), false).close(); // released
+    }
+
+    @Test
+    void openingRemovesStaleTempFilesOfItsOwnWritesOnly() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        List<Path> stale = List.of(run.resolve(".checkpoint.actuate8812.tmp"),
+                run.resolve(".checkpoint.actuate.replay-400.bin77.tmp"), run.resolve(".config.yaml1.tmp"),
+                run.resolve(".metrics.csv2.tmp"), run.resolve(".model.actuate3.tmp"), run.resolve(".provenance.json4.tmp"));
+        for (Path f : stale) {
+            Files.writeString(f, "partial");
+        }
+        List<Path> kept = List.of(run.resolve("notes.tmp"), run.resolve(".mine.tmp"), run.resolve("config.yaml.tmp"));
+        for (Path f : kept) {
+            Files.writeString(f, "user's");
+        }
+        try (RunDir r = RunDir.open(run, false)) {
+            assertThat(r.dir()).isEqualTo(run);
+        }
+        stale.forEach(f -> assertThat(f).doesNotExist());
+        kept.forEach(f -> assertThat(f).exists());
+    }
+
+    @Test
+    void filesAreWrittenReadableByOthers() throws IOException {
+        try (RunDir run = RunDir.open(dir.resolve("run"), false)) {
+            run.writeConfig(PpoConfig.defaults());
+            run.writeProvenance(Provenance.capture("ppo", "Pendulum-v1", 1, PpoConfig.defaults()));
+            try (MetricsCsv m = run.metrics(List.of("iteration", "global_step", "mean_return"), -1)) {
+                m.append(1, 10, -5);
+            }
+            run.refreshCurve("t", null);
+            new Checkpoint().write(run.checkpoint());
+            for (String f : new String[] {RunDir.CONFIG, RunDir.PROVENANCE, RunDir.METRICS, RunDir.CURVE,
+                    RunDir.CHECKPOINT}) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run.dir().resolve(f))))
+                        .as(f).isEqualTo("rw-r--r--");
+            }
+        }
+    }
+
+    @Test
+    void aFailedWriteNamesTheFileAndKeepsThePreviousVersion() throws IOException {
+        Path target = dir.resolve(RunDir.CHECKPOINT);
+        AtomicFiles.writeString(target, "complete");
+        // What a full disk looks like to the writer (java.io reports ENOSPC as this IOException).
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write(new byte[100]);
+            throw new IOException("No space left on device");
+        })).hasMessageContaining(target.toString()).hasMessageContaining("No space left on device")
+                .hasMessageContaining("previous version");
+        assertThat(Files.readString(target)).isEqualTo("complete");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(RunDir.CHECKPOINT);
+        }
+        // Appending a metrics row says which file too.
+        Path csv = dir.resolve("sub").resolve(RunDir.METRICS);
+        MetricsCsv m = new MetricsCsv(csv, List.of("iteration", "x"), -1);
+        m.close();
+        assertThatThrownBy(() -> m.append(1, 2)).hasMessageContaining(csv.toString());
     }
 
     @Test

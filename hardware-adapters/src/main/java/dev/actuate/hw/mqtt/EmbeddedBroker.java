@@ -78,7 +78,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.setProperty("immediate_buffer_flush", "true");
         props.setProperty("netty.tcp_nodelay", "true");
         props.setProperty("allow_anonymous", Boolean.toString(credentials == null));
-        props.setProperty("allow_zero_byte_client_id", "false");
+        // MQTT 3.1.1 lets a clean-session client send an empty id for the broker to assign (mosquitto_pub and
+        // mosquitto_sub do so without -i); Moquette still rejects an empty id with a persistent session.
+        props.setProperty("allow_zero_byte_client_id", "true");
         props.setProperty("session_queue_size", "65536");
         IAuthenticator auth = credentials == null ? null : new SingleUser(credentials);
         List<InterceptHandler> handlers = List.of(new AbstractInterceptHandler() {

@@ -60,6 +60,30 @@ class EmbeddedBrokerTest {
         }
     }
 
+    /** CONNACK's return code for an MQTT 3.1.1 CONNECT with an empty client id (raw bytes: no client library). */
+    private static int connackForEmptyClientId(int port, boolean cleanSession) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            byte[] connect = {0x10, 12, 0, 4, 'M', 'Q', 'T', 'T', 4, (byte) (cleanSession ? 0x02 : 0x00), 0, 60, 0, 0};
+            s.getOutputStream().write(connect);
+            s.getOutputStream().flush();
+            byte[] connack = s.getInputStream().readNBytes(4);
+            assertThat(connack).hasSize(4);
+            assertThat(connack[0]).isEqualTo((byte) 0x20);
+            return connack[3];
+        }
+    }
+
+    @Test
+    void anEmptyClientIdIsAcceptedWithACleanSessionOnly() throws Exception {
+        // mosquitto_pub and mosquitto_sub send an empty id unless given -i.
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
+            assertThat(connackForEmptyClientId(broker.port(), true)).isZero();
+            assertThat(connackForEmptyClientId(broker.port(), true)).isZero(); // a second one gets its own id
+            assertThat(connackForEmptyClientId(broker.port(), false)).isEqualTo(2); // identifier rejected
+        }
+    }
+
     @Test
     void credentialsAreEnforced() {
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, new Credentials("ops", "pw1"))) {
