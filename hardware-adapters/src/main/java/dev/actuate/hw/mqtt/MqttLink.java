@@ -1,12 +1,12 @@
 package dev.actuate.hw.mqtt;
 
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +49,13 @@ public final class MqttLink implements AutoCloseable {
     private final List<Subscription> subscriptions;
     private final List<Publisher> publishers = new CopyOnWriteArrayList<>();
     private final MqttConnectOptions connectOptions;
-    private final MqttAsyncClient client;
+    private final GuardedMqttClient client;
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running;
+    /** Set by close(): a connect attempt in flight gives up at once. */
+    private volatile boolean closing;
     private volatile boolean connected;
     private volatile MqttConnectException fatal;
     private volatile Consumer<MqttConnectException> onFatal = e -> { };
@@ -64,7 +66,7 @@ public final class MqttLink implements AutoCloseable {
         this.subscriptions = List.copyOf(subscriptions);
         this.connectOptions = connectOptions(options);
         try {
-            this.client = new MqttAsyncClient(options.brokerUrl(), options.clientId(), new MemoryPersistence());
+            this.client = new GuardedMqttClient(options.brokerUrl(), options.clientId());
         } catch (MqttException e) {
             throw new IllegalArgumentException("broker: cannot create an MQTT client for " + options.brokerUrl()
                     + ": " + e.getMessage(), e);
@@ -150,10 +152,25 @@ public final class MqttLink implements AutoCloseable {
     }
 
     private void connectOnce() {
+        Thread waiter = Thread.currentThread();
+        // Wakes the waiter as soon as a token completes (the wait below also polls, and close() unparks it).
+        IMqttActionListener wake = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                LockSupport.unpark(waiter);
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable cause) {
+                LockSupport.unpark(waiter);
+            }
+        };
         try {
-            client.connect(connectOptions).waitForCompletion((options.connectTimeoutSeconds() + 2) * 1000L);
+            // Paho's connection timeout covers only TCP connect and the TLS handshake; a broker that
+            // accepts TCP but never sends CONNACK is given up on here.
+            await(client.connect(connectOptions, null, wake), (options.connectTimeoutSeconds() + 2) * 1000L);
             for (Subscription s : subscriptions) {
-                client.subscribe(s.topic(), s.qos(), (topic, msg) -> dispatch(s, topic, msg)).waitForCompletion(5000);
+                await(client.subscribe(s.topic(), s.qos(), null, wake, (topic, msg) -> dispatch(s, topic, msg)), 5000);
             }
             if (options.statusTopic() != null) {
                 client.publish(options.statusTopic(), ONLINE, 1, true);
@@ -161,8 +178,58 @@ public final class MqttLink implements AutoCloseable {
             connected = true;
         } catch (MqttException e) {
             connected = false;
-            forceDisconnectQuietly();
+            abandonConnection();
             throw translate(e);
+        }
+    }
+
+    /** Waits for {@code token}, at most {@code timeoutMs} and never past close(). */
+    private void await(IMqttToken token, long timeoutMs) throws MqttException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        // A failed token never reports isComplete(); it carries its exception instead.
+        while (!token.isComplete() && token.getException() == null) {
+            if (closing) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+            }
+            LockSupport.parkNanos(this, Math.min(left, 10_000_000L));
+        }
+        if (token.getException() != null) {
+            throw token.getException();
+        }
+    }
+
+    /**
+     * Brings Paho back to disconnected, its threads ended, after a failed or abandoned connect: a
+     * connect still waiting for CONNACK would otherwise keep its threads and refuse every later
+     * connect as "in progress". A forced disconnect waits until Paho's connect thread has finished
+     * starting up (see {@link GuardedMqttClient}): a TCP connect or TLS handshake is bounded by
+     * the connect timeout, the rest takes milliseconds.
+     */
+    private void abandonConnection() {
+        long deadline = System.nanoTime() + (options.connectTimeoutSeconds() + 5) * 1_000_000_000L;
+        try {
+            if (!client.awaitConnectThreadDone(deadline)) {
+                LOG.warn("MQTT connect thread for {} still starting after {} s; disconnecting anyway",
+                        options.clientId(), options.connectTimeoutSeconds() + 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (client.connectingOrConnected()) {
+            try {
+                client.disconnectForcibly(0, 0, false);
+            } catch (MqttException e) {
+                LOG.debug("MQTT forced disconnect failed: {}", e.getMessage());
+            }
+        }
+        // A failure reported by the receiver or sender reaches the token while Paho is still shutting
+        // the connection down; the next connect would be refused as "disconnecting" until it is done.
+        if (!client.awaitDisconnected(System.nanoTime() + 5_000_000_000L)) {
+            LOG.warn("MQTT client {} still disconnecting after 5 s", options.clientId());
         }
     }
 
@@ -213,6 +280,9 @@ public final class MqttLink implements AutoCloseable {
                         running = false;
                         LOG.error(e.getMessage());
                         onFatal.accept(e);
+                        return;
+                    }
+                    if (!running) {
                         return;
                     }
                     LockSupport.parkNanos(this, backoffMs * 1_000_000L);
@@ -277,6 +347,7 @@ public final class MqttLink implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         running = false;
         Thread t = ioThread;
         if (t != null) {
@@ -298,21 +369,11 @@ public final class MqttLink implements AutoCloseable {
             }
         }
         connected = false;
-        forceDisconnectQuietly();
+        abandonConnection();
         try {
             client.close(true);
         } catch (MqttException e) {
             LOG.debug("MQTT close failed: {}", e.getMessage());
-        }
-    }
-
-    private void forceDisconnectQuietly() {
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 500, false);
-            }
-        } catch (MqttException e) {
-            LOG.debug("MQTT forced disconnect failed: {}", e.getMessage());
         }
     }
 

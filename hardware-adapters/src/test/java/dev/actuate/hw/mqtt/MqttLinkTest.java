@@ -8,7 +8,9 @@ import javax.net.ssl.SSLContext;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,6 +48,79 @@ class MqttLinkTest {
                 .satisfies(e -> assertThat(((MqttConnectException) e).kind()).isEqualTo(MqttConnectException.Kind.UNREACHABLE));
         link.close();
         MqttTestSupport.await("no client threads", () -> MqttTestSupport.threadsNamedContaining("unreach-" + port) == 0);
+    }
+
+    private static MqttLink link(MisbehavingBroker broker, String clientId) {
+        // 1 s connect timeout: the link gives up on a CONNACK after 1 + 2 s.
+        return new MqttLink(new MqttLinkOptions(broker.url(), clientId, null, null, null, 5, 1, 10, 50), List.of());
+    }
+
+    /** Paho's threads carry the client id in their names ("MQTT Con: id", "MQTT Rec: id", ...), as does the link's I/O thread. */
+    private static void awaitNoThreadsOf(String clientId) {
+        MqttTestSupport.await("no thread named after " + clientId + " (left: " + threadNames(clientId) + ")",
+                () -> MqttTestSupport.threadsNamedContaining(clientId) == 0);
+    }
+
+    /** Names with the innermost frames, so a leak says where the thread is stuck. */
+    private static List<String> threadNames(String part) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().isAlive() && e.getKey().getName().contains(part))
+                .map(e -> e.getKey().getName() + " at " + Arrays.stream(e.getValue()).limit(4).map(String::valueOf)
+                        .collect(Collectors.joining(" < ")))
+                .sorted().toList();
+    }
+
+    @Test
+    void connectionResetWhileConnectingLeavesNoPahoThreads() throws Exception {
+        // A broker killed just after accepting TCP: the reset reaches Paho while its connect thread is
+        // still starting the receiver, sender and callback threads.
+        try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.RESET)) {
+            String id = "reset-" + broker.port();
+            MqttLink link = link(broker, id);
+            assertThatThrownBy(link::start).isInstanceOf(MqttConnectException.class).hasMessageContaining(broker.url());
+            assertThat(broker.accepted()).as("connect attempts (start retries a dropped handshake)").isEqualTo(3);
+            link.close();
+            awaitNoThreadsOf(id);
+        }
+    }
+
+    @Test
+    void brokerThatNeverAnswersConnectFailsClearlyAndLeavesNoPahoThreads() throws Exception {
+        try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.SILENT)) {
+            String id = "silent-" + broker.port();
+            MqttLink link = link(broker, id);
+            assertThatThrownBy(link::start).isInstanceOf(MqttConnectException.class).hasMessageContaining(broker.url())
+                    .satisfies(e -> assertThat(((MqttConnectException) e).kind()).isEqualTo(MqttConnectException.Kind.UNREACHABLE));
+            link.close();
+            awaitNoThreadsOf(id);
+        }
+    }
+
+    @Test
+    void reconnectsAfterAHungConnectAndClosesCleanlyDuringOne() throws Exception {
+        try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.ANSWER)) {
+            String id = "hung-" + broker.port();
+            MqttLink link = link(broker, id);
+            link.start();
+            assertThat(link.connected()).isTrue();
+
+            // The broker hangs: the link's reconnect attempts get TCP but no CONNACK...
+            broker.mode(MisbehavingBroker.Mode.SILENT);
+            broker.dropAll();
+            MqttTestSupport.await("a reconnect attempt that hangs", () -> !link.connected() && broker.accepted() >= 2);
+            // ...until it answers again: the hung attempt is abandoned and a fresh one succeeds.
+            broker.mode(MisbehavingBroker.Mode.ANSWER);
+            MqttTestSupport.await("reconnected", () -> link.connected() && link.reconnects() == 1);
+
+            // Hung again, and the link is closed while its reconnect attempt waits for a CONNACK.
+            broker.mode(MisbehavingBroker.Mode.SILENT);
+            int before = broker.accepted();
+            broker.dropAll();
+            MqttTestSupport.await("a reconnect attempt in flight", () -> broker.accepted() > before);
+            link.close();
+            awaitNoThreadsOf(id);
+            assertThat(link.connected()).isFalse();
+        }
     }
 
     @Test
