@@ -181,6 +181,9 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
         rjd.bodyB = b;
         rjd.localAnchorA.set(0, (float) anchorAy);
         rjd.localAnchorB.set(0, (float) anchorBy);
+        // pybox2d's revoluteJointDef(bodyA=, bodyB=) sets referenceAngle to the bodies' current
+        // angle difference, so each joint angle starts at 0 (hips: the legs' +-0.05 tilt).
+        rjd.referenceAngle = b.getAngle() - a.getAngle();
         rjd.enableMotor = true;
         rjd.enableLimit = true;
         rjd.maxMotorTorque = (float) MOTORS_TORQUE;

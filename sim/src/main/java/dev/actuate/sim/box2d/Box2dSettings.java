@@ -50,10 +50,13 @@ public final class Box2dSettings {
         }
     }
 
-    /** A fresh world with the given gravity and sleeping allowed, after {@link #init()}. */
+    /**
+     * A fresh world with the given gravity and sleeping allowed, after {@link #init()}; its pool
+     * corrects JBox2D's disabled new contacts (see {@link Box2dWorldPool}).
+     */
     public static World newWorld(double gravityX, double gravityY) {
         init();
-        World world = new World(new Vec2((float) gravityX, (float) gravityY));
+        World world = new World(new Vec2((float) gravityX, (float) gravityY), new Box2dWorldPool());
         world.setAllowSleep(true);
         return world;
     }

@@ -154,8 +154,8 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         buildLander();
         if (options.enableWind()) {
             // v3 draws the wind and turbulence phases per episode, in [-9999, 9999).
-            windIdx = rng.nextInt(19998) - 9999;
-            torqueIdx = rng.nextInt(19998) - 9999;
+            windIdx = rng.integers(-9999, 9999);
+            torqueIdx = rng.integers(-9999, 9999);
         }
         buildLegs();
         // As the reference: one zero-action step; its observation starts the episode.
@@ -163,10 +163,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
     }
 
     private void buildTerrain() {
-        double[] height = new double[CHUNKS + 1];
-        for (int i = 0; i < height.length; i++) {
-            height[i] = rng.uniform(0, H / 2);
-        }
+        double[] height = rng.uniform(0, H / 2, CHUNKS + 1); // one call, as the reference
         for (int i = 0; i < CHUNKS; i++) {
             terrainX[i] = W / (CHUNKS - 1) * i;
         }
@@ -240,10 +237,12 @@ public final class LunarLander extends AbstractEnv implements Renderable {
             fd.filter.maskBits = CATEGORY_GROUND;
             leg.createFixture(fd);
 
-            // referenceAngle stays 0: the reference sets the anchors directly, never Initialize().
             RevoluteJointDef rjd = new RevoluteJointDef();
             rjd.bodyA = lander;
             rjd.bodyB = leg;
+            // pybox2d's revoluteJointDef(bodyA=, bodyB=) sets referenceAngle to the bodies' angle
+            // difference (the leg's +-0.05 tilt), so the limits are relative to the built pose.
+            rjd.referenceAngle = leg.getAngle() - lander.getAngle();
             rjd.localAnchorA.set(0, 0);
             rjd.localAnchorB.set((float) (i * LEG_AWAY / SCALE), (float) (LEG_DOWN / SCALE));
             rjd.enableMotor = true;
