@@ -132,6 +132,7 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
         hullShape.set(hullVerts, hullVerts.length);
         hull = world.createBody(dynamicAt(initX, initY, 0));
         hull.createFixture(walkerFixture(hullShape, 5.0f, 0.1f));
+        PolygonMass.reset(hull);
         hull.applyForceToCenter(new Vec2((float) rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM), 0));
 
         PolygonShape upperShape = new PolygonShape();
@@ -145,11 +146,13 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
             int i = side == 0 ? -1 : 1;
             Body upper = world.createBody(dynamicAt(initX, initY - LEG_H / 2 - LEG_DOWN, i * 0.05));
             upper.createFixture(upperFd);
+            PolygonMass.reset(upper);
             joints[2 * side] = joint(hull, upper, LEG_DOWN, LEG_H / 2, i, -0.8f, 1.1f);
             legs[2 * side] = upper;
 
             Body lower = world.createBody(dynamicAt(initX, initY - LEG_H * 3 / 2 - LEG_DOWN, i * 0.05));
             lower.createFixture(lowerFd);
+            PolygonMass.reset(lower);
             joints[2 * side + 1] = joint(upper, lower, -LEG_H / 2, LEG_H / 2, 1, -1.6f, -0.1f);
             legs[2 * side + 1] = lower;
         }

@@ -214,6 +214,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         fd.filter.categoryBits = CATEGORY_LANDER;
         fd.filter.maskBits = CATEGORY_GROUND;
         lander.createFixture(fd);
+        PolygonMass.reset(lander);
         double fx = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM);
         double fy = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM);
         lander.applyForceToCenter(new Vec2((float) fx, (float) fy));
@@ -236,6 +237,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
             fd.filter.categoryBits = CATEGORY_LEG;
             fd.filter.maskBits = CATEGORY_GROUND;
             leg.createFixture(fd);
+            PolygonMass.reset(leg);
 
             RevoluteJointDef rjd = new RevoluteJointDef();
             rjd.bodyA = lander;
