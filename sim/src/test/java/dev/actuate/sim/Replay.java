@@ -52,21 +52,6 @@ final class Replay {
         }
     }
 
-    /**
-     * What each env meets before step 50. The lander: the goal, no observation error above
-     * {@link #OBS_TOLERANCE}. The walkers: a residual difference in the first contact of the left
-     * lower leg, bounded here at what is met (see docs/fidelity.md).
-     */
-    record Bound(double obsErrorBefore50, double rewardErrorBefore50) {
-    }
-
-    static Bound bound(RecordedEpisode ep) {
-        return ep.env().startsWith("BipedalWalker") ? new Bound(WALKER_OBS_BOUND, 1e-3) : new Bound(OBS_TOLERANCE, 1e-4);
-    }
-
-    /** Walker bound before step 50, set from the measured worst fixture with a factor of about 2. */
-    static final double WALKER_OBS_BOUND = 2e-2;
-
     /** The env the recording was made with, unwrapped, so its generator can be replaced. */
     static AbstractEnv makeEnv(RecordedEpisode ep) {
         Env env = ep.env().equals(LunarLander.ID) && ep.enableWind()

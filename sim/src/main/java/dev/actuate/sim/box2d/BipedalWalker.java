@@ -26,8 +26,22 @@ import java.awt.Graphics2D;
 /**
  * Gymnasium's {@code BipedalWalker-v3} and {@code BipedalWalkerHardcore-v3} on JBox2D: a
  * four-joint walker on random terrain, observed through joint states, ground contacts and ten
- * lidar rays. Constants, terrain, reward and termination follow the reference; see
- * {@code shared/specs/envs.md}.
+ * lidar rays. Constants, terrain, reward and termination follow the reference (Gymnasium 1.4 on
+ * pybox2d 2.3.10), and so does the sequence of generator draws (terrain, clouds, then the push).
+ *
+ * <p>Replayed against recorded reference episodes (docs/fidelity.md), it agrees to float32
+ * rounding for the first 50+ steps. That needed four corrections, all in Actuate's code:
+ * <ul>
+ *   <li>each joint's reference angle is the bodies' angle difference at creation, as pybox2d's
+ *       {@code revoluteJointDef(bodyA=, bodyB=)} sets it (hips start at 0, not at the legs' tilt);</li>
+ *   <li>JBox2D 2.2.1.1 creates contacts disabled, so the time-of-impact pass skipped a foot's new
+ *       contact and the foot sank into the ground for a step ({@link Box2dWorldPool});</li>
+ *   <li>JBox2D overstates the inertia of the hull polygon ({@link PolygonMass});</li>
+ *   <li>JBox2D solves a flat foot's two contact points as one only below condition number 100,
+ *       Box2D 2.3 below 1000, so feet pivoted on a corner ({@link Box2d23Solver}).</li>
+ * </ul>
+ * Before them the reference's heuristic gait walked every seed to the end; now it trips on most,
+ * as on the reference. Observations are rounded to float32, as the reference returns them.
  */
 public final class BipedalWalker extends AbstractEnv implements Renderable {
     public static final String ID = "BipedalWalker-v3";
@@ -233,6 +247,9 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
         // joint and hull rates can leave them, and only in violent falls. Clipping keeps every
         // observation inside the declared space, which normalisers and checks rely on.
         observationSpace().clip(s);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) s[i]; // the reference returns np.float32
+        }
 
         double x = pos.x;
         double shaping = 130 * x / SCALE - 5.0 * Math.abs(angle);

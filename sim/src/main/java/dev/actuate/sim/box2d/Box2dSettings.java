@@ -52,11 +52,13 @@ public final class Box2dSettings {
 
     /**
      * A fresh world with the given gravity and sleeping allowed, after {@link #init()}; its pool
-     * corrects JBox2D's disabled new contacts (see {@link Box2dWorldPool}).
+     * corrects JBox2D's disabled new contacts (see {@link Box2dWorldPool}) and its contact solver
+     * gets Box2D 2.3's two-point threshold (see {@link Box2d23Solver}).
      */
     public static World newWorld(double gravityX, double gravityY) {
         init();
         World world = new World(new Vec2((float) gravityX, (float) gravityY), new Box2dWorldPool());
+        Box2d23Solver.install(world);
         world.setAllowSleep(true);
         return world;
     }
