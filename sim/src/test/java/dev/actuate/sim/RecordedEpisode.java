@@ -44,7 +44,10 @@ record RecordedEpisode(String name, String env, boolean enableWind, long seed, S
 
     /** Directory of the fixtures: {@code ../shared/fixtures/gymnasium-episodes} from the repository root. */
     static Path fixtureDir() {
-        Path root = repoRoot();
+        return fixtureDir(repoRoot());
+    }
+
+    static Path fixtureDir(Path root) {
         Path dir = root.resolve("../shared/fixtures/gymnasium-episodes").normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("recorded Gymnasium episodes not found at " + dir
