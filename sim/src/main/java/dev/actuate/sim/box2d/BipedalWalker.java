@@ -75,6 +75,7 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
 
     private final boolean hardcore;
     private final double endX;
+    private final Box2dSettings.Solvers solvers = new Box2dSettings.Solvers();
     private World world;
     private WalkerTerrain terrain;
     private Body hull;
@@ -122,7 +123,7 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
 
     @Override
     protected double[] doReset() {
-        world = Box2dSettings.newWorld(0, -10);
+        world = Box2dSettings.newWorld(0, -10, solvers);
         world.setContactListener(new ContactDetector());
         gameOver = false;
         hasPrevShaping = false;

@@ -29,7 +29,8 @@ import java.lang.reflect.Field;
  * any impulse is applied: {@link ConditionedContactSolver} restores the dropped point wherever
  * Box2D 2.3 would have kept it, in the main step (from {@code warmStart}, which JBox2D calls next)
  * and in the time-of-impact sub-steps ({@link TimeOfImpactIsland}, whose {@code solveTOI} is
- * Box2D 2.3's {@code b2Island::SolveTOI}). {@link #install} puts both into a world's islands.
+ * Box2D 2.3's {@code b2Island::SolveTOI}). {@link #install} puts both into a world's islands
+ * (JBox2D has no setter for them, hence reflection, checked once at class load).
  */
 final class Box2d23Solver {
     /** Box2D 2.3's {@code k_maxConditionNumber} in {@code b2ContactSolver::InitializeVelocityConstraints}. */
@@ -38,33 +39,42 @@ final class Box2d23Solver {
     private Box2d23Solver() {
     }
 
-    /** Replaces the contact solvers of {@code world}'s step and time-of-impact islands. */
-    static void install(World world) {
-        Island stepIsland = (Island) read(World.class, "island", world);
-        write(Island.class, "contactSolver", stepIsland, new ConditionedContactSolver());
-        write(World.class, "toiIsland", world, new TimeOfImpactIsland());
+    private static final Field WORLD_ISLAND = field(World.class, "island");
+    private static final Field WORLD_TOI_ISLAND = field(World.class, "toiIsland");
+    private static final Field ISLAND_CONTACT_SOLVER = field(Island.class, "contactSolver");
+
+    /**
+     * Replaces the contact solvers of {@code world}'s step and time-of-impact islands with
+     * {@code parts}' (an env reuses its parts for every world it builds, one world at a time).
+     */
+    static void install(World world, Parts parts) {
+        try {
+            ISLAND_CONTACT_SOLVER.set(WORLD_ISLAND.get(world), parts.stepSolver);
+            WORLD_TOI_ISLAND.set(world, parts.toiIsland);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("JBox2D world islands not writable: this correction is written for"
+                    + " JBox2D 2.2.1.1", e);
+        }
     }
 
-    private static Object read(Class<?> owner, String name, Object target) {
+    private static Field field(Class<?> owner, String name) {
         try {
             Field f = owner.getDeclaredField(name);
             f.setAccessible(true);
-            return f.get(target);
+            return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("JBox2D " + owner.getSimpleName() + "." + name
                     + " not found: this correction is written for JBox2D 2.2.1.1", e);
         }
     }
 
-    private static void write(Class<?> owner, String name, Object target, Object value) {
-        try {
-            Field f = owner.getDeclaredField(name);
-            f.setAccessible(true);
-            f.set(target, value);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("JBox2D " + owner.getSimpleName() + "." + name
-                    + " not writable: this correction is written for JBox2D 2.2.1.1", e);
-        }
+    /**
+     * The replacement solvers for one world at a time. They keep no state between steps, so an env
+     * reuses one set for every world it builds (each holds hundreds of preallocated constraints).
+     */
+    static final class Parts {
+        final ConditionedContactSolver stepSolver = new ConditionedContactSolver();
+        final TimeOfImpactIsland toiIsland = new TimeOfImpactIsland();
     }
 
     /** JBox2D's contact solver with Box2D 2.3's block-solver threshold. */

@@ -107,6 +107,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
     private final Options options;
     private final ContactListener contactDetector = new ContactDetector();
 
+    private final Box2dSettings.Solvers solvers = new Box2dSettings.Solvers();
     private World world;
     private Body lander;
     private final Body[] legs = new Body[2];
@@ -146,7 +147,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
     protected double[] doReset() {
         // A fresh world every episode: reusing one carries broad-phase and pool state across
         // episodes, which breaks seeded determinism (Gymnasium issue #728).
-        world = Box2dSettings.newWorld(0, options.gravity());
+        world = Box2dSettings.newWorld(0, options.gravity(), solvers);
         world.setContactListener(contactDetector);
         gameOver = false;
         hasPrevShaping = false;
