@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -42,16 +44,22 @@ public final class FidelityReport {
                 + "the reset observation, step k the k-th `step()`. *First divergence*: the first step where an\n"
                 + "observation component differs by more than 1e-4 (- if none). Errors are the largest absolute\n"
                 + "observation difference at that step (- where the episode had ended). The replayed return sums the\n"
-                + "replay's rewards over the recorded actions; after the trajectories part, it is a different episode.\n\n");
-        md.append("| episode | draws | first divergence | error @0 | @10 | @50 | @100 | steps replayed / recorded | return replayed | return recorded |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + "replay's rewards over the recorded actions; after the trajectories part, it is a different episode.\n"
+                + "*Doubling*: steps for the error to double, on average from step 10 to step 100 (- where either error\n"
+                + "is 0 or missing); a steady growth of this kind is rounding amplified by chaos.\n\n");
+        md.append("| episode | draws | first divergence | error @0 | @10 | @50 | @100 | doubling, steps | steps replayed / recorded | return replayed | return recorded |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Replay.Result> results = new ArrayList<>();
         for (Path f : RecordedEpisode.fixtures()) {
             RecordedEpisode ep = RecordedEpisode.load(f);
             Replay.Result r = Replay.run(ep);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d / %d | %.2f | %.2f |\n",
+            results.add(r);
+            double doubling = doublingSteps(r);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %d / %d | %.2f | %.2f |\n",
                     ep.name(), r.drawMismatch() == null ? "identical" : "MISMATCH: " + r.drawMismatch(),
                     step(r.firstDivergence()), sci(r.errorAt(0)), sci(r.errorAt(10)), sci(r.errorAt(50)),
-                    sci(r.errorAt(100)), r.replayedLength(), ep.steps().size(), r.replayedReturn(), ep.recordedReturn()));
+                    sci(r.errorAt(100)), Double.isNaN(doubling) ? "-" : String.format(Locale.ROOT, "%.0f", doubling),
+                    r.replayedLength(), ep.steps().size(), r.replayedReturn(), ep.recordedReturn()));
         }
         md.append('\n');
 
@@ -64,6 +72,8 @@ public final class FidelityReport {
                 + "same mean, std, success rate and length (`scripts/actuate eval --env BipedalWalker-v3 --controller\n"
                 + "heuristic --episodes 100 --seed 0 --json`).\n\n");
         md.append(FIXES);
+        md.append(whatIsLeft(results));
+        md.append(ROUNDING);
         write(out, md.toString());
         System.out.println("wrote " + out);
     }
@@ -96,8 +106,8 @@ public final class FidelityReport {
                its mass matrix is ill-conditioned, when they keep one point. Box2D 2.3's bound is a condition
                number of 1000, JBox2D's 100. A walker foot flat on the ground lies in between, so JBox2D let it
                pivot on one corner where the reference holds it flat; with this and fix 2 the walker stopped
-               being easier than the reference (closed loop below). Fix: `Box2d23Solver` restores the second point wherever Box2D
-               2.3 keeps it, in the step's solver and in the time-of-impact sub-step. Seen: the left knee off by
+               being easier than the reference (closed loop above). Fix: `Box2d23Solver` restores the second
+               point wherever Box2D 2.3 keeps it, in the step's solver and in the time-of-impact sub-step. Seen: the left knee off by
                1e-3 after the reset step; after the fix the walker replays at 1e-8 after reset and ~1e-6 for the
                first steps.
             5. **Draw sequence.** Environments draw through numpy-named calls (`uniform`, `uniform(size=n)`,
@@ -112,16 +122,9 @@ public final class FidelityReport {
             contact list order, broad-phase pair ordering, the time-of-impact loop, friction and restitution
             mixing, the lidar callback, fixture friction/density/filter values and body creation order.
 
-            ## What is left
+            """;
 
-            Every fixture meets the goal: no observation component off by more than 1e-4 before step 50 (the
-            first divergence is at step 57 or later), rewards within 1e-4 and the same flags over those steps.
-            The remaining differences start at float32 rounding (1e-8 at the reset step) and grow smoothly, by
-            about a factor of two every five to ten steps on the walker, as Box2D's chaos amplifies them; the
-            random walker episode replays to its end with the recorded return. The lander's late divergences
-            (random seed 0 at step 396, wind at step 153) follow the same smooth growth; after the trajectories
-            part, the replayed returns of the longer episodes are those of different episodes.
-
+    private static final String ROUNDING = """
             The first 1e-6 on the walker's joint angles at step 1 (joint speeds and the hull still identical)
             was not traced to a line. The likely source is rounding of rotations: Box2D's `b2Rot` calls C's
             `sinf`/`cosf`, JBox2D (lookup table off) rounds `StrictMath`'s double result to float. They
@@ -129,6 +132,53 @@ public final class FidelityReport {
             of 200,000 for `sinf`, 1,119 for `cosf`), and the 60 position iterations amplify such ulps. Matching
             glibc bit for bit would mean replacing JBox2D's `MathUtils`, which the project does not fork.
             """;
+
+    /** The summary of the replays: what the goal asks and where each fixture stands. */
+    private static String whatIsLeft(List<Replay.Result> results) {
+        int met = 0;
+        int earliest = Integer.MAX_VALUE;
+        double worstReset = 0;
+        double minDoubling = Double.POSITIVE_INFINITY;
+        double maxDoubling = 0;
+        for (Replay.Result r : results) {
+            boolean ok = r.drawMismatch() == null && r.maxErrorBefore(50) <= Replay.OBS_TOLERANCE
+                    && r.maxRewardErrorBefore(50) <= 1e-4 && (r.firstFlagMismatch() < 0 || r.firstFlagMismatch() >= 50);
+            if (ok) {
+                met++;
+            }
+            if (r.firstDivergence() >= 0) {
+                earliest = Math.min(earliest, r.firstDivergence());
+            }
+            worstReset = Math.max(worstReset, r.errorAt(0));
+            double d = doublingSteps(r);
+            if (!Double.isNaN(d)) {
+                minDoubling = Math.min(minDoubling, d);
+                maxDoubling = Math.max(maxDoubling, d);
+            }
+        }
+        return String.format(Locale.ROOT, """
+                ## What is left
+
+                %d of %d fixtures meet the goal: draws identical, no observation component off by more than 1e-4
+                before step 50, rewards within 1e-4 and the same flags over those steps. The earliest first
+                divergence is at step %s. The reset observations agree to %s at worst, and the differences then
+                grow smoothly (doubling every %s to %s steps between steps 10 and 100), as Box2D's chaos
+                amplifies rounding, rather than jumping as a different rule would. Once trajectories part, the replayed
+                return is that of a different episode.
+
+                """, met, results.size(), earliest == Integer.MAX_VALUE ? "none (no fixture diverges)" : Integer.toString(earliest),
+                sci(worstReset), String.format(Locale.ROOT, "%.0f", minDoubling), String.format(Locale.ROOT, "%.0f", maxDoubling));
+    }
+
+    /** Steps for the observation error to double, averaged from step 10 to step 100; NaN if unknown. */
+    private static double doublingSteps(Replay.Result r) {
+        double e10 = r.errorAt(10);
+        double e100 = r.errorAt(100);
+        if (!(e10 > 0) || !(e100 > e10)) {
+            return Double.NaN;
+        }
+        return 90 * Math.log(2) / Math.log(e100 / e10);
+    }
 
     /** Runs the walker heuristic over seeds 0..99 and tells how each episode ended. */
     private static String closedLoop() {
