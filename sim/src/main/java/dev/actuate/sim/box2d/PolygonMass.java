@@ -13,10 +13,10 @@ import org.jbox2d.dynamics.Fixture;
  * <p>JBox2D 2.2.1.1's {@code PolygonShape.computeMass} integrates the inertia about the mean of
  * the vertices, then moves it to the body origin by adding {@code mass * |centroid|^2} without
  * first removing {@code mass * |centroid - mean|^2}. Wherever the vertex mean is not the centroid
- * the inertia comes out too large: the walker's hull by about 5% and the lander's body by about 1%
- * (boxes are unaffected). Box2D 2.3 subtracts that term. {@link #reset} recomputes the mass data
- * from the body's polygon fixtures with Box2D 2.3's formula and float32 operation order, and sets
- * it on the body, so JBox2D itself is unchanged.
+ * the inertia comes out too large: about their centres of mass, the walker's hull by 3.7% and the
+ * lander's body by 0.3% (boxes are unaffected). Box2D 2.3 subtracts that term. {@link #reset}
+ * recomputes the mass data from the body's polygon fixtures with Box2D 2.3's formula and float32
+ * operation order, and sets it on the body, so JBox2D itself is unchanged.
  */
 final class PolygonMass {
     private PolygonMass() {
