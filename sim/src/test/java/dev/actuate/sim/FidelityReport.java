@@ -122,8 +122,9 @@ public final class FidelityReport {
             contact list order, broad-phase pair ordering, the time-of-impact loop, friction and restitution
             mixing, the lidar callback, fixture friction/density/filter values and body creation order.
             One difference was found and left: JBox2D's time-of-impact root finder allows 1000 iterations
-            where Box2D 2.3 gives up after 20 (and then reports no impact); no time of impact in these envs
-            took more than 2 iterations (counted over a walker reset and 300 steps), so it never matters here.
+            where Box2D 2.3 gives up after 20 (and then reports no impact); over 236,796 time-of-impact
+            computations (10 heuristic and 10 random episodes each of the walker, hardcore walker and
+            lander) none took more than 4 iterations, so the cap is never reached here.
 
             """;
 
