@@ -10,7 +10,7 @@ import java.util.List;
  */
 public abstract class AbstractEnv implements Env {
     /** The env's only source of randomness: reset draws and per-step noise come from here. */
-    protected final Rng rng = new Rng(0);
+    protected Rng rng = new Rng(0);
 
     private final String id;
     private final Box observationSpace;
@@ -24,6 +24,14 @@ public abstract class AbstractEnv implements Env {
         this.id = id;
         this.observationSpace = observationSpace;
         this.actionSpace = actionSpace;
+    }
+
+    /**
+     * Replaces the generator, so that a test can serve a recorded reference episode's draws; the
+     * replacement is then re-seeded by {@link #reset(long)} like the original.
+     */
+    void replaceRng(Rng replacement) {
+        rng = replacement;
     }
 
     /** Builds the episode's initial state from {@link #rng} and returns the first observation. */

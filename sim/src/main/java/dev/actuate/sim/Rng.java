@@ -6,8 +6,14 @@ package dev.actuate.sim;
  * <p>Chosen over {@link java.util.SplittableRandom} because checkpoints must save and restore
  * the exact generator state, and because Gaussian draws here keep no cached second value, so
  * {@link #state()} alone determines every future draw.
+ *
+ * <p>Environments draw only through the methods named after numpy's {@code Generator}
+ * ({@link #uniform(double, double)}, {@link #uniform(double, double, int)}, {@link #integers},
+ * {@link #random()}), one call where the Gymnasium reference makes one call. The stream differs
+ * from numpy's, but the sequence of calls is the reference's, so a test can serve a recorded
+ * Gymnasium episode's draws in place of this generator (the class is open for that).
  */
-public final class Rng {
+public class Rng {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private long state;
 
@@ -37,8 +43,34 @@ public final class Rng {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
+    /** numpy's {@code uniform(low, high)}: one value in [low, high). */
     public double uniform(double low, double high) {
         return low + (high - low) * nextDouble();
+    }
+
+    /** numpy's {@code uniform(low, high, size=n)}: n values in one call. */
+    public double[] uniform(double low, double high, int size) {
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = uniform(low, high);
+        }
+        return out;
+    }
+
+    /** numpy's {@code random()}: uniform in [0, 1). */
+    public double random() {
+        return nextDouble();
+    }
+
+    /**
+     * numpy's {@code integers(low, high)}: uniform in [low, high), high excluded. A one-value range
+     * draws nothing, as numpy's does.
+     */
+    public int integers(int low, int high) {
+        if (high <= low) {
+            throw new IllegalArgumentException("integers: high " + high + " must exceed low " + low);
+        }
+        return high - low == 1 ? low : low + nextInt(high - low);
     }
 
     /** Uniform integer in [0, bound). */

@@ -106,6 +106,7 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
     /** Sub-steps of a step on which a joint reaches a limit. */
     private static final int LIMIT_SUBSTEPS = 5;
 
+    private final Box2dSettings.Solvers solvers = new Box2dSettings.Solvers();
     private World world;
     private Body link1;
     private Body link2;
@@ -159,7 +160,7 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
     }
 
     private void buildWorld(double q1, double q2) {
-        world = Box2dSettings.newWorld(0, 0);
+        world = Box2dSettings.newWorld(0, 0, solvers);
         // Actuated bodies must never freeze; sleeping would zero small velocities near the target.
         world.setAllowSleep(false);
         BodyDef baseDef = new BodyDef();

@@ -26,8 +26,22 @@ import java.awt.Graphics2D;
 /**
  * Gymnasium's {@code BipedalWalker-v3} and {@code BipedalWalkerHardcore-v3} on JBox2D: a
  * four-joint walker on random terrain, observed through joint states, ground contacts and ten
- * lidar rays. Constants, terrain, reward and termination follow the reference; see
- * {@code shared/specs/envs.md}.
+ * lidar rays. Constants, terrain, reward and termination follow the reference (Gymnasium 1.4 on
+ * pybox2d 2.3.10), and so does the sequence of generator draws (terrain, clouds, then the push).
+ *
+ * <p>Replayed against recorded reference episodes (docs/fidelity.md), it agrees to float32
+ * rounding for the first 50+ steps. That needed four corrections, all in Actuate's code:
+ * <ul>
+ *   <li>each joint's reference angle is the bodies' angle difference at creation, as pybox2d's
+ *       {@code revoluteJointDef(bodyA=, bodyB=)} sets it (hips start at 0, not at the legs' tilt);</li>
+ *   <li>JBox2D 2.2.1.1 creates contacts disabled, so the time-of-impact pass skipped a foot's new
+ *       contact and the foot sank into the ground for a step ({@link Box2dWorldPool});</li>
+ *   <li>JBox2D overstates the inertia of the hull polygon ({@link PolygonMass});</li>
+ *   <li>JBox2D solves a flat foot's two contact points as one only below condition number 100,
+ *       Box2D 2.3 below 1000, so feet pivoted on a corner ({@link Box2d23Solver}).</li>
+ * </ul>
+ * Before them the reference's heuristic gait walked every seed to the end; now it trips on most,
+ * as on the reference. Observations are rounded to float32, as the reference returns them.
  */
 public final class BipedalWalker extends AbstractEnv implements Renderable {
     public static final String ID = "BipedalWalker-v3";
@@ -61,6 +75,7 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
 
     private final boolean hardcore;
     private final double endX;
+    private final Box2dSettings.Solvers solvers = new Box2dSettings.Solvers();
     private World world;
     private WalkerTerrain terrain;
     private Body hull;
@@ -108,7 +123,7 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
 
     @Override
     protected double[] doReset() {
-        world = Box2dSettings.newWorld(0, -10);
+        world = Box2dSettings.newWorld(0, -10, solvers);
         world.setContactListener(new ContactDetector());
         gameOver = false;
         hasPrevShaping = false;
@@ -132,6 +147,7 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
         hullShape.set(hullVerts, hullVerts.length);
         hull = world.createBody(dynamicAt(initX, initY, 0));
         hull.createFixture(walkerFixture(hullShape, 5.0f, 0.1f));
+        PolygonMass.reset(hull);
         hull.applyForceToCenter(new Vec2((float) rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM), 0));
 
         PolygonShape upperShape = new PolygonShape();
@@ -145,11 +161,13 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
             int i = side == 0 ? -1 : 1;
             Body upper = world.createBody(dynamicAt(initX, initY - LEG_H / 2 - LEG_DOWN, i * 0.05));
             upper.createFixture(upperFd);
+            PolygonMass.reset(upper);
             joints[2 * side] = joint(hull, upper, LEG_DOWN, LEG_H / 2, i, -0.8f, 1.1f);
             legs[2 * side] = upper;
 
             Body lower = world.createBody(dynamicAt(initX, initY - LEG_H * 3 / 2 - LEG_DOWN, i * 0.05));
             lower.createFixture(lowerFd);
+            PolygonMass.reset(lower);
             joints[2 * side + 1] = joint(upper, lower, -LEG_H / 2, LEG_H / 2, 1, -1.6f, -0.1f);
             legs[2 * side + 1] = lower;
         }
@@ -181,6 +199,9 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
         rjd.bodyB = b;
         rjd.localAnchorA.set(0, (float) anchorAy);
         rjd.localAnchorB.set(0, (float) anchorBy);
+        // pybox2d's revoluteJointDef(bodyA=, bodyB=) sets referenceAngle to the bodies' current
+        // angle difference, so each joint angle starts at 0 (hips: the legs' +-0.05 tilt).
+        rjd.referenceAngle = b.getAngle() - a.getAngle();
         rjd.enableMotor = true;
         rjd.enableLimit = true;
         rjd.maxMotorTorque = (float) MOTORS_TORQUE;
@@ -227,6 +248,9 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
         // joint and hull rates can leave them, and only in violent falls. Clipping keeps every
         // observation inside the declared space, which normalisers and checks rely on.
         observationSpace().clip(s);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) s[i]; // the reference returns np.float32
+        }
 
         double x = pos.x;
         double shaping = 130 * x / SCALE - 5.0 * Math.abs(angle);

@@ -22,6 +22,7 @@ public final class BipedalWalkerHeuristic implements Controller {
     private int movingLeg;
     private int supportingLeg;
     private double supportingKneeAngle;
+    private boolean started;
 
     public BipedalWalkerHeuristic() {
         reset();
@@ -33,10 +34,19 @@ public final class BipedalWalkerHeuristic implements Controller {
         movingLeg = 0;
         supportingLeg = 1;
         supportingKneeAngle = SUPPORT_KNEE_ANGLE;
+        started = false;
     }
 
+    /**
+     * The reference's loop starts with an all-zero action and applies the gait only to the
+     * observations that steps return, never to the reset observation; so does this.
+     */
     @Override
     public double[] act(double[] s) {
+        if (!started) {
+            started = true;
+            return new double[4];
+        }
         int movingBase = 4 + 5 * movingLeg;
         int supportingBase = 4 + 5 * supportingLeg;
         double[] hipTarg = {NONE, NONE};

@@ -50,12 +50,24 @@ public final class Box2dSettings {
         }
     }
 
-    /** A fresh world with the given gravity and sleeping allowed, after {@link #init()}. */
-    public static World newWorld(double gravityX, double gravityY) {
+    /**
+     * A fresh world with the given gravity and sleeping allowed, after {@link #init()}, with
+     * Actuate's corrections of JBox2D 2.2.1.1 towards Box2D 2.3: new contacts start enabled
+     * ({@link Box2dWorldPool}) and two-point contacts use Box2D 2.3's threshold
+     * ({@link Box2d23Solver}). {@code solvers} is the env's own; pass the same one for every world
+     * the env builds, never one that another env's world is using.
+     */
+    public static World newWorld(double gravityX, double gravityY, Solvers solvers) {
         init();
-        World world = new World(new Vec2((float) gravityX, (float) gravityY));
+        World world = new World(new Vec2((float) gravityX, (float) gravityY), new Box2dWorldPool());
+        Box2d23Solver.install(world, solvers.parts);
         world.setAllowSleep(true);
         return world;
+    }
+
+    /** Contact solvers an env reuses across the worlds it builds (see {@link #newWorld}). */
+    public static final class Solvers {
+        final Box2d23Solver.Parts parts = new Box2d23Solver.Parts();
     }
 
     /** One reference time step: 1/FPS seconds, 180 velocity and 60 position iterations. */

@@ -33,11 +33,17 @@ import java.awt.geom.Path2D;
  *
  * <p>Faithful to the reference step for step: a fresh world per reset, the same terrain, bodies,
  * joints, initial push, engine impulse points and directions, observation, shaping reward and
- * termination rules (crash or leaving the screen: -100; lander asleep: +100). Two deliberate
- * differences: randomness comes from {@link #rng} (so seeds do not reproduce Gymnasium's
- * episodes), and the returned observation is rounded to float32 (as the reference returns it)
- * and clipped into the declared v3 bounds, which the reference declares but does not enforce;
- * the reward is computed from the unclipped state, as in the reference.
+ * termination rules (crash or leaving the screen: -100; lander asleep: +100), and the same
+ * sequence of generator draws (twelve heights in one call, the push, the wind phases, two
+ * dispersions per step), so a recorded reference episode replays here (docs/fidelity.md). Three
+ * corrections make JBox2D 2.2.1.1 behave as the reference's Box2D 2.3, all in Actuate's code: the
+ * legs' joint reference angle is their initial tilt, as pybox2d sets it; new contacts start
+ * enabled ({@link Box2dWorldPool}); the body's inertia uses Box2D 2.3's formula
+ * ({@link PolygonMass}). The contact solver also gets Box2D 2.3's two-point threshold
+ * ({@link Box2d23Solver}). The seeds differ from Gymnasium's (Actuate's generator is not numpy's).
+ * The returned observation is rounded to float32 (as the reference returns it) and clipped into
+ * the declared v3 bounds, which the reference declares but does not enforce; the reward is computed
+ * from the unclipped state, as in the reference.
  */
 public final class LunarLander extends AbstractEnv implements Renderable {
     public static final String ID = "LunarLanderContinuous-v3";
@@ -101,6 +107,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
     private final Options options;
     private final ContactListener contactDetector = new ContactDetector();
 
+    private final Box2dSettings.Solvers solvers = new Box2dSettings.Solvers();
     private World world;
     private Body lander;
     private final Body[] legs = new Body[2];
@@ -140,7 +147,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
     protected double[] doReset() {
         // A fresh world every episode: reusing one carries broad-phase and pool state across
         // episodes, which breaks seeded determinism (Gymnasium issue #728).
-        world = Box2dSettings.newWorld(0, options.gravity());
+        world = Box2dSettings.newWorld(0, options.gravity(), solvers);
         world.setContactListener(contactDetector);
         gameOver = false;
         hasPrevShaping = false;
@@ -154,19 +161,16 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         buildLander();
         if (options.enableWind()) {
             // v3 draws the wind and turbulence phases per episode, in [-9999, 9999).
-            windIdx = rng.nextInt(19998) - 9999;
-            torqueIdx = rng.nextInt(19998) - 9999;
+            windIdx = rng.integers(-9999, 9999);
+            torqueIdx = rng.integers(-9999, 9999);
         }
         buildLegs();
         // As the reference: one zero-action step; its observation starts the episode.
-        return advance(0f, 0f).observation();
+        return advance(0.0, 0.0).observation();
     }
 
     private void buildTerrain() {
-        double[] height = new double[CHUNKS + 1];
-        for (int i = 0; i < height.length; i++) {
-            height[i] = rng.uniform(0, H / 2);
-        }
+        double[] height = rng.uniform(0, H / 2, CHUNKS + 1); // one call, as the reference
         for (int i = 0; i < CHUNKS; i++) {
             terrainX[i] = W / (CHUNKS - 1) * i;
         }
@@ -217,6 +221,7 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         fd.filter.categoryBits = CATEGORY_LANDER;
         fd.filter.maskBits = CATEGORY_GROUND;
         lander.createFixture(fd);
+        PolygonMass.reset(lander);
         double fx = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM);
         double fy = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM);
         lander.applyForceToCenter(new Vec2((float) fx, (float) fy));
@@ -239,11 +244,14 @@ public final class LunarLander extends AbstractEnv implements Renderable {
             fd.filter.categoryBits = CATEGORY_LEG;
             fd.filter.maskBits = CATEGORY_GROUND;
             leg.createFixture(fd);
+            PolygonMass.reset(leg);
 
-            // referenceAngle stays 0: the reference sets the anchors directly, never Initialize().
             RevoluteJointDef rjd = new RevoluteJointDef();
             rjd.bodyA = lander;
             rjd.bodyB = leg;
+            // pybox2d's revoluteJointDef(bodyA=, bodyB=) sets referenceAngle to the bodies' angle
+            // difference (the leg's +-0.05 tilt), so the limits are relative to the built pose.
+            rjd.referenceAngle = leg.getAngle() - lander.getAngle();
             rjd.localAnchorA.set(0, 0);
             rjd.localAnchorB.set((float) (i * LEG_AWAY / SCALE), (float) (LEG_DOWN / SCALE));
             rjd.enableMotor = true;
@@ -267,11 +275,11 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         if (world == null) {
             throw new IllegalStateException(ID + ": step() after close(); call reset() first");
         }
-        // The reference clips, then casts the action to float32.
-        return advance((float) clip(action[0], -1, 1), (float) clip(action[1], -1, 1));
+        // The reference clips in float64 (np.clip(...).astype(np.float64)); no float32 rounding.
+        return advance(clip(action[0], -1, 1), clip(action[1], -1, 1));
     }
 
-    private StepResult advance(float a0, float a1) {
+    private StepResult advance(double a0, double a1) {
         if (options.enableWind() && !(legContact[0] || legContact[1])) {
             // tanh(sin(2k t) + sin(pi k t)) with k = 0.01: bounded and never periodic.
             double windMag = Math.tanh(Math.sin(0.02 * windIdx) + Math.sin(Math.PI * 0.01 * windIdx))
@@ -294,8 +302,8 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         Vec2 pos = lander.getPosition();
 
         double mPower = 0.0;
-        if (a0 > 0.0f) {
-            mPower = (Math.min(a0, 1.0f) + 1.0) * 0.5; // 0.5..1.0
+        if (a0 > 0.0) {
+            mPower = (Math.min(a0, 1.0) + 1.0) * 0.5; // 0.5..1.0
             double ox = tipX * (MAIN_ENGINE_Y_LOCATION / SCALE + 2 * disp0) + sideX * disp1;
             double oy = -tipY * (MAIN_ENGINE_Y_LOCATION / SCALE + 2 * disp0) - sideY * disp1;
             tmpPoint.set((float) (pos.x + ox), (float) (pos.y + oy));
@@ -305,9 +313,9 @@ public final class LunarLander extends AbstractEnv implements Renderable {
 
         double sPower = 0.0;
         double direction = 0.0;
-        if (Math.abs(a1) > 0.5f) {
+        if (Math.abs(a1) > 0.5) {
             direction = Math.signum(a1);
-            sPower = Math.min(Math.abs(a1), 1.0f); // > 0.5 here, so clip(|a1|, 0.5, 1) is just the min
+            sPower = Math.min(Math.abs(a1), 1.0); // > 0.5 here, so clip(|a1|, 0.5, 1) is just the min
             double lever = 3 * disp1 + direction * SIDE_ENGINE_AWAY / SCALE;
             double ox = tipX * disp0 + sideX * lever;
             double oy = -tipY * disp0 - sideY * lever;

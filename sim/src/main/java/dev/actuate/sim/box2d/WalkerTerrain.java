@@ -75,7 +75,7 @@ final class WalkerTerrain {
                 }
                 h += velocity;
             } else if (state == PIT && oneshot) {
-                counter = 3 + rng.nextInt(2); // integers(3, 5)
+                counter = rng.integers(3, 5);
                 double[] wall = {px, h, px + st, h, px + st, h - 4 * st, px, h - 4 * st};
                 obstacles.add(wall);
                 double[] far = wall.clone();
@@ -91,15 +91,13 @@ final class WalkerTerrain {
                     h -= 4 * st;
                 }
             } else if (state == STUMP && oneshot) {
-                counter = 1 + rng.nextInt(2); // integers(1, 3)
+                counter = rng.integers(1, 3);
                 obstacles.add(new double[] {px, h, px + counter * st, h,
                         px + counter * st, h + counter * st, px, h + counter * st});
             } else if (state == STAIRS && oneshot) {
-                stairHeight = rng.nextDouble() > 0.5 ? 1 : -1;
-                // The reference's integers(4, 5) is always 4; numpy draws nothing for a
-                // one-value range, so neither do we.
-                stairWidth = 4;
-                stairSteps = 3 + rng.nextInt(2); // integers(3, 5)
+                stairHeight = rng.random() > 0.5 ? 1 : -1;
+                stairWidth = rng.integers(4, 5); // always 4, but a call in the reference's sequence
+                stairSteps = rng.integers(3, 5);
                 originalY = h;
                 for (int s = 0; s < stairSteps; s++) {
                     double x0 = px + (s * stairWidth) * st;
@@ -118,8 +116,8 @@ final class WalkerTerrain {
             y[i] = h;
             counter--;
             if (counter == 0) {
-                counter = TERRAIN_GRASS / 2 + rng.nextInt(TERRAIN_GRASS - TERRAIN_GRASS / 2);
-                state = (state == GRASS && hardcore) ? 1 + rng.nextInt(STATES - 1) : GRASS;
+                counter = rng.integers(TERRAIN_GRASS / 2, TERRAIN_GRASS);
+                state = (state == GRASS && hardcore) ? rng.integers(1, STATES) : GRASS;
                 oneshot = true;
             }
         }

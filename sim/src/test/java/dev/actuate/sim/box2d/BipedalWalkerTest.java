@@ -2,6 +2,8 @@ package dev.actuate.sim.box2d;
 
 import dev.actuate.sim.Box;
 import dev.actuate.sim.Rng;
+import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
 import dev.actuate.sim.StepResult;
 import org.jbox2d.collision.shapes.PolygonShape;
 import org.jbox2d.common.Transform;
@@ -63,23 +65,35 @@ class BipedalWalkerTest {
         assertThat(sawLeftContact && sawRightContact).as("both feet touched down").isTrue();
     }
 
+    /**
+     * The reference's gait trips on most seeds (its recorded seeds 0, 1, 2 return 125, -21 and
+     * 158): a walker on which it always finishes is an easier MDP. Over 20 seeds it must both fall
+     * (hull contact, -100) on most and finish the course on some.
+     */
     @Test
-    void heuristicReachesTheEndOfNormalTerrain() {
-        BipedalWalker env = new BipedalWalker(false);
-        BipedalWalkerHeuristic h = new BipedalWalkerHeuristic();
-        double[] obs = env.reset(0).observation();
-        double ret = 0;
-        StepResult r;
-        do {
-            r = env.step(h.act(obs));
-            obs = r.observation();
-            ret += r.reward();
-        } while (!r.done() && env.elapsedSteps() < 1600);
-        assertThat(r.terminated()).isTrue();
-        assertThat(r.info().success()).isTrue();
-        assertThat(env.hullX()).isGreaterThan((200 - 10) * 14 / 30.0);
-        // 130 per metre-scaled shaping over the course (~310) minus the torque cost.
-        assertThat(ret).isBetween(250.0, 330.0);
+    void heuristicTripsOnMostSeedsLikeTheReference() {
+        Env env = Envs.make(BipedalWalker.ID);
+        int fell = 0;
+        int finished = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            BipedalWalkerHeuristic h = new BipedalWalkerHeuristic();
+            double[] obs = env.reset(seed).observation();
+            double ret = 0;
+            StepResult r;
+            do {
+                r = env.step(h.act(obs));
+                obs = r.observation();
+                ret += r.reward();
+            } while (!r.done());
+            if (r.terminated() && r.reward() == -100.0) {
+                fell++;
+            }
+            if (ret >= 300) {
+                finished++;
+            }
+        }
+        assertThat(fell).as("episodes ending in a fall").isGreaterThanOrEqualTo(10);
+        assertThat(finished).as("episodes finishing with return >= 300").isGreaterThanOrEqualTo(1);
     }
 
     @Test

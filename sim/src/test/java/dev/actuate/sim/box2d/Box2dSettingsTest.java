@@ -35,7 +35,7 @@ class Box2dSettingsTest {
 
     @Test
     void newWorldHasGravityAndAllowsSleep() {
-        World world = Box2dSettings.newWorld(0, -7.5);
+        World world = Box2dSettings.newWorld(0, -7.5, new Box2dSettings.Solvers());
         assertThat(world.getGravity().x).isZero();
         assertThat(world.getGravity().y).isEqualTo(-7.5f);
         assertThat(world.isAllowSleep()).isTrue();

@@ -56,7 +56,9 @@ class LunarLanderTest {
                 obs = env.step(NOOP).observation();
                 double accel = (env.landerVy() - prevVy) * LunarLander.FPS;
                 prevVy = env.landerVy();
-                assertThat(accel).as("vertical acceleration, g=%s step %d", g, k).isCloseTo(g, within(0.05 * -g));
+                // A leg swinging into its joint limit jolts the body for one step (as the
+                // reference's legs do), so single steps get 10%; the mean below gets 1%.
+                assertThat(accel).as("vertical acceleration, g=%s step %d", g, k).isCloseTo(g, within(0.1 * -g));
                 sumAccel += accel;
             }
             assertThat(env.crashed()).isFalse();
