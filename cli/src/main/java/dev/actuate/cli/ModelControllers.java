@@ -1,18 +1,12 @@
 package dev.actuate.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.actuate.algo.Ddpg;
-import dev.actuate.algo.OffPolicyModels;
-import dev.actuate.algo.Ppo;
-import dev.actuate.algo.Sac;
-import dev.actuate.algo.Td3;
-import dev.actuate.nn.Activation;
-import dev.actuate.nn.infer.FloatMlp;
+import dev.actuate.algo.PolicyExport;
+import dev.actuate.policy.PolicyFile;
+import dev.actuate.policy.PolicyReader;
+import dev.actuate.policy.PolicyWriter;
 import dev.actuate.runtime.LoadedModel;
-import dev.actuate.sim.Box;
 import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
-import dev.actuate.sim.Envs;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.LoadedModels;
 import dev.actuate.train.RunDir;
@@ -22,10 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads a trained model (a {@code model.actuate} or {@code checkpoint.actuate} file, or a run
- * directory holding one) as a deterministic plain-Java {@link LoadedModel} (the control loop's
- * allocation-free policy) or, built on it, a sim {@link Controller} for eval and render. No ND4J
- * at run time.
+ * Loads a trained policy (a policy file, or a run directory holding {@code model.actuate} or, while training
+ * runs, {@code checkpoint.actuate}) as a deterministic plain-Java {@link LoadedModel} (the control loop's
+ * allocation-free policy) or, built on it, a sim {@link Controller} for eval and render. Policy files go through
+ * {@link PolicyReader}; training's checkpoints and model files of the format before the policy file are
+ * exported by {@link PolicyExport} and then read back by the same reader. No ND4J at run time.
  */
 public final class ModelControllers {
     private ModelControllers() {
@@ -48,37 +43,49 @@ public final class ModelControllers {
         return modelOrRunDir;
     }
 
+    /**
+     * The policy file of a model, run directory or checkpoint. Training files (checkpoints, and model files
+     * written before the policy format) are exported in memory and read back through {@link PolicyReader}.
+     */
+    public static PolicyFile readPolicy(Path modelOrRunDir) throws IOException {
+        Path file = resolve(modelOrRunDir);
+        if (PolicyReader.isLegacyModel(file)) {
+            PolicyFile p = PolicyExport.fromCheckpoint(Checkpoint.read(file));
+            return PolicyReader.fromBytes(PolicyWriter.toBytes(p), file.toString());
+        }
+        return PolicyReader.read(file);
+    }
+
     /** The env id the model was trained on. */
     public static String envId(Path modelOrRunDir) {
         try {
-            return Checkpoint.read(resolve(modelOrRunDir)).field("env").asText();
+            String id = readPolicy(modelOrRunDir).envId();
+            if (id == null) {
+                throw new IllegalArgumentException(modelOrRunDir + ": the policy names no env; give --env");
+            }
+            return id;
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
-    /**
-     * The model as an allocation-free run-time {@link dev.actuate.runtime.Policy}; the action box is
-     * the action space of the env the model was trained on.
-     */
+    /** The model as an allocation-free run-time {@link dev.actuate.runtime.Policy}, with the file's own bounds. */
     public static LoadedModel loadModel(Path modelOrRunDir) {
         return loadModel(modelOrRunDir, null);
     }
 
-    /**
-     * Like {@link #loadModel(Path)}, checked against {@code env} (sizes) and clipped into its action
-     * space; {@code env} null means the model's own env.
-     */
+    /** Like {@link #loadModel(Path)}, checked against {@code env}'s sizes; {@code env} null skips the check. */
     public static LoadedModel loadModel(Path modelOrRunDir, Env env) {
         try {
             Path file = resolve(modelOrRunDir);
-            Checkpoint cp = Checkpoint.read(file);
-            String algorithm = cp.field("algorithm").asText();
-            return switch (algorithm) {
-                case Ppo.ALGORITHM -> gaussianMean(cp, env);
-                case Sac.ALGORITHM, Td3.ALGORITHM, Ddpg.ALGORITHM -> OffPolicyModels.controller(cp, env);
-                default -> throw new IOException(file + ": unsupported algorithm '" + algorithm + "'");
-            };
+            PolicyFile p = readPolicy(file);
+            if (env != null && (p.observation().size() != env.observationSpace().dim()
+                    || p.action().size() != env.actionSpace().dim())) {
+                throw new IOException(file + ": policy for " + p.envId() + " has " + p.observation().size()
+                        + " observations and " + p.action().size() + " actions; env " + env.id() + " has "
+                        + env.observationSpace().dim() + " and " + env.actionSpace().dim());
+            }
+            return p.toModel(file.toString());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -87,60 +94,5 @@ public final class ModelControllers {
     /** The deterministic policy as a sim {@link Controller} (eval, render): {@link LoadedModel}'s math on doubles. */
     public static Controller load(Path modelOrRunDir, Env env) {
         return LoadedModels.asController(loadModel(modelOrRunDir, env));
-    }
-
-    /** PPO: the Gaussian policy's mean. */
-    private static LoadedModel gaussianMean(Checkpoint cp, Env given) throws IOException {
-        int obsDim = cp.field("obs_dim").asInt();
-        int actDim = cp.field("act_dim").asInt();
-        String modelEnv = cp.field("env").asText();
-        Env env = given;
-        if (env == null) {
-            try {
-                env = Envs.make(modelEnv);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(cp.source() + ": " + e.getMessage(), e);
-            }
-        }
-        Box box;
-        try {
-            if (obsDim != env.observationSpace().dim() || actDim != env.actionSpace().dim()) {
-                throw new IOException(cp.source() + ": model for " + modelEnv + " has " + obsDim
-                        + " observations and " + actDim + " actions; env " + env.id() + " has "
-                        + env.observationSpace().dim() + " and " + env.actionSpace().dim());
-            }
-            box = env.actionSpace();
-        } finally {
-            if (given == null) {
-                env.close();
-            }
-        }
-        JsonNode sizesNode = cp.field("policy_sizes");
-        int[] sizes = new int[sizesNode.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = sizesNode.get(i).asInt();
-        }
-        if (sizes.length < 2 || sizes[0] != obsDim || sizes[sizes.length - 1] != actDim) {
-            throw new IOException(cp.source() + ": policy_sizes " + java.util.Arrays.toString(sizes)
-                    + " do not match obs_dim " + obsDim + " and act_dim " + actDim);
-        }
-        Activation act;
-        try {
-            act = Activation.parse(cp.field("activation").asText());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(cp.source() + ": " + e.getMessage(), e);
-        }
-        long n = 0;
-        for (int l = 0; l + 1 < sizes.length; l++) {
-            n += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
-        }
-        FloatMlp net = new FloatMlp(sizes, act, Activation.IDENTITY, cp.floats(Ppo.POLICY_MEAN, (int) n));
-        boolean normObs = cp.field("norm_obs").asBoolean();
-        double[] mean = normObs ? cp.doubles(Ppo.OBS_MEAN, obsDim) : null;
-        double[] var = normObs ? cp.doubles(Ppo.OBS_VAR, obsDim) : null;
-        double clip = cp.field("clip_obs").asDouble();
-        double eps = cp.field("obs_epsilon").asDouble();
-        return new LoadedModel(modelEnv, cp.source().toString(), net, LoadedModel.OutputMap.CLIP, mean, var, clip, eps,
-                box.low(), box.high());
     }
 }

@@ -4,6 +4,7 @@ import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.RobotConfigLoader;
 import dev.actuate.hw.sim.SimAdapter;
+import dev.actuate.policy.PolicyFile;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.Policy;
 import dev.actuate.runtime.PolicyEvaluation;
@@ -75,19 +76,31 @@ public final class RunCommand implements Callable<Integer> {
         ControlLoop.Trigger t = ControlLoop.Trigger.parse("--trigger", trigger);
         String id = envId != null ? envId : cfg != null && cfg.envId() != null ? cfg.envId()
                 : model != null ? ModelControllers.envId(Path.of(model)) : null;
-        if (id == null) {
+        // A policy file on a robot needs no simulator: its sizes and bounds are in the file, checked against
+        // the robot config. The simulator is built only to run in-process or for a built-in controller.
+        boolean policyOnRobot = cfg != null && model != null && controller == null;
+        if (id == null && !policyOnRobot) {
             throw new IllegalArgumentException("--env is required (the robot config names no env)");
         }
         if (duration <= 0 && episodes == null) {
             throw new IllegalArgumentException("--duration must be positive unless --episodes is given");
         }
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
-        Env env = Envs.make(id);
-        Policy policy = Policies.resolve(model, controller, env);
+        Env env = policyOnRobot ? null : Envs.make(id);
+        Policy policy;
+        if (policyOnRobot) {
+            PolicyFile p = ModelControllers.readPolicy(Path.of(model));
+            p.checkRobot(ModelControllers.resolve(Path.of(model)).toString(), cfg, robot.toString());
+            policy = p.toModel(model);
+        } else {
+            policy = Policies.resolve(model, controller, env);
+        }
         HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
-        checkSizes(hw, env);
+        if (env != null) {
+            checkSizes(hw, env);
+        }
         SafetyCounters counters = new SafetyCounters();
         ControlLoop.Builder b = ControlLoop.builder(hw, policy, new SafetyLayer(settings, 1 / hz, counters, new EStop()))
                 .rateHz(hz).localRoundTrip(cfg == null).trigger(t);

@@ -54,7 +54,7 @@ class OffPolicyCliTest {
             assertThat(Files.readAllLines(out.resolve(RunDir.METRICS))).hasSize(1 + 2);
             assertThat(Actuate.run("train", "--algo", algo, "--env", "Pendulum-v1", "--steps", "300", "--out",
                     out.toString(), "--resume", "--quiet")).as(algo).isZero();
-            assertThat(Checkpoint.read(out.resolve(RunDir.MODEL)).field("global_step").asLong()).isEqualTo(300);
+            assertThat(dev.actuate.policy.PolicyReader.read(out.resolve(RunDir.MODEL)).provenance().get("global_step").asLong()).isEqualTo(300);
             assertThat(replayFiles(out)).containsExactly(RunDir.CHECKPOINT + ".replay-300.bin");
             assertThat(Files.readAllLines(out.resolve(RunDir.METRICS))).hasSize(1 + 3);
             String json = capture(() -> assertThat(Actuate.run("eval", "--model", out.toString(), "--episodes", "2",

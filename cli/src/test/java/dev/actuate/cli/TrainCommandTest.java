@@ -41,7 +41,7 @@ class TrainCommandTest {
         assertThat(Actuate.run("train", "--algo", "ppo", "--env", "Pendulum-v1", "--steps", "256", "--out",
                 out.toString(), "--resume", "--quiet")).isZero();
         assertThat(Files.readAllLines(out.resolve(RunDir.METRICS))).hasSize(1 + 4);
-        assertThat(Checkpoint.read(out.resolve(RunDir.MODEL)).field("global_step").asLong()).isEqualTo(256);
+        assertThat(dev.actuate.policy.PolicyReader.read(out.resolve(RunDir.MODEL)).provenance().get("global_step").asLong()).isEqualTo(256);
     }
 
     @Test

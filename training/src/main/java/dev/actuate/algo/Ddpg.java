@@ -187,7 +187,7 @@ public final class Ddpg implements AutoCloseable {
                     saveCheckpoint(run.checkpoint());
                 }
                 if (run != null && last) {
-                    model().write(run.model());
+                    PolicyExport.write(model(), run.model());
                 }
                 log.curve(last || stop);
                 if (stop) {

@@ -300,7 +300,7 @@ public final class Ppo implements AutoCloseable {
                         lastCurveNanos = System.nanoTime();
                     }
                     if (last) {
-                        model().write(run.model());
+                        PolicyExport.write(model(), run.model());
                     }
                 }
                 if (keepGoing != null && !keepGoing.test(this)) {

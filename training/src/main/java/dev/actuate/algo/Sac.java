@@ -258,7 +258,7 @@ public final class Sac implements AutoCloseable {
                     saveCheckpoint(run.checkpoint());
                 }
                 if (run != null && last) {
-                    model().write(run.model());
+                    PolicyExport.write(model(), run.model());
                 }
                 log.curve(last || stop);
                 if (stop) {

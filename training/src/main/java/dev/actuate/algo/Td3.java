@@ -197,7 +197,7 @@ public final class Td3 implements AutoCloseable {
                     saveCheckpoint(run.checkpoint());
                 }
                 if (run != null && last) {
-                    model().write(run.model());
+                    PolicyExport.write(model(), run.model());
                 }
                 log.curve(last || stop);
                 if (stop) {

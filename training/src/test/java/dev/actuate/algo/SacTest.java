@@ -217,7 +217,7 @@ class SacTest {
             Path f = dir.resolve("model.actuate");
             sac.model().write(f);
             var env = Envs.make(PENDULUM);
-            var controller = LoadedModels.asController(OffPolicyModels.controller(Checkpoint.read(f), env));
+            var controller = LoadedModels.asController(PolicyExport.model(Checkpoint.read(f)));
             double[] obs = {0.6, 0.8, -1.0};
             INDArray x = OffPolicyParts.zeros(1, 3);
             OffPolicyParts.put(new float[] {0.6f, 0.8f, -1.0f}, x);
@@ -238,7 +238,7 @@ class SacTest {
             try {
                 sac.model().write(tmp);
                 var env = Envs.make(PENDULUM);
-                Evaluation.Result r = Evaluation.run(env, LoadedModels.asController(OffPolicyModels.controller(Checkpoint.read(tmp), env)), 10, 1000);
+                Evaluation.Result r = Evaluation.run(env, LoadedModels.asController(PolicyExport.model(Checkpoint.read(tmp))), 10, 1000);
                 System.out.println("SAC Pendulum-v1 6k steps: mean return " + r.meanReturn());
                 assertThat(r.meanReturn()).isGreaterThan(-700);
             } finally {

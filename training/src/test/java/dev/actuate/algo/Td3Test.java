@@ -136,7 +136,7 @@ class Td3Test {
             straight = copy(d.actor().params());
             Path m = dir.resolve("m.actuate");
             d.model().write(m);
-            var controller = LoadedModels.asController(OffPolicyModels.controller(Checkpoint.read(m), Envs.make(PENDULUM)));
+            var controller = LoadedModels.asController(PolicyExport.model(Checkpoint.read(m)));
             INDArray x = OffPolicyParts.zeros(1, 3);
             OffPolicyParts.put(new float[] {0.6f, 0.8f, -1.0f}, x);
             double a = d.actor().forward(x).getDouble(0, 0);
