@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Continuous-control training, deployment and hardware-in-the-loop.",
         subcommands = {EnvsCommand.class, EvalCommand.class, RenderCommand.class, BenchCommand.class,
                 TrainCommand.class, InfoCommand.class, RunCommand.class, RobotCommand.class, BrokerCommand.class,
-                DemoCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, ConvertCommand.class, PackageCommand.class, CommandLine.HelpCommand.class})
 public final class Actuate {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -1,11 +1,10 @@
 package dev.actuate.cli;
 
 import dev.actuate.runtime.ControlLoop;
+import dev.actuate.runtime.LoopSession;
 import dev.actuate.runtime.safety.SafetyCounters;
-import dev.actuate.runtime.safety.SafetyEvent;
 
 import java.io.PrintStream;
-import java.util.StringJoiner;
 
 /** Shared text for the runtime commands' end-of-run reports. */
 final class Reports {
@@ -13,19 +12,11 @@ final class Reports {
     }
 
     static void printLoop(PrintStream out, ControlLoop loop, SafetyCounters counters) {
-        loop.metrics().print(out);
-        out.println("safety events: " + safetyLine(counters) + " (stopped: " + loop.stopReason() + ")");
+        LoopSession.printReport(out, loop, counters);
     }
 
     /** e.g. {@code WATCHDOG=3 CLIPPED=10}, or {@code none}. */
     static String safetyLine(SafetyCounters counters) {
-        StringJoiner j = new StringJoiner(" ");
-        for (SafetyEvent e : SafetyEvent.values()) {
-            long n = counters.get(e);
-            if (n > 0) {
-                j.add(e + "=" + n);
-            }
-        }
-        return j.length() == 0 ? "none" : j.toString();
+        return LoopSession.safetyLine(counters);
     }
 }

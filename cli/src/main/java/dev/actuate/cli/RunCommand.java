@@ -6,13 +6,13 @@ import dev.actuate.hw.config.RobotConfigLoader;
 import dev.actuate.hw.sim.SimAdapter;
 import dev.actuate.policy.PolicyFile;
 import dev.actuate.runtime.ControlLoop;
+import dev.actuate.runtime.LoopSession;
 import dev.actuate.runtime.Policy;
 import dev.actuate.runtime.PolicyEvaluation;
 import dev.actuate.hw.mqtt.MqttAdapters;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyLayer;
-import dev.actuate.runtime.safety.SafetyMonitor;
 import dev.actuate.runtime.safety.SafetySettings;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
@@ -110,20 +110,7 @@ public final class RunCommand implements Callable<Integer> {
         ControlLoop loop = b.build();
         System.out.printf(Locale.ROOT, "actuate run: %s on %s at %.0f Hz, %s trigger%n", Policies.describe(model, controller, id),
                 cfg != null ? cfg.id() + " (" + cfg.broker() + ")" : "in-process " + id, hz, t.label());
-        try (hw; SafetyMonitor monitor = new SafetyMonitor(counters, 1000)) {
-            hw.configure();
-            hw.activate();
-            loop.start();
-            long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
-            while (System.nanoTime() < deadline && !loop.join(50)) {
-                // waiting for the duration or the loop's own stop (episodes, adapter failure)
-            }
-            loop.stop();
-            loop.join(5000);
-            if (hw.lifecycleState() == dev.actuate.hw.LifecycleState.ACTIVE) {
-                hw.deactivate();
-            }
-        }
+        LoopSession.run(hw, loop, counters, duration);
         Reports.printLoop(System.out, loop, counters);
         double[] returns = loop.episodes().returns();
         if (returns.length > 0) {
