@@ -9,12 +9,12 @@ ALGO=${1:-ppo}
 ENV=${2:-LunarLanderContinuous-v3}
 ENVS=${3:-16}
 SECONDS_=${4:-60}
-JAR=$(ls controller/target/actuate-controller-*.jar 2>/dev/null | head -1 || true)
-if [ -z "$JAR" ] || [ ! -d controller/target/lib ]; then
+JAR=$(ls cli/target/actuate-cli-*.jar 2>/dev/null | head -1 || true)
+if [ -z "$JAR" ] || [ ! -d cli/target/lib ]; then
   mvn -o -q -B -DskipTests package >&2
-  JAR=$(ls controller/target/actuate-controller-*.jar | head -1)
+  JAR=$(ls cli/target/actuate-cli-*.jar | head -1)
 fi
 # One BLAS/OpenMP thread: small nets are dispatch-bound and busy-waiting OpenMP threads hurt (see docs).
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-exec java -Xmx1g -XX:+UseParallelGC -cp "$JAR:controller/target/lib/*" dev.actuate.cli.Actuate \
+exec java -Xmx1g -XX:+UseParallelGC -cp "$JAR:cli/target/lib/*" dev.actuate.cli.Actuate \
   bench train --algo "$ALGO" --env "$ENV" --envs "$ENVS" --seconds "$SECONDS_" --json

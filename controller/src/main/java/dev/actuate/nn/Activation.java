@@ -1,6 +1,6 @@
 package dev.actuate.nn;
 
-/** Element-wise activation of an {@link Mlp} layer. */
+/** Element-wise activation of a network layer (training's {@code Mlp} and run time's {@code FloatMlp}). */
 public enum Activation {
     TANH,
     RELU,

@@ -1,8 +1,6 @@
 package dev.actuate.runtime;
 
 import dev.actuate.nn.infer.FloatMlp;
-import dev.actuate.sim.Box;
-import dev.actuate.sim.Controller;
 
 /**
  * A trained deterministic policy, as {@code ModelControllers.loadModel} reads it from a model file:
@@ -43,7 +41,7 @@ public final class LoadedModel implements Policy {
      * @param var  observation variances (with {@code mean}), normalised as RunningMeanStd does
      */
     public LoadedModel(String envId, String source, FloatMlp net, OutputMap outputMap, double[] mean, double[] var,
-                       double clip, double eps, Box box) {
+                       double clip, double eps, double[] low, double[] high) {
         this.envId = envId;
         this.source = source;
         this.net = net;
@@ -60,9 +58,13 @@ public final class LoadedModel implements Policy {
         } else {
             invStd = null;
         }
-        this.low = box.low();
-        this.high = box.high();
-        this.actionSize = box.dim();
+        if (low.length != high.length) {
+            throw new IllegalArgumentException("model " + source + ": " + low.length + " lower and " + high.length
+                    + " upper action bounds");
+        }
+        this.low = low.clone();
+        this.high = high.clone();
+        this.actionSize = low.length;
         if (net.outputSize() < actionSize) {
             throw new IllegalArgumentException("model " + source + ": network has " + net.outputSize()
                     + " outputs, fewer than the " + actionSize + " actions of " + envId);
@@ -150,15 +152,6 @@ public final class LoadedModel implements Policy {
         for (int i = 0; i < actionSize; i++) {
             action[i] = toAction(i, netOut[i]);
         }
-    }
-
-    /** This policy as a sim {@link Controller} (eval, render); allocates the returned action. */
-    public Controller asController() {
-        return obs -> {
-            double[] a = new double[actionSize];
-            act(obs, a);
-            return a;
-        };
     }
 
     /** RunningMeanStd.normalize's formula, so training and run time agree. */

@@ -3,8 +3,6 @@ package dev.actuate.onnx;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.infer.FloatMlp;
 import dev.actuate.runtime.LoadedModel;
-import dev.actuate.sim.Box;
-import dev.actuate.sim.Rng;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,7 +25,7 @@ class OnnxExportTest {
         for (int l = 0; l + 1 < sizes.length; l++) {
             n += sizes[l] * sizes[l + 1] + sizes[l + 1];
         }
-        Rng rng = new Rng(seed);
+        TestRng rng = new TestRng(seed);
         float[] params = new float[n];
         for (int i = 0; i < n; i++) {
             params[i] = (float) rng.uniform(-0.8, 0.8);
@@ -37,8 +35,9 @@ class OnnxExportTest {
                 map == LoadedModel.OutputMap.SCALE_TO_BOX ? Activation.TANH : Activation.IDENTITY, params);
         double[] mean = ppo ? new double[] {0.5, -1, 2, 0, 3} : null;
         double[] var = ppo ? new double[] {4, 0.25, 1, 9, 0.01} : null;
-        Box box = new Box(new double[] {-1, -2}, new double[] {0.5, 3});
-        return new LoadedModel("Test-v0", "test", net, map, mean, var, 5.0, 1e-8, box);
+        double[] low = {-1, -2};
+        double[] high = {0.5, 3};
+        return new LoadedModel("Test-v0", "test", net, map, mean, var, 5.0, 1e-8, low, high);
     }
 
     @ParameterizedTest
@@ -46,7 +45,7 @@ class OnnxExportTest {
     void onnxRuntimeAndTheImporterMatchTheLoadedModel(LoadedModel.OutputMap map) throws Exception {
         LoadedModel m = model(map, 7);
         byte[] bytes = OnnxExport.export(m);
-        Rng rng = new Rng(11);
+        TestRng rng = new TestRng(11);
         float[][] obs = new float[200][5];
         for (float[] row : obs) {
             for (int j = 0; j < row.length; j++) {

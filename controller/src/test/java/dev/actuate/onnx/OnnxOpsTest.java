@@ -4,7 +4,6 @@ import dev.actuate.onnx.OnnxModel.Attribute;
 import dev.actuate.onnx.OnnxModel.Node;
 import dev.actuate.onnx.OnnxModel.Tensor;
 import dev.actuate.onnx.OnnxModel.ValueInfo;
-import dev.actuate.sim.Rng;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ class OnnxOpsTest {
     private static final class G {
         final List<Node> nodes = new ArrayList<>();
         final List<Tensor> inits = new ArrayList<>();
-        final Rng rng = new Rng(3);
+        final TestRng rng = new TestRng(3);
 
         String op(String type, List<String> in, Attribute... attrs) {
             String out = "t" + nodes.size();
@@ -67,7 +66,7 @@ class OnnxOpsTest {
 
     /** Runs {@code m} on 50 random inputs with ONNX Runtime and with the importer, in both encodings. */
     private static void matchesOnnxRuntime(OnnxModel m, int inputSize, String output) throws Exception {
-        Rng rng = new Rng(9);
+        TestRng rng = new TestRng(9);
         for (boolean raw : new boolean[] {true, false}) {
             byte[] bytes = OnnxCodec.serialize(m, raw);
             OnnxNetwork net = OnnxNetwork.compile(OnnxCodec.parse(bytes), output, "test");

@@ -1,14 +1,14 @@
 package dev.actuate.nn.infer;
 
 import dev.actuate.nn.Activation;
-import dev.actuate.nn.Mlp;
 
 import java.util.Arrays;
 
 /**
- * Plain-Java float inference copy of an {@link Mlp}, for the run-time control loop: {@link #act} allocates
- * nothing and needs no ND4J. Built from the flat parameter layout of {@link Mlp} ({@code W0, b0, W1, b1, ...},
- * each {@code W} row-major {@code [in, out]}), either from a live network or from a model file's arrays.
+ * Plain-Java float inference copy of an {@code Mlp}, for the run-time control loop: {@link #act} allocates
+ * nothing and needs no ND4J. Built from the flat parameter layout of {@code Mlp} ({@code W0, b0, W1, b1, ...},
+ * each {@code W} row-major {@code [in, out]}), either from a live network ({@code FloatMlps.of} on the training
+ * side) or from a policy file's arrays.
  *
  * <p>Weights are stored transposed ({@code [out][in]}) so each output is one contiguous dot product.
  * Immutable after construction except for private scratch, so one instance must not be shared by threads.
@@ -64,11 +64,6 @@ public final class FloatMlp {
         }
         bufA = new float[widest];
         bufB = new float[widest];
-    }
-
-    /** Copies a network's current parameters. */
-    public static FloatMlp of(Mlp net) {
-        return new FloatMlp(net.sizes(), net.hiddenActivation(), net.outputActivation(), net.getParams());
     }
 
     /** Layer sizes, input first. */

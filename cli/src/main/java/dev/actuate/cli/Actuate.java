@@ -1,0 +1,43 @@
+package dev.actuate.cli;
+
+import dev.actuate.nn.Backends;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single command-line entry point, {@code scripts/actuate}. */
+@Command(name = "actuate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Continuous-control training, deployment and hardware-in-the-loop.",
+        subcommands = {EnvsCommand.class, EvalCommand.class, RenderCommand.class, BenchCommand.class,
+                TrainCommand.class, InfoCommand.class, RunCommand.class, RobotCommand.class, BrokerCommand.class,
+                DemoCommand.class, ExportCommand.class, PredictCommand.class, ConvertCommand.class,
+                PackageCommand.class, CommandLine.HelpCommand.class})
+public final class Actuate {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Actuate());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            // Bad input is reported as one clear line, not a stack trace.
+            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof java.io.IOException) {
+                cmd.getErr().println("actuate " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        if (args.length > 0 && (args[0].equals("train") || args[0].equals("bench"))) {
+            // Training starts ND4J; on the CUDA backend an unsupported or missing GPU would crash natively
+            // or fail obscurely, so check first (a class lookup only on the CPU backend).
+            try {
+                Backends.checkGpuSupported();
+            } catch (IllegalStateException e) {
+                cl.getErr().println("actuate " + args[0] + ": " + e.getMessage());
+                return 3;
+            }
+        }
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.actuate.algo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actuate.nn.Mlp;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.Provenance;
+import dev.actuate.train.ReplayBuffer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Model files of SAC, TD3 and DDPG, and checkpoint checks they share. The model holds the actor's flat
+ * parameters ({@value #ACTOR}) and its shape; {@link PolicyExport} turns it into the deterministic policy.
+ */
+public final class OffPolicyModels {
+    public static final String ACTOR = "actor";
+    /** Algorithms whose model files this class reads. */
+    public static final Set<String> ALGORITHMS = Set.of(Sac.ALGORITHM, Td3.ALGORITHM, Ddpg.ALGORITHM);
+
+    private OffPolicyModels() {
+    }
+
+    /** Whether {@code cp} is a model or checkpoint of SAC, TD3 or DDPG. */
+    public static boolean handles(Checkpoint cp) {
+        JsonNode a = cp.header().get("algorithm");
+        return a != null && ALGORITHMS.contains(a.asText());
+    }
+
+    /** The model file an off-policy trainer writes: the actor's parameters and shape, and provenance; turned into the deployable policy by {@link PolicyExport}. */
+    static Checkpoint model(String algorithm, String envId, int obsDim, int actDim, Mlp actor,
+                            String activation, long globalStep, Provenance provenance) {
+        Checkpoint cp = new Checkpoint();
+        ObjectNode h = cp.header();
+        h.put("kind", "model");
+        h.put("algorithm", algorithm);
+        h.put("env", envId);
+        h.put("obs_dim", obsDim);
+        h.put("act_dim", actDim);
+        ArrayNode sizes = h.putArray("actor_sizes");
+        for (int s : actor.sizes()) {
+            sizes.add(s);
+        }
+        h.put("activation", activation);
+        h.put("global_step", globalStep);
+        h.set("provenance", provenance.toJson());
+        cp.put(ACTOR, actor.getParams());
+        return cp;
+    }
+
+    static void requireCheckpoint(Checkpoint cp, String algorithm, Path file) throws IOException {
+        String kind = cp.field("kind").asText();
+        String algo = cp.field("algorithm").asText();
+        if (!"checkpoint".equals(kind) || !algorithm.equals(algo)) {
+            throw new IOException(file + ": not a " + algorithm.toUpperCase(java.util.Locale.ROOT)
+                    + " training checkpoint (kind " + kind + ", algorithm " + algo + ")");
+        }
+    }
+
+    /**
+     * Loads the checkpoint's replay buffer; a checkpoint saved without one (save_replay_buffer: false)
+     * resumes with an empty buffer, which is not an exact continuation, so say so.
+     */
+    static void restoreReplay(Checkpoint cp, Path file, ReplayBuffer replay, long globalStep) throws IOException {
+        JsonNode name = cp.header().get("replay_file");
+        if (name == null || name.isNull()) {
+            System.err.println("warning: " + file + " holds no replay buffer (save_replay_buffer: false); resuming"
+                    + " with an empty one, so the continuation is not exact");
+            return;
+        }
+        OffPolicyParts.readReplay(file, name.asText(), replay, globalStep);
+    }
+}

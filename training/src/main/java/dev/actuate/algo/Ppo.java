@@ -1,0 +1,613 @@
+package dev.actuate.algo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actuate.nn.Activation;
+import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.GaussianPolicy;
+import dev.actuate.nn.Init;
+import dev.actuate.nn.Mlp;
+import dev.actuate.nn.NdArrays;
+import dev.actuate.sim.Box;
+import dev.actuate.sim.EnvSnapshot;
+import dev.actuate.sim.EpisodeStats;
+import dev.actuate.sim.Envs;
+import dev.actuate.sim.Rng;
+import dev.actuate.sim.VectorEnv;
+import dev.actuate.sim.VectorStep;
+import dev.actuate.sim.wrappers.RunningMeanStd;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.MetricsCsv;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.Provenance;
+import dev.actuate.train.RolloutBuffer;
+import dev.actuate.train.RunDir;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Proximal Policy Optimization (Schulman et al., 2017) with the implementation details of Engstrom et
+ * al. (2020) and Stable-Baselines3: GAE(lambda), advantage normalisation, the clipped surrogate,
+ * optional value clipping, an entropy bonus, observation normalisation and reward scaling, linear
+ * learning-rate annealing, a target-KL early stop and global gradient-norm clipping.
+ *
+ * <p>CleanRL style: {@link #train} reads top to bottom. Separate policy and value networks (tanh,
+ * orthogonal init with gain sqrt 2, policy head 0.01, value head 1) and one Adam (eps 1e-5, as SB3)
+ * over both. Checkpoints at iteration boundaries hold everything the continuation depends on, so a
+ * resumed run is bit-identical to an uninterrupted one.
+ */
+public final class Ppo implements AutoCloseable {
+    public static final String ALGORITHM = "ppo";
+    /** Observation normalisation epsilon and the model-file key names, shared with the loader. */
+    public static final double OBS_EPSILON = 1e-8;
+    public static final String POLICY_MEAN = "policy_mean";
+    public static final String LOG_STD = "log_std";
+    public static final String OBS_MEAN = "obs_mean";
+    public static final String OBS_VAR = "obs_var";
+    public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
+            "episodes", "learning_rate", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction",
+            "explained_variance", "std", "epochs", "steps_per_sec");
+    private static final int RETURN_WINDOW = 100;
+
+    private final PpoConfig cfg;
+    private final String envId;
+    private final long seed;
+    private final VectorEnv envs;
+    private final int nEnvs;
+    private final int obsDim;
+    private final int actDim;
+    private final Box actionSpace;
+    private final GaussianPolicy policy;
+    private final Mlp value;
+    private final AdamOptimizer optimizer;
+    /** Action noise and minibatch shuffling. */
+    private final Rng rng;
+    private final RunningMeanStd obsRms;
+    private final RunningMeanStd retRms;
+    private final double[] discountedReturns;
+    private final RolloutBuffer buffer;
+    private final ArrayDeque<double[]> recentEpisodes = new ArrayDeque<>();
+    private Provenance provenance;
+    private double[][] rawObs;
+    private long iteration;
+    private long globalStep;
+    private long episodes;
+
+    // Work arrays, allocated once.
+    private final float[] obsF;
+    private final double[] meanD;
+    private final double[] actD;
+    private final double[] logProbD;
+    private final double[] valueD;
+    private final double[] rewardD;
+    private final double[] finalValueD;
+    private final double[] logStdD;
+    private final Map<Integer, INDArray[]> ndByBatch = new HashMap<>();
+
+    /** A fresh run: networks initialised and envs reset from {@code seed}. */
+    public Ppo(PpoConfig cfg, String envId, long seed) {
+        this.cfg = cfg;
+        this.envId = envId;
+        this.seed = seed;
+        Envs.spec(envId);
+        this.nEnvs = cfg.nEnvs();
+        this.envs = VectorEnv.make(envId, nEnvs);
+        this.obsDim = envs.observationSpace().dim();
+        this.actDim = envs.actionSpace().dim();
+        this.actionSpace = envs.actionSpace();
+
+        Rng init = new Rng(seed);
+        Activation act = Activation.parse(cfg.activation());
+        int[] hidden = cfg.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
+        Init hiddenInit = cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.xavierUniform();
+        Mlp.Builder meanNet = Mlp.builder(obsDim, actDim).hidden(hidden).activation(act).hiddenInit(hiddenInit)
+                .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.xavierUniform());
+        Mlp.Builder valueNet = Mlp.builder(obsDim, 1).hidden(hidden).activation(act).hiddenInit(hiddenInit)
+                .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.xavierUniform());
+        this.policy = new GaussianPolicy(meanNet, cfg.logStdInit(), init);
+        this.value = valueNet.build(init);
+        this.optimizer = new AdamOptimizer(cfg.learningRate(), 0.9, 0.999, 1e-5, policy, value);
+        this.rng = init.split();
+
+        this.obsRms = cfg.normObs() ? new RunningMeanStd(obsDim) : null;
+        this.retRms = cfg.normReward() ? new RunningMeanStd(1) : null;
+        this.discountedReturns = new double[nEnvs];
+        this.buffer = new RolloutBuffer(cfg.nSteps(), nEnvs, obsDim, actDim);
+        this.provenance = Provenance.capture(ALGORITHM, envId, seed, cfg);
+
+        obsF = new float[nEnvs * obsDim];
+        meanD = new double[Math.max(nEnvs, cfg.batchSize()) * actDim];
+        actD = new double[nEnvs * actDim];
+        logProbD = new double[nEnvs];
+        valueD = new double[Math.max(nEnvs, cfg.batchSize())];
+        rewardD = new double[nEnvs];
+        finalValueD = new double[nEnvs];
+        logStdD = new double[actDim];
+
+        rawObs = envs.reset(seed);
+        if (obsRms != null) {
+            obsRms.update(rawObs);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ train
+
+    /**
+     * Trains until {@code nTimesteps} or until {@code keepGoing} returns false after an iteration.
+     * With a {@code run}, writes metrics every iteration, a checkpoint every {@code checkpointEvery}
+     * iterations, at such a stop and at the end, the curve periodically, and the final model when done.
+     */
+    public void train(RunDir run, ProgressBar bar, Predicate<Ppo> keepGoing) throws IOException {
+        long numIterations = cfg.iterations();
+        MetricsCsv metrics = run == null ? null : run.metrics(METRICS, iteration);
+        if (run != null) {
+            run.writeConfig(cfg);
+            run.writeProvenance(provenance);
+        }
+        long lastCurveNanos = System.nanoTime();
+        int batchSize = Math.min(cfg.batchSize(), buffer.size());
+        int[] indices = new int[buffer.size()];
+        float[] mbObs = new float[batchSize * obsDim];
+        double[] mbAct = new double[batchSize * actDim];
+        double[] mbOldLogProb = new double[batchSize];
+        double[] mbAdv = new double[batchSize];
+        double[] mbReturns = new double[batchSize];
+        double[] mbOldValues = new double[batchSize];
+        double[] dMean = new double[batchSize * actDim];
+        double[] dLogStd = new double[actDim];
+        double[] dValue = new double[batchSize];
+        try {
+            while (iteration < numIterations) {
+                long iterStart = System.nanoTime();
+                // Linear annealing from the full rate at the first iteration towards 0 (CleanRL).
+                double frac = 1.0 - (double) iteration / numIterations;
+                double learningRate = cfg.annealLr() ? frac * cfg.learningRate() : cfg.learningRate();
+                optimizer.setLearningRate(learningRate);
+
+                // ---- rollout: nSteps vector steps with the current stochastic policy
+                buffer.clear();
+                for (int step = 0; step < cfg.nSteps(); step++) {
+                    normalizeInto(rawObs, obsF);
+                    INDArray obs = nd(nEnvs)[0];
+                    put(obsF, obs);
+                    NdArrays.toDoubles(policy.forward(obs), meanD);
+                    policy.sample(meanD, nEnvs, rng, actD);
+                    policy.logProb(meanD, actD, nEnvs, logProbD);
+                    NdArrays.toDoubles(value.forward(obs), valueD);
+
+                    double[][] envActions = new double[nEnvs][];
+                    for (int e = 0; e < nEnvs; e++) {
+                        double[] a = new double[actDim];
+                        System.arraycopy(actD, e * actDim, a, 0, actDim);
+                        envActions[e] = actionSpace.clip(a); // the buffer keeps the unclipped sample
+                    }
+                    VectorStep st = envs.step(envActions);
+                    globalStep += nEnvs;
+
+                    rawObs = st.observations();
+                    if (obsRms != null) {
+                        obsRms.update(rawObs);
+                    }
+                    scaleRewards(st, rewardD);
+                    finalValues(st, finalValueD);
+                    buffer.add(obsF, actD, logProbD, rewardD, valueD, st.terminated(), st.truncated(), finalValueD);
+                    for (EpisodeStats ep : st.episodes()) {
+                        if (ep != null) {
+                            recordEpisode(ep);
+                        }
+                    }
+                    if (bar != null) {
+                        bar.update(globalStep, meanRecentReturn());
+                    }
+                }
+                normalizeInto(rawObs, obsF);
+                INDArray lastObs = nd(nEnvs)[0];
+                put(obsF, lastObs);
+                double[] lastValues = new double[nEnvs];
+                NdArrays.toDoubles(value.forward(lastObs), lastValues);
+                buffer.computeReturnsAndAdvantages(lastValues, cfg.gamma(), cfg.gaeLambda());
+
+                // ---- update: nEpochs passes of shuffled minibatches
+                for (int i = 0; i < indices.length; i++) {
+                    indices[i] = i;
+                }
+                double pgLossSum = 0;
+                double vLossSum = 0;
+                double entropySum = 0;
+                double approxKlSum = 0;
+                double clipFracSum = 0;
+                int minibatches = 0;
+                int epochsDone = 0;
+                boolean continueTraining = true;
+                for (int epoch = 0; epoch < cfg.nEpochs() && continueTraining; epoch++) {
+                    shuffle(indices);
+                    for (int start = 0; start < indices.length; start += batchSize) {
+                        int end = Math.min(start + batchSize, indices.length);
+                        int b = end - start;
+                        buffer.gather(indices, start, end, mbObs, mbAct, mbOldLogProb, mbAdv, mbReturns, mbOldValues);
+                        if (cfg.normAdv()) {
+                            PpoLoss.normalize(mbAdv, b);
+                        }
+                        INDArray[] nd = nd(b);
+                        put(mbObs, nd[0]);
+
+                        NdArrays.toDoubles(policy.forward(nd[0]), meanD);
+                        policy.logStd(logStdD);
+                        PpoLoss.PolicyStats ps = PpoLoss.policy(meanD, logStdD, mbAct, mbOldLogProb, mbAdv, b, actDim,
+                                cfg.clipCoef(), cfg.entCoef(), dMean, dLogStd);
+                        // SB3's early stop: skip this step and end the update once the policy moved too far.
+                        if (cfg.targetKl() != null && ps.approxKl() > 1.5 * cfg.targetKl()) {
+                            continueTraining = false;
+                            break;
+                        }
+                        NdArrays.fromDoubles(dMean, nd[1]);
+                        policy.backward(nd[1], dLogStd);
+
+                        NdArrays.toDoubles(value.forward(nd[0]), valueD);
+                        double vLoss = PpoLoss.value(valueD, mbOldValues, mbReturns, b, cfg.clipVloss(), cfg.clipCoef(),
+                                cfg.vfCoef(), dValue);
+                        NdArrays.fromDoubles(dValue, nd[2]);
+                        value.backward(nd[2]);
+
+                        optimizer.clipGradNorm(cfg.maxGradNorm());
+                        optimizer.step();
+
+                        pgLossSum += ps.pgLoss();
+                        vLossSum += vLoss;
+                        entropySum += ps.entropy();
+                        approxKlSum += ps.approxKl();
+                        clipFracSum += ps.clipFraction();
+                        minibatches++;
+                    }
+                    epochsDone++;
+                }
+                iteration++;
+
+                // ---- log
+                int m = Math.max(1, minibatches);
+                policy.logStd(logStdD);
+                double std = 0;
+                for (double ls : logStdD) {
+                    std += Math.exp(ls) / actDim;
+                }
+                double seconds = (System.nanoTime() - iterStart) / 1e9;
+                if (metrics != null) {
+                    metrics.append(iteration, globalStep, meanRecentReturn(), meanRecentLength(), episodes,
+                            learningRate, pgLossSum / m, vLossSum / m, entropySum / m, approxKlSum / m, clipFracSum / m,
+                            buffer.explainedVariance(), std, epochsDone, buffer.size() / seconds);
+                }
+                boolean last = iteration == numIterations;
+                boolean stop = !last && keepGoing != null && !keepGoing.test(this);
+                if (run != null) {
+                    if (iteration % cfg.checkpointEvery() == 0 || last || stop) {
+                        checkpoint().write(run.checkpoint());
+                    }
+                    if (last || stop || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
+                        run.refreshCurve(ALGORITHM + " " + envId + " seed " + seed,
+                                Envs.spec(envId).rewardThreshold());
+                        lastCurveNanos = System.nanoTime();
+                    }
+                    if (last) {
+                        PolicyExport.write(model(), run.model());
+                    }
+                }
+                if (stop) {
+                    break;
+                }
+            }
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+        if (bar != null) {
+            bar.finish(globalStep, meanRecentReturn());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ pieces
+
+    /** Normalised (if configured) observations as a row-major float batch. */
+    private void normalizeInto(double[][] raw, float[] out) {
+        double[] tmp = new double[obsDim];
+        for (int e = 0; e < raw.length; e++) {
+            double[] o = obsRms == null ? raw[e] : obsRms.normalize(raw[e], OBS_EPSILON, cfg.clipObs(), tmp);
+            for (int j = 0; j < obsDim; j++) {
+                out[e * obsDim + j] = (float) o[j];
+            }
+        }
+    }
+
+    /** VecNormalize's reward scaling: divide by the running std of the discounted return, then clip. */
+    private void scaleRewards(VectorStep st, double[] out) {
+        double[] r = st.rewards();
+        if (retRms == null) {
+            System.arraycopy(r, 0, out, 0, nEnvs);
+            return;
+        }
+        double[][] g = new double[nEnvs][1];
+        for (int e = 0; e < nEnvs; e++) {
+            discountedReturns[e] = discountedReturns[e] * cfg.gamma() + r[e];
+            g[e][0] = discountedReturns[e];
+        }
+        retRms.update(g);
+        double scale = Math.sqrt(retRms.var()[0] + OBS_EPSILON);
+        for (int e = 0; e < nEnvs; e++) {
+            out[e] = Math.max(-cfg.clipReward(), Math.min(cfg.clipReward(), r[e] / scale));
+            if (st.done(e)) {
+                discountedReturns[e] = 0;
+            }
+        }
+    }
+
+    /** V(final observation) for every env truncated on this step (NaN elsewhere), in one batch. */
+    private void finalValues(VectorStep st, double[] out) {
+        java.util.Arrays.fill(out, Double.NaN);
+        List<Integer> truncated = new ArrayList<>();
+        for (int e = 0; e < nEnvs; e++) {
+            if (st.truncated()[e] && !st.terminated()[e]) {
+                truncated.add(e);
+            }
+        }
+        if (truncated.isEmpty()) {
+            return;
+        }
+        int k = truncated.size();
+        double[][] finals = new double[k][];
+        for (int i = 0; i < k; i++) {
+            finals[i] = st.finalObservations()[truncated.get(i)];
+        }
+        float[] f = new float[k * obsDim];
+        normalizeInto(finals, f);
+        INDArray x = nd(k)[0];
+        put(f, x);
+        double[] v = new double[k];
+        NdArrays.toDoubles(value.forward(x), v);
+        for (int i = 0; i < k; i++) {
+            out[truncated.get(i)] = v[i];
+        }
+    }
+
+    private void recordEpisode(EpisodeStats ep) {
+        episodes++;
+        recentEpisodes.addLast(new double[] {ep.episodeReturn(), ep.length()});
+        if (recentEpisodes.size() > RETURN_WINDOW) {
+            recentEpisodes.removeFirst();
+        }
+    }
+
+    /** Mean return of the last 100 finished training episodes (stochastic policy), NaN before any. */
+    public double meanRecentReturn() {
+        return recentEpisodes.stream().mapToDouble(e -> e[0]).average().orElse(Double.NaN);
+    }
+
+    private double meanRecentLength() {
+        return recentEpisodes.stream().mapToDouble(e -> e[1]).average().orElse(Double.NaN);
+    }
+
+    /** Fisher-Yates with the run's generator, so the minibatch order is part of the checkpointed state. */
+    private void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** Per-batch-size input and gradient arrays: obs [b, obsDim], dMean [b, actDim], dValue [b, 1]. */
+    private INDArray[] nd(int b) {
+        return ndByBatch.computeIfAbsent(b, n -> new INDArray[] {
+                Nd4j.zeros(DataType.FLOAT, n, obsDim), Nd4j.zeros(DataType.FLOAT, n, actDim),
+                Nd4j.zeros(DataType.FLOAT, n, 1)});
+    }
+
+    private static void put(float[] src, INDArray dst) {
+        DataBuffer data = dst.data();
+        long n = dst.length();
+        for (int i = 0; i < n; i++) {
+            data.put(i, src[i]);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ state
+
+    public PpoConfig config() {
+        return cfg;
+    }
+
+    public String envId() {
+        return envId;
+    }
+
+    public long iteration() {
+        return iteration;
+    }
+
+    public long globalStep() {
+        return globalStep;
+    }
+
+    public GaussianPolicy policy() {
+        return policy;
+    }
+
+    public Mlp valueNet() {
+        return value;
+    }
+
+    /** Observation statistics, or null without {@code normObs}. */
+    public RunningMeanStd observationStatistics() {
+        return obsRms;
+    }
+
+    /** The final model: policy mean network, log-std, observation statistics and provenance. */
+    public Checkpoint model() {
+        Checkpoint cp = new Checkpoint();
+        ObjectNode h = cp.header();
+        h.put("kind", "model");
+        h.put("algorithm", ALGORITHM);
+        h.put("env", envId);
+        h.put("obs_dim", obsDim);
+        h.put("act_dim", actDim);
+        ArrayNode sizes = h.putArray("policy_sizes");
+        for (int s : policy.meanNet().sizes()) {
+            sizes.add(s);
+        }
+        h.put("activation", policy.meanNet().hiddenActivation().name().toLowerCase(java.util.Locale.ROOT));
+        h.put("norm_obs", obsRms != null);
+        h.put("clip_obs", cfg.clipObs());
+        h.put("obs_epsilon", OBS_EPSILON);
+        h.put("iteration", iteration);
+        h.put("global_step", globalStep);
+        h.set("provenance", provenance.toJson());
+        cp.put(POLICY_MEAN, policy.meanNet().getParams());
+        double[] ls = new double[actDim];
+        policy.logStd(ls);
+        float[] lsF = new float[actDim];
+        for (int i = 0; i < actDim; i++) {
+            lsF[i] = (float) ls[i];
+        }
+        cp.put(LOG_STD, lsF);
+        if (obsRms != null) {
+            cp.put(OBS_MEAN, obsRms.mean());
+            cp.put(OBS_VAR, obsRms.var());
+            h.put("obs_count", obsRms.count());
+        }
+        return cp;
+    }
+
+    /** Everything a bit-identical continuation needs; also readable as a model. */
+    public Checkpoint checkpoint() {
+        Checkpoint cp = model();
+        ObjectNode h = cp.header();
+        h.put("kind", "checkpoint");
+        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
+        h.put("seed", seed);
+        h.put("episodes", episodes);
+        h.put("rng_state", rng.state());
+        h.put("adam_iteration", optimizer.iteration());
+        cp.put("value", value.getParams());
+        cp.put("adam_state", optimizer.state().dup().data().asFloat());
+        if (retRms != null) {
+            cp.put("ret_mean", retRms.mean());
+            cp.put("ret_var", retRms.var());
+            h.put("ret_count", retRms.count());
+        }
+        cp.put("discounted_returns", discountedReturns);
+        double[] recent = new double[2 * recentEpisodes.size()];
+        int k = 0;
+        for (double[] e : recentEpisodes) {
+            recent[k++] = e[0];
+            recent[k++] = e[1];
+        }
+        cp.put("recent_episodes", recent);
+        VectorEnv.State vs = envs.snapshot();
+        ArrayNode venv = h.putArray("envs");
+        for (int e = 0; e < nEnvs; e++) {
+            VectorEnv.EnvState s = vs.envs().get(e);
+            ObjectNode n = venv.addObject();
+            n.put("rng_state_at_reset", s.snapshot().rngStateAtReset());
+            n.put("episode_return", s.episodeReturn());
+            n.put("episode_length", s.episodeLength());
+            List<double[]> actions = s.snapshot().actions();
+            n.put("actions", actions.size());
+            double[] flat = new double[actions.size() * actDim];
+            for (int i = 0; i < actions.size(); i++) {
+                System.arraycopy(actions.get(i), 0, flat, i * actDim, actDim);
+            }
+            cp.put("env." + e + ".actions", flat);
+            cp.put("env." + e + ".observation", s.observation());
+        }
+        return cp;
+    }
+
+    /**
+     * Rebuilds a run from {@link #checkpoint()}: the same config (with {@code nTimesteps} replaced
+     * when {@code totalSteps} is non-null), networks, optimiser, statistics, generators, counters and
+     * env states.
+     */
+    public static Ppo resume(Path file, Long totalSteps) throws IOException {
+        Checkpoint cp = Checkpoint.read(file);
+        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
+            throw new IOException(file + ": not a PPO training checkpoint (kind " + cp.field("kind").asText()
+                    + ", algorithm " + cp.field("algorithm").asText() + ")");
+        }
+        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        PpoConfig cfg = ConfigYaml.bind(values, PpoConfig.defaults(), file.toString());
+        if (totalSteps != null) {
+            cfg = cfg.withTimesteps(totalSteps);
+        }
+        Ppo ppo = new Ppo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        ppo.restore(cp);
+        return ppo;
+    }
+
+    private void restore(Checkpoint cp) throws IOException {
+        provenance = Provenance.fromJson(cp.field("provenance"));
+        policy.meanNet().setParams(cp.floats(POLICY_MEAN, (int) policy.meanNet().numParams()));
+        float[] ls = cp.floats(LOG_STD, actDim);
+        for (int i = 0; i < actDim; i++) {
+            policy.logStd().putScalar(0, i, ls[i]);
+        }
+        value.setParams(cp.floats("value", (int) value.numParams()));
+        float[] adam = cp.floats("adam_state", (int) optimizer.state().length());
+        optimizer.state().assign(Nd4j.createFromArray(adam).reshape(1, adam.length));
+        optimizer.setIteration(cp.field("adam_iteration").asInt());
+        if (obsRms != null) {
+            obsRms.load(new RunningMeanStd.State(cp.doubles(OBS_MEAN, obsDim), cp.doubles(OBS_VAR, obsDim),
+                    cp.field("obs_count").asDouble()));
+        }
+        if (retRms != null) {
+            retRms.load(new RunningMeanStd.State(cp.doubles("ret_mean", 1), cp.doubles("ret_var", 1),
+                    cp.field("ret_count").asDouble()));
+        }
+        System.arraycopy(cp.doubles("discounted_returns", nEnvs), 0, discountedReturns, 0, nEnvs);
+        double[] recent = cp.doubles("recent_episodes", -1);
+        recentEpisodes.clear();
+        for (int i = 0; i + 1 < recent.length; i += 2) {
+            recentEpisodes.addLast(new double[] {recent[i], recent[i + 1]});
+        }
+        rng.setState(cp.field("rng_state").asLong());
+        iteration = cp.field("iteration").asLong();
+        globalStep = cp.field("global_step").asLong();
+        episodes = cp.field("episodes").asLong();
+        JsonNode venv = cp.field("envs");
+        if (venv.size() != nEnvs) {
+            throw new IOException(cp.source() + ": holds " + venv.size() + " env states, config has " + nEnvs);
+        }
+        List<VectorEnv.EnvState> states = new ArrayList<>();
+        for (int e = 0; e < nEnvs; e++) {
+            JsonNode n = venv.get(e);
+            int count = n.get("actions").asInt();
+            double[] flat = cp.doubles("env." + e + ".actions", count * actDim);
+            List<double[]> actions = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                actions.add(java.util.Arrays.copyOfRange(flat, i * actDim, (i + 1) * actDim));
+            }
+            states.add(new VectorEnv.EnvState(new EnvSnapshot(n.get("rng_state_at_reset").asLong(), actions),
+                    cp.doubles("env." + e + ".observation", obsDim), n.get("episode_return").asDouble(),
+                    n.get("episode_length").asInt()));
+        }
+        rawObs = envs.restore(new VectorEnv.State(states));
+    }
+
+    @Override
+    public void close() {
+        envs.close();
+    }
+}

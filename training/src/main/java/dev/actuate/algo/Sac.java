@@ -1,0 +1,566 @@
+package dev.actuate.algo;
+
+import dev.actuate.nn.Activation;
+import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.Mlp;
+import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.SquashedGaussian;
+import dev.actuate.nn.TwinCritic;
+import dev.actuate.sim.Envs;
+import dev.actuate.sim.Rng;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.Provenance;
+import dev.actuate.train.ReplayBuffer;
+import dev.actuate.train.RunDir;
+import dev.actuate.train.TdTarget;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Soft Actor-Critic (Haarnoja et al., 2018, with the automatic temperature of the follow-up paper), as in
+ * Stable-Baselines3 and CleanRL: twin Q networks {@code qf1, qf2} with Polyak-averaged targets, a
+ * tanh-squashed Gaussian actor whose log-std is a state-dependent head clamped to [-20, 2], the
+ * change-of-variables log-prob ({@link SquashedGaussian}), automatic entropy tuning of {@code alpha} toward
+ * {@code targetEntropy = -|A|} by Adam on {@code log alpha}, uniform random warm-up for
+ * {@code learningStarts} steps, and {@code trainFreq}/{@code gradientSteps}.
+ *
+ * <p>The actor's gradient reaches it through the critics: {@link TwinCritic#backwardInput} gives
+ * {@code d min(Q1, Q2) / da} without touching the critics' gradients or optimiser state.
+ *
+ * <p>Actions live in {@code [-1, 1]^A} (the replay buffer stores them so); {@link Collector} maps them onto
+ * the env's box. The deterministic policy for evaluation is {@code tanh(mean)}.
+ */
+public final class Sac implements AutoCloseable {
+    public static final String ALGORITHM = "sac";
+    static final double LOG_STD_MIN = -20;
+    static final double LOG_STD_MAX = 2;
+    public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
+            "episodes", "learning_rate", "qf_loss", "actor_loss", "alpha", "alpha_loss", "entropy", "mean_q",
+            "updates", "steps_per_sec");
+
+    private final SacConfig cfg;
+    private final String envId;
+    private final long seed;
+    private final OffPolicySchedule schedule;
+    private final Collector collector;
+    private final int obsDim;
+    private final int actDim;
+    private final int batchSize;
+    /** obs -> [mean | log_std] of the pre-squash Gaussian. */
+    private final Mlp actor;
+    private final TwinCritic qf;
+    private final TwinCritic qfTarget;
+    private final AdamOptimizer actorOptimizer;
+    private final AdamOptimizer qOptimizer;
+    private final LogAlpha logAlpha;
+    /** Null when alpha is fixed ({@code ent_coef} set). */
+    private final AdamOptimizer alphaOptimizer;
+    private final double targetEntropy;
+    private final ReplayBuffer replay;
+    private final ReplayBuffer.Batch batch;
+    /** Warm-up actions, action sampling and replay sampling. */
+    private final Rng rng;
+    private Provenance provenance;
+    private long globalStep;
+    private long updates;
+    private long rolloutSteps;
+    private long rolloutEpisodes;
+    private long logRows;
+
+    // Last update's statistics, for metrics.
+    private double qfLoss = Double.NaN;
+    private double actorLoss = Double.NaN;
+    private double alphaLoss = Double.NaN;
+    private double entropy = Double.NaN;
+    private double meanQ = Double.NaN;
+
+    // Work arrays, allocated once.
+    private final INDArray obsNd;
+    private final INDArray nextObsNd;
+    private final INDArray qInNd;
+    private final INDArray dQ1Nd;
+    private final INDArray dQ2Nd;
+    private final INDArray dActorNd;
+    private final INDArray obs1Nd;
+    private final double[] actorOut;
+    private final double[] mean;
+    private final double[] logStd;
+    private final boolean[] logStdInRange;
+    private final double[] eps;
+    private final double[] u;
+    private final double[] nextAct;
+    private final double[] nextLogProb;
+    private final double[] piAct;
+    private final double[] piLogProb;
+    private final double[] q1;
+    private final double[] q2;
+    private final float[] nextQ;
+    private final float[] y;
+    private final double[] dQ1;
+    private final double[] dQ2;
+    private final double[] dQda;
+    private final double[] dMean;
+    private final double[] dLogStd;
+    private final double[] dActor;
+    private final double[] action;
+    private final float[] obs1;
+
+    /** A fresh run: networks initialised and the env reset from {@code seed}. */
+    public Sac(SacConfig cfg, String envId, long seed) {
+        this.cfg = cfg;
+        this.envId = envId;
+        this.seed = seed;
+        this.schedule = cfg.schedule();
+        Envs.spec(envId);
+        this.collector = new Collector(envId, seed);
+        this.obsDim = collector.observationSize();
+        this.actDim = collector.actionSize();
+        this.batchSize = cfg.batchSize();
+
+        Rng init = new Rng(seed);
+        this.actor = OffPolicyParts.net(obsDim, 2 * actDim, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY)
+                .build(init);
+        Mlp.Builder q = OffPolicyParts.net(obsDim + actDim, 1, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY);
+        this.qf = new TwinCritic(q, init);
+        this.qfTarget = new TwinCritic(q, init);
+        qfTarget.copyParamsFrom(qf);
+        this.actorOptimizer = new AdamOptimizer(cfg.learningRate(), actor);
+        this.qOptimizer = new AdamOptimizer(cfg.learningRate(), qf);
+        this.logAlpha = new LogAlpha(Math.log(cfg.entCoef() == null ? cfg.entCoefInit() : Math.max(cfg.entCoef(), 1e-300)));
+        this.alphaOptimizer = cfg.entCoef() == null ? new AdamOptimizer(cfg.learningRate(), logAlpha) : null;
+        this.targetEntropy = cfg.targetEntropy() == null ? -actDim : cfg.targetEntropy();
+        this.replay = new ReplayBuffer(cfg.bufferSize(), obsDim, actDim);
+        this.batch = replay.newBatch(batchSize);
+        this.rng = init.split();
+        this.provenance = Provenance.capture(ALGORITHM, envId, seed, cfg);
+
+        int b = batchSize;
+        obsNd = OffPolicyParts.zeros(b, obsDim);
+        nextObsNd = OffPolicyParts.zeros(b, obsDim);
+        qInNd = OffPolicyParts.zeros(b, obsDim + actDim);
+        dQ1Nd = OffPolicyParts.zeros(b, 1);
+        dQ2Nd = OffPolicyParts.zeros(b, 1);
+        dActorNd = OffPolicyParts.zeros(b, 2 * actDim);
+        obs1Nd = OffPolicyParts.zeros(1, obsDim);
+        actorOut = new double[b * 2 * actDim];
+        mean = new double[b * actDim];
+        logStd = new double[b * actDim];
+        logStdInRange = new boolean[b * actDim];
+        eps = new double[b * actDim];
+        u = new double[b * actDim];
+        nextAct = new double[b * actDim];
+        nextLogProb = new double[b];
+        piAct = new double[b * actDim];
+        piLogProb = new double[b];
+        q1 = new double[b];
+        q2 = new double[b];
+        nextQ = new float[b];
+        y = new float[b];
+        dQ1 = new double[b];
+        dQ2 = new double[b];
+        dQda = new double[b * actDim];
+        dMean = new double[b * actDim];
+        dLogStd = new double[b * actDim];
+        dActor = new double[b * 2 * actDim];
+        action = new double[actDim];
+        obs1 = new float[obsDim];
+    }
+
+    /** {@code log alpha} as a one-parameter module, so the temperature has its own {@link AdamOptimizer}. */
+    private static final class LogAlpha implements Parameterized {
+        private final INDArray value = Nd4j.zeros(DataType.FLOAT, 1, 1);
+        private final INDArray grad = Nd4j.zeros(DataType.FLOAT, 1, 1);
+
+        LogAlpha(double init) {
+            value.putScalar(0, 0, init);
+        }
+
+        @Override
+        public INDArray params() {
+            return value;
+        }
+
+        @Override
+        public INDArray gradients() {
+            return grad;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ train
+
+    /**
+     * Trains until {@code nTimesteps}, or until {@code keepGoing} returns false after a step. With a
+     * {@code run}: metrics every {@code logInterval} steps, a checkpoint every {@code checkpointEvery}
+     * steps, at a stop and at the end, the curve, and the final model.
+     */
+    public void train(RunDir run, ProgressBar bar, Predicate<Sac> keepGoing) throws IOException {
+        if (run != null) {
+            run.writeConfig(cfg);
+            run.writeProvenance(provenance);
+        }
+        try (RunLog log = new RunLog(run, METRICS, logRows, ALGORITHM, envId, seed)) {
+            long lastLogStep = globalStep;
+            long lastLogNanos = System.nanoTime();
+            double learningRate = schedule.learningRate(globalStep);
+            while (globalStep < cfg.nTimesteps()) {
+                // ---- act: uniform random during the warm-up, then a sample of the squashed Gaussian
+                if (globalStep < cfg.learningStarts()) {
+                    collector.randomAction(rng, action);
+                } else {
+                    sampleAction(collector.observation(), action);
+                }
+                boolean episodeEnded = collector.step(action, replay);
+                globalStep++;
+                rolloutSteps++;
+                if (episodeEnded) {
+                    rolloutEpisodes++;
+                }
+
+                // ---- learn: after every trainFreq steps (or episodes), gradientSteps updates
+                if (schedule.rolloutDone(rolloutSteps, rolloutEpisodes)) {
+                    if (schedule.learning(globalStep)) {
+                        learningRate = schedule.learningRate(globalStep);
+                        setLearningRate(learningRate);
+                        long gradientSteps = schedule.gradientSteps(rolloutSteps);
+                        for (long g = 0; g < gradientSteps; g++) {
+                            update();
+                        }
+                    }
+                    rolloutSteps = 0;
+                    rolloutEpisodes = 0;
+                }
+
+                // ---- log, checkpoint
+                if (bar != null) {
+                    bar.update(globalStep, collector.meanReturn());
+                }
+                boolean last = globalStep == cfg.nTimesteps();
+                boolean stop = !last && keepGoing != null && !keepGoing.test(this);
+                if (globalStep % cfg.logInterval() == 0 || last || stop) {
+                    long now = System.nanoTime();
+                    logRows++;
+                    log.row(logRows, globalStep, collector.meanReturn(), collector.meanLength(), collector.episodes(),
+                            learningRate, qfLoss, actorLoss, alpha(), alphaLoss, entropy, meanQ, updates,
+                            (globalStep - lastLogStep) / Math.max(1e-9, (now - lastLogNanos) / 1e9));
+                    lastLogStep = globalStep;
+                    lastLogNanos = now;
+                }
+                if (run != null && (globalStep % cfg.checkpointEvery() == 0 || last || stop)) {
+                    saveCheckpoint(run.checkpoint());
+                }
+                if (run != null && last) {
+                    PolicyExport.write(model(), run.model());
+                }
+                log.curve(last || stop);
+                if (stop) {
+                    break;
+                }
+            }
+        }
+        if (bar != null) {
+            bar.finish(globalStep, collector.meanReturn());
+        }
+    }
+
+    /** One gradient step: critics, actor, temperature, then the Polyak update of the target critics. */
+    void update() {
+        replay.sample(rng, batch);
+        double alpha = alpha();
+        criticUpdate(alpha);
+        actorUpdate(alpha);
+        if (alphaOptimizer != null) {
+            temperatureUpdate(piLogProb);
+        }
+        updates++;
+        if (updates % cfg.targetUpdateInterval() == 0) {
+            qfTarget.polyakUpdate(qf, cfg.tau());
+        }
+    }
+
+    /**
+     * Critic step on the sampled batch: {@code y = r + gamma (1 - terminated) (min(qf1Target, qf2Target)(s', a')
+     * - alpha log pi(a'|s'))} with {@code a' ~ pi(.|s')}, then both critics regress on y (SB3's loss
+     * {@code 0.5 (mse(qf1, y) + mse(qf2, y))}).
+     */
+    void criticUpdate(double alpha) {
+        int b = batchSize;
+        OffPolicyParts.put(batch.nextObs, nextObsNd);
+        policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
+        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, qInNd);
+        NdArrays.toDoubles(qfTarget.q1().forward(qInNd), q1);
+        NdArrays.toDoubles(qfTarget.q2().forward(qInNd), q2);
+        for (int i = 0; i < b; i++) {
+            nextQ[i] = (float) (Math.min(q1[i], q2[i]) - alpha * nextLogProb[i]);
+        }
+        TdTarget.compute(batch.rewards, batch.terminated, nextQ, cfg.gamma(), y);
+
+        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
+        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
+        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
+        double mse1 = 0;
+        double mse2 = 0;
+        double sumQ = 0;
+        for (int i = 0; i < b; i++) {
+            double e1 = q1[i] - y[i];
+            double e2 = q2[i] - y[i];
+            mse1 += e1 * e1 / b;
+            mse2 += e2 * e2 / b;
+            dQ1[i] = e1 / b;
+            dQ2[i] = e2 / b;
+            sumQ += 0.5 * (q1[i] + q2[i]);
+        }
+        qfLoss = 0.5 * (mse1 + mse2);
+        meanQ = sumQ / b;
+        NdArrays.fromDoubles(dQ1, dQ1Nd);
+        NdArrays.fromDoubles(dQ2, dQ2Nd);
+        qf.backward(dQ1Nd, dQ2Nd);
+        qOptimizer.step();
+    }
+
+    /**
+     * Actor step: minimise {@code mean(alpha log pi(a|s) - min(qf1, qf2)(s, a))} with the reparameterised
+     * {@code a = tanh(mean + std eps)}. Leaves the sampled log-probs in {@code piLogProb}.
+     */
+    void actorUpdate(double alpha) {
+        int b = batchSize;
+        OffPolicyParts.put(batch.obs, obsNd);
+        policySample(actor.forward(obsNd), b, piAct, piLogProb);
+        minQInputGradient(batch.obs, piAct, dQda);
+        double loss = 0;
+        double sumLogProb = 0;
+        for (int i = 0; i < b; i++) {
+            loss += (alpha * piLogProb[i] - Math.min(q1[i], q2[i])) / b;
+            sumLogProb += piLogProb[i];
+        }
+        actorLoss = loss;
+        entropy = -sumLogProb / b;
+        Arrays.fill(dMean, 0);
+        Arrays.fill(dLogStd, 0);
+        for (int r = 0; r < b; r++) {
+            int o = r * actDim;
+            SquashedGaussian.addActorLossGrad(mean, o, logStd, o, eps, o, dQda, o, actDim, alpha, 1.0 / b,
+                    dMean, o, dLogStd, o);
+            for (int i = 0; i < actDim; i++) {
+                dActor[r * 2 * actDim + i] = dMean[o + i];
+                // The clamp passes no gradient outside [LOG_STD_MIN, LOG_STD_MAX], as torch.clamp.
+                dActor[r * 2 * actDim + actDim + i] = logStdInRange[o + i] ? dLogStd[o + i] : 0.0;
+            }
+        }
+        NdArrays.fromDoubles(dActor, dActorNd);
+        actor.backward(dActorNd);
+        actorOptimizer.step();
+    }
+
+    /**
+     * {@code d min(qf1, qf2)(s, a) / da} per row into {@code out [batch * A]}, and the two Q values into
+     * {@code q1, q2}. Backpropagates through the critics for the input only: their parameters, gradients
+     * and optimiser state stay as they are.
+     */
+    void minQInputGradient(float[] obs, double[] actions, double[] out) {
+        int b = batchSize;
+        OffPolicyParts.concat(obs, obsDim, actions, actDim, b, qInNd);
+        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
+        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
+        for (int i = 0; i < b; i++) {
+            boolean first = q1[i] <= q2[i];
+            dQ1[i] = first ? 1.0 : 0.0;
+            dQ2[i] = first ? 0.0 : 1.0;
+        }
+        NdArrays.fromDoubles(dQ1, dQ1Nd);
+        NdArrays.fromDoubles(dQ2, dQ2Nd);
+        INDArray dIn = qf.backwardInput(dQ1Nd, dQ2Nd);
+        OffPolicyParts.columns(dIn, obsDim, actDim, out);
+    }
+
+    /**
+     * Temperature step on SB3's loss {@code -log alpha * mean(log pi + targetEntropy)}: its gradient
+     * {@code -(mean log pi + targetEntropy)} lowers alpha while the entropy exceeds the target and raises it
+     * below.
+     */
+    void temperatureUpdate(double[] logProb) {
+        double meanLogProb = 0;
+        for (int i = 0; i < batchSize; i++) {
+            meanLogProb += logProb[i] / batchSize;
+        }
+        double la = logAlpha.params().getDouble(0);
+        alphaLoss = -la * (meanLogProb + targetEntropy);
+        logAlpha.gradients().putScalar(0, 0, -(meanLogProb + targetEntropy));
+        alphaOptimizer.step();
+    }
+
+    /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of an actor output; log-probs too. */
+    private void policySample(INDArray out, int n, double[] act, double[] logProb) {
+        NdArrays.toDoubles(out, actorOut);
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < actDim; i++) {
+                int k = r * actDim + i;
+                mean[k] = actorOut[r * 2 * actDim + i];
+                double raw = actorOut[r * 2 * actDim + actDim + i];
+                logStdInRange[k] = raw >= LOG_STD_MIN && raw <= LOG_STD_MAX;
+                logStd[k] = Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, raw));
+            }
+            logProb[r] = SquashedGaussian.sample(mean, r * actDim, logStd, r * actDim, actDim, rng, eps, r * actDim,
+                    u, r * actDim, act, r * actDim);
+        }
+    }
+
+    /** A stochastic action for the current observation (exploration after the warm-up). */
+    private void sampleAction(double[] observation, double[] out) {
+        for (int j = 0; j < obsDim; j++) {
+            obs1[j] = (float) observation[j];
+        }
+        OffPolicyParts.put(obs1, obs1Nd);
+        policySample(actor.forward(obs1Nd), 1, out, nextLogProb);
+    }
+
+    private void setLearningRate(double lr) {
+        actorOptimizer.setLearningRate(lr);
+        qOptimizer.setLearningRate(lr);
+        if (alphaOptimizer != null) {
+            alphaOptimizer.setLearningRate(lr);
+        }
+    }
+
+    /** The entropy temperature in use. */
+    public double alpha() {
+        return cfg.entCoef() != null ? cfg.entCoef() : Math.exp(logAlpha.params().getDouble(0));
+    }
+
+    // ------------------------------------------------------------------------------------------ state
+
+    public SacConfig config() {
+        return cfg;
+    }
+
+    public long globalStep() {
+        return globalStep;
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    public double meanRecentReturn() {
+        return collector.meanReturn();
+    }
+
+    public Mlp actor() {
+        return actor;
+    }
+
+    public TwinCritic qf() {
+        return qf;
+    }
+
+    public TwinCritic qfTarget() {
+        return qfTarget;
+    }
+
+    AdamOptimizer qOptimizer() {
+        return qOptimizer;
+    }
+
+    ReplayBuffer replay() {
+        return replay;
+    }
+
+    ReplayBuffer.Batch batch() {
+        return batch;
+    }
+
+    Rng rng() {
+        return rng;
+    }
+
+    double targetEntropy() {
+        return targetEntropy;
+    }
+
+    /** The last critic update's TD targets, sampled next actions and their log-probs (tests). */
+    float[] lastTargets() {
+        return y;
+    }
+
+    double[] lastNextActions() {
+        return nextAct;
+    }
+
+    double[] lastNextLogProbs() {
+        return nextLogProb;
+    }
+
+    /** The final model: the actor (deterministic policy {@code tanh(mean)}) and provenance. */
+    public Checkpoint model() {
+        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance);
+    }
+
+    /** Everything an exact continuation needs except the replay buffer ({@link #saveCheckpoint} adds it). */
+    public Checkpoint checkpoint() {
+        Checkpoint cp = model();
+        OffPolicyParts.checkpointHeader(cp, cfg, seed, updates);
+        OffPolicyParts.saveCounters(cp, rolloutSteps, rolloutEpisodes, logRows, rng);
+        cp.put("qf", OffPolicyParts.floats(qf));
+        cp.put("qf_target", OffPolicyParts.floats(qfTarget));
+        cp.put("log_alpha", OffPolicyParts.floats(logAlpha));
+        OffPolicyParts.saveAdam(cp, "actor_adam", actorOptimizer);
+        OffPolicyParts.saveAdam(cp, "q_adam", qOptimizer);
+        if (alphaOptimizer != null) {
+            OffPolicyParts.saveAdam(cp, "alpha_adam", alphaOptimizer);
+        }
+        collector.save(cp);
+        return cp;
+    }
+
+    /** Writes {@link #checkpoint()} atomically, with the replay buffer beside it when configured. */
+    public void saveCheckpoint(Path file) throws IOException {
+        OffPolicyParts.writeCheckpoint(file, checkpoint(), cfg.saveReplayBuffer(), replay, globalStep);
+    }
+
+    /**
+     * Rebuilds a run from {@link #saveCheckpoint}: config ({@code nTimesteps} replaced when
+     * {@code totalSteps} is non-null), networks, optimisers, temperature, generator, counters, env and
+     * replay buffer.
+     */
+    public static Sac resume(Path file, Long totalSteps) throws IOException {
+        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
+        SacConfig cfg = OffPolicyParts.resumeConfig(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
+        Sac sac = new Sac(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        sac.restore(cp, file);
+        return sac;
+    }
+
+    private void restore(Checkpoint cp, Path file) throws IOException {
+        provenance = Provenance.fromJson(cp.field("provenance"));
+        actor.setParams(cp.floats(OffPolicyModels.ACTOR, (int) actor.numParams()));
+        OffPolicyParts.load(cp, "qf", qf);
+        OffPolicyParts.load(cp, "qf_target", qfTarget);
+        OffPolicyParts.load(cp, "log_alpha", logAlpha);
+        OffPolicyParts.loadAdam(cp, "actor_adam", actorOptimizer);
+        OffPolicyParts.loadAdam(cp, "q_adam", qOptimizer);
+        if (alphaOptimizer != null) {
+            OffPolicyParts.loadAdam(cp, "alpha_adam", alphaOptimizer);
+        }
+        OffPolicyParts.loadRng(cp, "rng_state", rng);
+        globalStep = cp.field("global_step").asLong();
+        updates = cp.field("updates").asLong();
+        rolloutSteps = cp.field("rollout_steps").asLong();
+        rolloutEpisodes = cp.field("rollout_episodes").asLong();
+        logRows = cp.field("log_rows").asLong();
+        collector.restore(cp);
+        OffPolicyModels.restoreReplay(cp, file, replay, globalStep);
+    }
+
+    @Override
+    public void close() {
+        collector.close();
+    }
+}
