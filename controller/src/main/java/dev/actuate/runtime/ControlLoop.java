@@ -85,6 +85,8 @@ public final class ControlLoop {
     private long estopResetsSeen;
 
     private final StateSample sample;
+    /** An episode started in a queued sample the policy did not see. */
+    private boolean resetPending;
     private final float[] observation;
     private final float[] action;
     private final double[] command;
@@ -366,7 +368,14 @@ public final class ControlLoop {
             pollEstop();
         }
         try {
-            return hw.read(sample);
+            boolean fresh = hw.read(sample);
+            // Episode boundaries the adapter queued behind a slow cycle: account each, act on the newest.
+            while (fresh && sample.more) {
+                episodes.onSample(sample);
+                resetPending |= sample.episodeStart;
+                fresh = hw.read(sample);
+            }
+            return fresh;
         } catch (RuntimeException e) {
             safety.counters().increment(SafetyEvent.ADAPTER_ERROR);
             return false;
@@ -378,8 +387,9 @@ public final class ControlLoop {
         if (fresh) {
             haveState = true;
             episodes.onSample(sample);
-            if (sample.episodeStart) {
+            if (sample.episodeStart || resetPending) {
                 policy.reset();
+                resetPending = false;
             }
             for (int i = 0; i < observation.length; i++) {
                 observation[i] = (float) sample.values[i];

@@ -24,6 +24,11 @@ public final class Frame {
     public long echoMicros = NONE;
     /** HIL reward of the step that produced this state; 0 for real robots and for commands. */
     public float reward;
+    /**
+     * COMMAND: the sending controller's session id (unsigned 32 bits), so a robot can obey only the
+     * controller that owns it; 0 = none (version 1 frames, scripts). STATE: 0.
+     */
+    public long session;
     public int count;
     public final double[] values;
 
@@ -62,6 +67,7 @@ public final class Frame {
         echoSequence = o.echoSequence;
         echoMicros = o.echoMicros;
         reward = o.reward;
+        session = o.session;
         count = o.count;
         System.arraycopy(o.values, 0, values, 0, o.count);
     }
@@ -69,7 +75,7 @@ public final class Frame {
     @Override
     public String toString() {
         return "Frame[" + type + " seq=" + sequence + " t=" + sentMicros + " echo=" + echoSequence + "@" + echoMicros
-                + " reward=" + reward + (episodeStart ? " start" : "") + (terminated ? " terminated" : "")
+                + " reward=" + reward + (session != 0 ? " session=" + Long.toHexString(session) : "") + (episodeStart ? " start" : "") + (terminated ? " terminated" : "")
                 + (truncated ? " truncated" : "") + " values=" + Arrays.toString(Arrays.copyOf(values, count)) + "]";
     }
 }

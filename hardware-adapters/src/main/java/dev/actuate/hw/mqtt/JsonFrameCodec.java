@@ -18,11 +18,12 @@ import java.util.Locale;
  * fields as the binary form; NaN and infinities are written as the strings {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"}. It allocates, so it is meant for tools, not for 1 kHz loops.
  *
- * <pre>{"v":1,"type":"state","seq":7,"t_us":1700000000000000,"echo_seq":6,"echo_t_us":1699999999990000,
- *  "reward":-0.5,"episode_start":false,"terminated":false,"truncated":false,"values":[0.1,0.2]}</pre>
+ * <pre>{"v":2,"type":"state","seq":7,"t_us":1700000000000000,"echo_seq":6,"echo_t_us":1699999999990000,
+ *  "reward":-0.5,"episode_start":false,"terminated":false,"truncated":false,"session":0,"values":[0.1,0.2]}</pre>
+ * Version 1 objects (no {@code session}) still decode.
  */
 public final class JsonFrameCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactory())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -41,6 +42,7 @@ public final class JsonFrameCodec {
         o.put("episode_start", f.episodeStart);
         o.put("terminated", f.terminated);
         o.put("truncated", f.truncated);
+        o.put("session", f.session);
         ArrayNode a = o.putArray("values");
         for (int i = 0; i < f.count; i++) {
             // Values travel as float32 in the binary form; the JSON form carries the same precision.
@@ -73,8 +75,8 @@ public final class JsonFrameCodec {
             throw new FrameException(Reason.BAD_JSON, "expected a JSON object");
         }
         JsonNode v = root.get("v");
-        if (v == null || !v.canConvertToInt() || v.asInt() != VERSION || !v.isIntegralNumber()) {
-            throw new FrameException(Reason.BAD_VERSION, "field v is " + v + ", expected " + VERSION);
+        if (v == null || !v.canConvertToInt() || (v.asInt() != VERSION && v.asInt() != 1) || !v.isIntegralNumber()) {
+            throw new FrameException(Reason.BAD_VERSION, "field v is " + v + ", expected " + VERSION + " (or 1)");
         }
         JsonNode t = root.get("type");
         FrameType type = t == null ? null : "state".equals(t.asText()) ? FrameType.STATE
@@ -97,6 +99,10 @@ public final class JsonFrameCodec {
         boolean start = bool(root, "episode_start");
         boolean term = bool(root, "terminated");
         boolean trunc = bool(root, "truncated");
+        long session = longField(root, "session", false, 0);
+        if (session < 0 || session > 0xFFFFFFFFL) {
+            throw new FrameException(Reason.BAD_JSON, "field session must be in [0, 4294967295], got " + session);
+        }
         for (int i = 0; i < values.size(); i++) {
             out.values[i] = (float) number(values.get(i), "values[" + i + "]", Double.NaN);
         }
@@ -109,6 +115,7 @@ public final class JsonFrameCodec {
         out.episodeStart = start;
         out.terminated = term;
         out.truncated = trunc;
+        out.session = session;
         out.count = values.size();
     }
 
