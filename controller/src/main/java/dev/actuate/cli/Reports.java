@@ -17,6 +17,15 @@ final class Reports {
         out.println("safety events: " + safetyLine(counters) + " (stopped: " + loop.stopReason() + ")");
     }
 
+    /** e.g. {@code [-12.50, 230.10]}. */
+    static String returns(double[] r) {
+        StringJoiner j = new StringJoiner(", ", "[", "]");
+        for (double v : r) {
+            j.add(String.format(java.util.Locale.ROOT, "%.2f", v));
+        }
+        return j.toString();
+    }
+
     /** e.g. {@code WATCHDOG=3 CLIPPED=10}, or {@code none}. */
     static String safetyLine(SafetyCounters counters) {
         StringJoiner j = new StringJoiner(" ");

@@ -7,12 +7,16 @@ import dev.actuate.hw.sim.SimAdapter;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.Policy;
 import dev.actuate.runtime.PolicyEvaluation;
+import dev.actuate.hw.mqtt.ControllerStatus;
+import dev.actuate.hw.mqtt.MappedMqttAdapter;
 import dev.actuate.hw.mqtt.MqttAdapters;
+import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyLayer;
 import dev.actuate.runtime.safety.SafetyMonitor;
 import dev.actuate.runtime.safety.SafetySettings;
+import dev.actuate.runtime.safety.StateLimits;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
 import picocli.CommandLine.Command;
@@ -21,6 +25,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code actuate run}: a policy at a fixed rate against a robot, through the safety layer. With
@@ -66,6 +72,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-csv", paramLabel = "FILE", description = "Write the loop metrics as CSV")
     Path metricsCsv;
 
+    @Option(names = "--takeover", description = "Start even while another controller drives this robot, replacing it")
+    boolean takeover;
+
+    /** Periods the safe action is held when the run stops (Ctrl-C, SIGTERM, duration or episodes reached). */
+    static final int STOP_HOLD_CYCLES = 5;
+
     @Override
     public Integer call() throws Exception {
         RobotConfig cfg = robot == null ? null : RobotConfigLoader.load(robot);
@@ -85,42 +97,84 @@ public final class RunCommand implements Callable<Integer> {
         Env env = Envs.make(id);
         Policy policy = Policies.resolve(model, controller, env);
         HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
+        if (hw instanceof NativeMqttAdapter n) {
+            n.takeover(takeover);
+        }
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
         checkSizes(hw, env);
         SafetyCounters counters = new SafetyCounters();
-        ControlLoop.Builder b = ControlLoop.builder(hw, policy, new SafetyLayer(settings, 1 / hz, counters, new EStop()))
-                .rateHz(hz).localRoundTrip(cfg == null).trigger(t);
+        StateLimits limits = cfg != null ? StateLimits.of(cfg.stateSignals()) : null;
+        ControlLoop.Builder b = ControlLoop.builder(hw, policy, new SafetyLayer(settings, 1 / hz, counters, new EStop(), limits))
+                .rateHz(hz).localRoundTrip(cfg == null).trigger(t).stopHoldCycles(STOP_HOLD_CYCLES);
         if (episodes != null) {
             b.maxEpisodes(episodes);
         }
         ControlLoop loop = b.build();
         System.out.printf(Locale.ROOT, "actuate run: %s on %s at %.0f Hz, %s trigger%n", Policies.describe(model, controller, id),
                 cfg != null ? cfg.id() + " (" + cfg.broker() + ")" : "in-process " + id, hz, t.label());
-        try (hw; SafetyMonitor monitor = new SafetyMonitor(counters, 1000)) {
-            hw.configure();
-            hw.activate();
-            loop.start();
-            long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
-            while (System.nanoTime() < deadline && !loop.join(50)) {
-                // waiting for the duration or the loop's own stop (episodes, adapter failure)
-            }
+        // Ctrl-C / SIGTERM: stop the loop (which then holds the safe action), and let this thread
+        // deactivate (status offline), report and write the metrics before the JVM exits.
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            System.out.println("actuate run: stopping on signal: safe action for " + STOP_HOLD_CYCLES + " periods");
             loop.stop();
-            loop.join(5000);
-            if (hw.lifecycleState() == dev.actuate.hw.LifecycleState.ACTIVE) {
-                hw.deactivate();
+            try {
+                reported.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }
-        Reports.printLoop(System.out, loop, counters);
-        double[] returns = loop.episodes().returns();
-        if (returns.length > 0) {
-            System.out.printf(Locale.ROOT, "episodes %d, mean return %.2f%n", returns.length, PolicyEvaluation.mean(returns));
-        }
-        if (metricsCsv != null) {
-            loop.metrics().writeCsv(metricsCsv);
-            System.out.println("metrics written to " + metricsCsv);
+        }, "actuate-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            try (hw; SafetyMonitor monitor = new SafetyMonitor(counters, 1000)) {
+                hw.configure();
+                hw.activate();
+                loop.start();
+                long deadline = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
+                while (System.nanoTime() < deadline && !loop.join(50)) {
+                    // waiting for the duration or the loop's own stop (episodes, adapter failure, signal)
+                }
+                loop.stop();
+                loop.join(5000);
+                if (hw.lifecycleState() == dev.actuate.hw.LifecycleState.ACTIVE) {
+                    hw.deactivate();
+                }
+            }
+            Reports.printLoop(System.out, loop, counters);
+            printLink(hw);
+            double[] returns = loop.episodes().returns();
+            if (returns.length > 0) {
+                System.out.printf(Locale.ROOT, "episodes %d, mean return %.2f, returns %s%n", returns.length,
+                        PolicyEvaluation.mean(returns), Reports.returns(returns));
+            }
+            if (metricsCsv != null) {
+                loop.metrics().writeCsv(metricsCsv);
+                System.out.println("metrics written to " + metricsCsv);
+            }
+        } finally {
+            System.out.flush();
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the signal hook is running and now returns
+            }
         }
         return loop.stopReason() == ControlLoop.StopReason.ADAPTER_FAILED ? 1 : 0;
+    }
+
+    /** What the link dropped or lost: malformed frames, and for the native adapter a takeover. */
+    private static void printLink(HardwareInterface hw) {
+        if (hw instanceof NativeMqttAdapter n) {
+            System.out.printf(Locale.ROOT, "state frames: %d received, %d malformed dropped%n", n.framesReceived(), n.rejectedFrames());
+            if (n.takenOverBy() != 0) {
+                System.out.println("stopped: another controller took this robot over ("
+                        + (n.takenOverBy() > 0 ? "session " + ControllerStatus.hex(n.takenOverBy()) : "no session id") + ")");
+            }
+        } else if (hw instanceof MappedMqttAdapter m) {
+            System.out.printf(Locale.ROOT, "state messages: %d received, %d malformed dropped%n", m.messagesReceived(), m.rejectedPayloads());
+        }
     }
 
     private static void checkSizes(HardwareInterface hw, Env env) {

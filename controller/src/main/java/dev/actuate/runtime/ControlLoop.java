@@ -76,6 +76,7 @@ public final class ControlLoop {
     private final int maxEpisodes;
     private final boolean localRoundTrip;
     private final Trigger trigger;
+    private final int stopHoldCycles;
     /** The adapter's arrival signal with {@link Trigger#STATE}, else null. */
     private final StateSignal stateSignal;
     private final long stateTimeoutNanos;
@@ -105,6 +106,7 @@ public final class ControlLoop {
         this.maxEpisodes = b.maxEpisodes;
         this.localRoundTrip = b.localRoundTrip;
         this.trigger = b.trigger;
+        this.stopHoldCycles = b.stopHoldCycles;
         this.stateSignal = b.trigger == Trigger.STATE ? (StateSignal) b.hw : null;
         this.stateTimeoutNanos = Math.round(periodNanos * b.stateTimeoutPeriods);
         this.metrics = b.metrics != null ? b.metrics : new LoopMetrics();
@@ -144,6 +146,7 @@ public final class ControlLoop {
         private boolean localRoundTrip = true;
         private Trigger trigger = Trigger.PERIODIC;
         private double stateTimeoutPeriods = 1.5;
+        private int stopHoldCycles;
 
         private Builder(HardwareInterface hw, Policy policy, SafetyLayer safety) {
             this.hw = hw;
@@ -212,6 +215,19 @@ public final class ControlLoop {
             return this;
         }
 
+        /**
+         * On any stop but an adapter failure, the loop sends the safe action for this many more
+         * periods before it returns (default 0), so the robot is left holding it whatever the
+         * last policy command was (Ctrl-C, duration or episodes reached).
+         */
+        public Builder stopHoldCycles(int n) {
+            if (n < 0 || n > 10_000) {
+                throw new IllegalArgumentException("stop hold must be in [0, 10000] cycles, got " + n);
+            }
+            this.stopHoldCycles = n;
+            return this;
+        }
+
         public ControlLoop build() {
             if (trigger == Trigger.STATE && !(hw instanceof StateSignal)) {
                 throw new IllegalArgumentException("trigger state: adapter " + hw.getClass().getSimpleName()
@@ -263,6 +279,9 @@ public final class ControlLoop {
         }
         try {
             StopReason reason = trigger == Trigger.STATE ? runOnState() : runPeriodic();
+            if (reason != StopReason.ADAPTER_FAILED) {
+                holdSafeAction();
+            }
             stopReason = reason;
             return reason;
         } finally {
@@ -357,6 +376,25 @@ public final class ControlLoop {
         }
     }
 
+    /** The orderly stop: the safe action for {@link Builder#stopHoldCycles} periods, answering no state. */
+    private void holdSafeAction() {
+        if (stopHoldCycles == 0) {
+            return;
+        }
+        safety.safe(command);
+        long deadline = clock.nanoTime();
+        for (int i = 0; i < stopHoldCycles; i++) {
+            clock.sleepUntil(deadline);
+            try {
+                hw.write(command, -1, -1);
+            } catch (RuntimeException e) {
+                safety.counters().increment(SafetyEvent.ADAPTER_ERROR);
+                return;
+            }
+            deadline += periodNanos;
+        }
+    }
+
     private void accountOverrun(long late) {
         if (late > 0) {
             metrics.recordOverrun(late, (late + periodNanos - 1) / periodNanos);
@@ -391,6 +429,7 @@ public final class ControlLoop {
                 policy.reset();
                 resetPending = false;
             }
+            safety.clampState(sample.values);
             for (int i = 0; i < observation.length; i++) {
                 observation[i] = (float) sample.values[i];
             }
