@@ -390,6 +390,16 @@ public final class MqttRobot implements AutoCloseable {
         return rejected.get();
     }
 
+    /** Commands rejected because they came from a session other than the owner's. */
+    public long commandsFromOtherSessions() {
+        return foreign.get();
+    }
+
+    /** The owning controller's session as its status announced it, 0 if none. */
+    public long ownerSession() {
+        return owner;
+    }
+
     public boolean connected() {
         return link.connected();
     }

@@ -1,0 +1,75 @@
+package dev.actuate.hw.mqtt;
+
+import dev.actuate.hw.StateSample;
+import dev.actuate.hw.config.PayloadFormat;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Episode boundaries survive a reader that is behind: frames that arrive between two reads are
+ * folded (rewards and steps summed) but a start or terminal frame is queued, never overwritten.
+ * The robot's terminal state and the next episode's first state arrive about 1 ms apart, so a
+ * periodic controller used to see only the second.
+ */
+class NativeMqttAdapterBoundaryTest {
+    private static byte[] state(long seq, float reward, boolean start, boolean terminated, double x) {
+        Frame f = new Frame(3);
+        f.type = FrameType.STATE;
+        f.sequence = seq;
+        f.sentMicros = MicroClock.nowMicros();
+        f.reward = reward;
+        f.episodeStart = start;
+        f.terminated = terminated;
+        f.setValues(new double[] {x, 0, 0});
+        return FrameCodec.encode(f);
+    }
+
+    @Test
+    void boundariesArriveBetweenTwoReadsAndAreAllReadInOrder() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+             NativeMqttAdapter adapter = new NativeMqttAdapter(MqttTestSupport.config("fold", broker.url(), PayloadFormat.BINARY, null));
+             MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "fold-robot")) {
+            adapter.configure();
+            adapter.activate();
+            String topic = new Topics("fold").state();
+            // Episode 1: a mid-episode tail (its start was missed), then its terminal state folding
+            // two steps; episode 2: start, two steps, terminal, episode 3: start and one step.
+            robot.publish(topic, state(0, 1f, false, false, 0));
+            robot.publish(topic, state(1, 2f, false, true, 1));
+            robot.publish(topic, state(2, 0f, true, false, 2));
+            robot.publish(topic, state(3, 3f, false, false, 3));
+            robot.publish(topic, state(4, 4f, false, true, 4));
+            robot.publish(topic, state(5, 0f, true, false, 5));
+            robot.publish(topic, state(6, 5f, false, false, 6));
+            MqttTestSupport.await("7 frames", () -> adapter.framesReceived() == 7);
+
+            StateSample s = new StateSample(3);
+            assertThat(adapter.read(s)).isTrue();
+            assertSample(s, 1, 3f, 2, false, true, true);
+            assertThat(adapter.read(s)).isTrue();
+            assertSample(s, 2, 0f, 0, true, false, true);
+            assertThat(adapter.read(s)).isTrue();
+            assertSample(s, 4, 7f, 2, false, true, true);
+            assertThat(adapter.read(s)).isTrue();
+            assertSample(s, 5, 0f, 0, true, false, true);
+            assertThat(adapter.read(s)).isTrue();
+            assertSample(s, 6, 5f, 1, false, false, false);
+            assertThat(s.values[0]).isEqualTo(6.0);
+            // Nothing new: the newest state again, not fresh.
+            assertThat(adapter.read(s)).isFalse();
+            assertThat(s.sequence).isEqualTo(6);
+            assertThat(adapter.boundariesDropped()).isZero();
+        }
+    }
+
+    private static void assertSample(StateSample s, long seq, float reward, int steps, boolean start, boolean terminated,
+            boolean more) {
+        assertThat(s.sequence).as("sequence").isEqualTo(seq);
+        assertThat(s.reward).as("reward of %d", seq).isEqualTo(reward);
+        assertThat(s.steps).as("steps of %d", seq).isEqualTo(steps);
+        assertThat(s.episodeStart).as("start of %d", seq).isEqualTo(start);
+        assertThat(s.terminated).as("terminated of %d", seq).isEqualTo(terminated);
+        assertThat(s.more).as("more after %d", seq).isEqualTo(more);
+    }
+}
