@@ -176,6 +176,13 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
 
     /** Before announcing online (on every connect): refuse if another controller session is online. */
     private void checkOwnership() {
+        if (announced) {
+            // A reconnect: a takeover while the link was down arrived as retained status just now.
+            if (takenOverBy != 0) {
+                throw new IllegalStateException("robot " + config.id() + ": another controller took over while the link was down");
+            }
+            return;
+        }
         ControllerStatus other = statusBefore;
         if (other != null && other.online() && other.session() != session && !takeover) {
             String who = other.session() != 0 ? "controller session " + ControllerStatus.hex(other.session()) : "another controller";
