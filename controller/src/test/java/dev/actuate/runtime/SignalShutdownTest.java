@@ -115,6 +115,23 @@ class SignalShutdownTest {
             assertThat(out).contains("stopping on signal").contains("safety events").contains("stopped: REQUESTED")
                     .contains("state frames:").contains("metrics written to");
             assertThat(Files.readString(csv)).contains("cycles,");
+            assertThat(retainedControllerStatus(broker.url(), "lander")).startsWith("offline ");
+        }
+    }
+
+    private static String retainedControllerStatus(String url, String robotId) throws Exception {
+        org.eclipse.paho.client.mqttv3.MqttAsyncClient c = new org.eclipse.paho.client.mqttv3.MqttAsyncClient(url,
+                "status-probe-" + System.nanoTime(), new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        try {
+            c.connect().waitForCompletion(10_000);
+            java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            c.subscribe(new dev.actuate.hw.mqtt.Topics(robotId).controllerStatus(), 1,
+                    (t, m) -> got.add(new String(m.getPayload(), StandardCharsets.UTF_8))).waitForCompletion(10_000);
+            String s = got.poll(10, TimeUnit.SECONDS);
+            c.disconnect().waitForCompletion(5000);
+            return s;
+        } finally {
+            c.close(true);
         }
     }
 
