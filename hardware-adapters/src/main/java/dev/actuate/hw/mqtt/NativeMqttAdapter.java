@@ -62,6 +62,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private final StateSample latest;
     private boolean latestUnread;
     private boolean anyState;
+    private long lastSequence;
     /** Episode boundaries waiting to be read, oldest first (a ring). */
     private final StateSample[] boundaries = new StateSample[BOUNDARY_QUEUE];
     private int boundaryHead;
@@ -282,13 +283,19 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         }
         long now = MicroClock.nowMicros();
         synchronized (stateLock) {
-            if (rx.episodeStart && latestUnread) {
+            // A robot waiting for a command republishes its newest state (same sequence): fresh for
+            // the loop, so the lost answer is sent again, but not another step, reward or boundary.
+            boolean repeat = anyState && rx.sequence == lastSequence;
+            lastSequence = rx.sequence;
+            if (!repeat && rx.episodeStart && latestUnread) {
                 enqueueLatest(); // the old episode's unread tail stays ahead of the new start
             }
             if (!latestUnread) {
                 latest.reward = 0;
                 latest.steps = 0;
                 latest.episodeStart = false;
+                latest.terminated = false;
+                latest.truncated = false;
             }
             for (int i = 0; i < nState; i++) {
                 latest.values[i] = rx.values[i];
@@ -296,15 +303,17 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             latest.sequence = rx.sequence;
             latest.sentMicros = rx.sentMicros;
             latest.receivedMicros = now;
-            latest.reward += rx.reward;
-            latest.steps += rx.episodeStart ? 0 : 1;
-            latest.episodeStart |= rx.episodeStart;
-            latest.terminated = rx.terminated;
-            latest.truncated = rx.truncated;
             latestUnread = true;
             anyState = true;
-            if (rx.episodeStart || rx.terminated || rx.truncated) {
-                enqueueLatest();
+            if (!repeat) {
+                latest.reward += rx.reward;
+                latest.steps += rx.episodeStart ? 0 : 1;
+                latest.episodeStart |= rx.episodeStart;
+                latest.terminated = rx.terminated;
+                latest.truncated = rx.truncated;
+                if (rx.episodeStart || rx.terminated || rx.truncated) {
+                    enqueueLatest();
+                }
             }
         }
         received.incrementAndGet();

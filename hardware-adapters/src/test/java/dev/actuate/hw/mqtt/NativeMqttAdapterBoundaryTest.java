@@ -60,6 +60,15 @@ class NativeMqttAdapterBoundaryTest {
             assertThat(adapter.read(s)).isFalse();
             assertThat(s.sequence).isEqualTo(6);
             assertThat(adapter.boundariesDropped()).isZero();
+
+            // A republished state (same sequence, as a lock-step robot does while it waits) is fresh
+            // again for the loop, but no further step, reward or boundary.
+            robot.publish(topic, state(6, 5f, false, false, 6));
+            robot.publish(topic, state(6, 5f, false, false, 6));
+            MqttTestSupport.await("9 frames", () -> adapter.framesReceived() == 9);
+            assertThat(adapter.read(s)).isTrue();
+            assertSample(s, 6, 0f, 0, false, false, false);
+            assertThat(adapter.read(s)).isFalse();
         }
     }
 
