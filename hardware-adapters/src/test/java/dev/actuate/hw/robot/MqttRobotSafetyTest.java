@@ -121,10 +121,11 @@ class MqttRobotSafetyTest {
     void nonFiniteCommandIsRejectedCountedAndNeverApplied() throws Exception {
         String id = "nan-" + Long.toHexString(System.nanoTime() & 0xFFFFFL);
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (MqttRobot robot = new MqttRobot(Envs.make("Pendulum-v1"), RobotOptions.of(broker.url(), id, 400).withEpisodes(1, 0));
+        try (MqttRobot robot = new MqttRobot(Envs.make("Pendulum-v1"), RobotOptions.of(broker.url(), id, 100).withEpisodes(1, 0));
              Client ctl = new Client(id).watchStates()) {
             Future<MqttRobot.Result> run = pool.submit(robot::run);
             await("robot connected", robot::connected);
+            // 200 steps at 100 Hz: the episode lasts 2 s after this first command, ample for the rest.
             ctl.command(5, 0, 1.0);
             // The robot fills the echo fields of its STATE frames with the command it applied.
             await("a state echoing command 5", () -> ctl.states.stream().anyMatch(f -> f.echoSequence == 5));
