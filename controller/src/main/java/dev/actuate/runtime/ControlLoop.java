@@ -36,6 +36,11 @@ import dev.actuate.runtime.safety.SafetyLayer;
  * as long as the adapter and the policy do not. Adapter exceptions are counted as
  * {@link SafetyEvent#ADAPTER_ERROR} and the loop carries on; the loop stops when the adapter enters
  * {@link LifecycleState#ERROR} or {@link LifecycleState#FINALIZED}.
+ *
+ * <p>A read may return samples the adapter queued ({@link StateSample#more}: episode boundaries that
+ * arrived between two cycles); the loop accounts each in the {@link EpisodeLog} and runs the policy
+ * once, on the newest. On any stop but an adapter failure it can hold the safe action for a few
+ * periods ({@link Builder#stopHoldCycles}) before returning.
  */
 public final class ControlLoop {
     /** Why {@link #run()} returned. */
