@@ -167,7 +167,8 @@ public final class RunCommand implements Callable<Integer> {
     /** What the link dropped or lost: malformed frames, and for the native adapter a takeover. */
     private static void printLink(HardwareInterface hw) {
         if (hw instanceof NativeMqttAdapter n) {
-            System.out.printf(Locale.ROOT, "state frames: %d received, %d malformed dropped%n", n.framesReceived(), n.rejectedFrames());
+            System.out.printf(Locale.ROOT, "state frames: %d received, %d malformed dropped, %d lost in transport (%d episode ends)%n",
+                    n.framesReceived(), n.rejectedFrames(), n.framesLost(), n.episodeEndsLost());
             if (n.takenOverBy() != 0) {
                 System.out.println("stopped: another controller took this robot over ("
                         + (n.takenOverBy() > 0 ? "session " + ControllerStatus.hex(n.takenOverBy()) : "no session id") + ")");

@@ -29,6 +29,10 @@ public final class Frame {
      * controller that owns it; 0 = none (version 1 frames, scripts). STATE: 0.
      */
     public long session;
+    /** STATE: the robot's episode counter (unsigned 32 bits; 0 for a robot without episodes). COMMAND: 0. */
+    public long episode;
+    /** STATE: steps taken in this episode, 0 at its first state (unsigned 32 bits). COMMAND: 0. */
+    public long step;
     public int count;
     public final double[] values;
 
@@ -68,6 +72,8 @@ public final class Frame {
         echoMicros = o.echoMicros;
         reward = o.reward;
         session = o.session;
+        episode = o.episode;
+        step = o.step;
         count = o.count;
         System.arraycopy(o.values, 0, values, 0, o.count);
     }
@@ -75,7 +81,8 @@ public final class Frame {
     @Override
     public String toString() {
         return "Frame[" + type + " seq=" + sequence + " t=" + sentMicros + " echo=" + echoSequence + "@" + echoMicros
-                + " reward=" + reward + (session != 0 ? " session=" + Long.toHexString(session) : "") + (episodeStart ? " start" : "") + (terminated ? " terminated" : "")
+                + " reward=" + reward + (session != 0 ? " session=" + Long.toHexString(session) : "")
+                + " episode=" + episode + " step=" + step + (episodeStart ? " start" : "") + (terminated ? " terminated" : "")
                 + (truncated ? " truncated" : "") + " values=" + Arrays.toString(Arrays.copyOf(values, count)) + "]";
     }
 }

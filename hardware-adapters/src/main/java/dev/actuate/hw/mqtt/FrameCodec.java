@@ -3,9 +3,9 @@ package dev.actuate.hw.mqtt;
 import dev.actuate.hw.mqtt.FrameException.Reason;
 
 /**
- * The binary form of a native-protocol frame (docs/protocol.md): a 46-byte little-endian header
- * (version 2) then {@code count} float32 values. Version 1 frames (42-byte header, no session) still
- * decode, with session 0. Encoding and decoding work on caller-owned arrays and
+ * The binary form of a native-protocol frame (docs/protocol.md): a 54-byte little-endian header
+ * (version 2) then {@code count} float32 values. Version 1 frames (42-byte header, no session,
+ * episode or step) still decode, with those 0. Encoding and decoding work on caller-owned arrays and
  * {@link Frame}s and allocate nothing; decoding validates every byte it relies on and throws only
  * {@link FrameException}.
  *
@@ -22,14 +22,16 @@ import dev.actuate.hw.mqtt.FrameException.Reason;
  *  36   4  reward         f32
  *  40   2  count          u16
  *  42   4  session        u32, COMMAND: the sending controller's session (0 = none); STATE: 0   (v2 only)
- *  46  4n  values         f32 x count   (v1: from offset 42)
+ *  46   4  episode        u32, STATE: the robot's episode counter; COMMAND: 0                 (v2 only)
+ *  50   4  step           u32, STATE: steps taken in this episode, 0 at its first state      (v2 only)
+ *  54  4n  values         f32 x count   (v1: from offset 42)
  * </pre>
  */
 public final class FrameCodec {
     public static final int MAGIC_VERSION = 0xA2;
     /** Version 1 had no session field; still decoded. */
     public static final int MAGIC_VERSION_1 = 0xA1;
-    public static final int HEADER_BYTES = 46;
+    public static final int HEADER_BYTES = 54;
     public static final int HEADER_BYTES_V1 = 42;
     /** Largest count a frame may carry; keeps a frame under 64 KiB. */
     public static final int MAX_VALUES = 16_000;
@@ -69,6 +71,8 @@ public final class FrameCodec {
         out[40] = (byte) f.count;
         out[41] = (byte) (f.count >>> 8);
         putInt(out, 42, (int) f.session);
+        putInt(out, 46, (int) f.episode);
+        putInt(out, 50, (int) f.step);
         for (int i = 0, o = HEADER_BYTES; i < f.count; i++, o += 4) {
             putInt(out, o, Float.floatToRawIntBits((float) f.values[i]));
         }
@@ -121,7 +125,10 @@ public final class FrameCodec {
         out.echoSequence = getLong(in, 20);
         out.echoMicros = getLong(in, 28);
         out.reward = Float.intBitsToFloat(getInt(in, 36));
-        out.session = header == HEADER_BYTES ? getInt(in, 42) & 0xFFFFFFFFL : 0;
+        boolean v2 = header == HEADER_BYTES;
+        out.session = v2 ? getInt(in, 42) & 0xFFFFFFFFL : 0;
+        out.episode = v2 ? getInt(in, 46) & 0xFFFFFFFFL : 0;
+        out.step = v2 ? getInt(in, 50) & 0xFFFFFFFFL : 0;
         out.count = count;
         // NaN/Inf values decode as they are: the runtime's safety layer guards them.
         for (int i = 0, o = header; i < count; i++, o += 4) {

@@ -19,8 +19,8 @@ import java.util.Locale;
  * {@code "Infinity"}, {@code "-Infinity"}. It allocates, so it is meant for tools, not for 1 kHz loops.
  *
  * <pre>{"v":2,"type":"state","seq":7,"t_us":1700000000000000,"echo_seq":6,"echo_t_us":1699999999990000,
- *  "reward":-0.5,"episode_start":false,"terminated":false,"truncated":false,"session":0,"values":[0.1,0.2]}</pre>
- * Version 1 objects (no {@code session}) still decode.
+ *  "reward":-0.5,"episode_start":false,"terminated":false,"truncated":false,"session":0,"episode":3,"step":41,"values":[0.1,0.2]}</pre>
+ * Version 1 objects (no {@code session}, {@code episode}, {@code step}) still decode.
  */
 public final class JsonFrameCodec {
     public static final int VERSION = 2;
@@ -43,6 +43,8 @@ public final class JsonFrameCodec {
         o.put("terminated", f.terminated);
         o.put("truncated", f.truncated);
         o.put("session", f.session);
+        o.put("episode", f.episode);
+        o.put("step", f.step);
         ArrayNode a = o.putArray("values");
         for (int i = 0; i < f.count; i++) {
             // Values travel as float32 in the binary form; the JSON form carries the same precision.
@@ -99,10 +101,9 @@ public final class JsonFrameCodec {
         boolean start = bool(root, "episode_start");
         boolean term = bool(root, "terminated");
         boolean trunc = bool(root, "truncated");
-        long session = longField(root, "session", false, 0);
-        if (session < 0 || session > 0xFFFFFFFFL) {
-            throw new FrameException(Reason.BAD_JSON, "field session must be in [0, 4294967295], got " + session);
-        }
+        long session = u32(root, "session");
+        long episode = u32(root, "episode");
+        long step = u32(root, "step");
         for (int i = 0; i < values.size(); i++) {
             out.values[i] = (float) number(values.get(i), "values[" + i + "]", Double.NaN);
         }
@@ -116,6 +117,8 @@ public final class JsonFrameCodec {
         out.terminated = term;
         out.truncated = trunc;
         out.session = session;
+        out.episode = episode;
+        out.step = step;
         out.count = values.size();
     }
 
@@ -131,6 +134,15 @@ public final class JsonFrameCodec {
             throw new FrameException(Reason.BAD_JSON, "field " + name + " must be an integer, got " + n);
         }
         return n.asLong();
+    }
+
+    /** An optional unsigned 32-bit field, default 0. */
+    private static long u32(JsonNode root, String name) throws FrameException {
+        long v = longField(root, name, false, 0);
+        if (v < 0 || v > 0xFFFFFFFFL) {
+            throw new FrameException(Reason.BAD_JSON, "field " + name + " must be in [0, 4294967295], got " + v);
+        }
+        return v;
     }
 
     private static boolean bool(JsonNode root, String name) throws FrameException {

@@ -63,6 +63,12 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private boolean latestUnread;
     private boolean anyState;
     private long lastSequence;
+    // Transport-loss detection from the STATE frames' episode counter and step index.
+    private long curEpisode = -1;
+    private long curStep;
+    private boolean curEnded;
+    private final AtomicLong framesLost = new AtomicLong();
+    private final AtomicLong episodeEndsLost = new AtomicLong();
     /** Episode boundaries waiting to be read, oldest first (a ring). */
     private final StateSample[] boundaries = new StateSample[BOUNDARY_QUEUE];
     private int boundaryHead;
@@ -255,6 +261,9 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     }
 
     private void closeLink() {
+        synchronized (stateLock) {
+            curEpisode = -1; // a new activation may meet a restarted robot
+        }
         announced = false;
         statusBefore = null;
         if (link != null) {
@@ -287,7 +296,11 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             // the loop, so the lost answer is sent again, but not another step, reward or boundary.
             boolean repeat = anyState && rx.sequence == lastSequence;
             lastSequence = rx.sequence;
-            if (!repeat && rx.episodeStart && latestUnread) {
+            boolean start = rx.episodeStart;
+            if (!repeat) {
+                start |= checkTransport();
+            }
+            if (!repeat && start && latestUnread) {
                 enqueueLatest(); // the old episode's unread tail stays ahead of the new start
             }
             if (!latestUnread) {
@@ -308,16 +321,44 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             if (!repeat) {
                 latest.reward += rx.reward;
                 latest.steps += rx.episodeStart ? 0 : 1;
-                latest.episodeStart |= rx.episodeStart;
+                latest.episodeStart |= start;
                 latest.terminated = rx.terminated;
                 latest.truncated = rx.truncated;
-                if (rx.episodeStart || rx.terminated || rx.truncated) {
+                if (start || rx.terminated || rx.truncated) {
                     enqueueLatest();
                 }
             }
         }
         received.incrementAndGet();
         arrivals.signal();
+    }
+
+    /**
+     * Counts what QoS 0 lost in transport, from the frame's episode counter and step index (under
+     * stateLock). Returns true when {@code rx} is the first frame seen of a new episode whose start
+     * frame was lost: it then starts the episode for the loop (the policy resets).
+     */
+    private boolean checkTransport() {
+        boolean lostStart = false;
+        if (curEpisode >= 0) {
+            if (rx.episode == curEpisode) {
+                if (rx.step > curStep + 1) {
+                    framesLost.addAndGet(rx.step - curStep - 1);
+                }
+            } else {
+                if (!curEnded) {
+                    episodeEndsLost.incrementAndGet(); // that episode is not counted: its end never arrived
+                }
+                if (!rx.episodeStart) {
+                    framesLost.addAndGet(rx.step); // the start and the steps before this one
+                    lostStart = true;
+                }
+            }
+        }
+        curEpisode = rx.episode;
+        curStep = rx.step;
+        curEnded = rx.terminated || rx.truncated;
+        return lostStart;
     }
 
     /** Moves the unread slot into the boundary queue (under stateLock). */
@@ -434,6 +475,16 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     /** Valid STATE frames received. */
     public long framesReceived() {
         return received.get();
+    }
+
+    /** STATE frames lost in transport (QoS 0), from gaps in the frames' step index. */
+    public long framesLost() {
+        return framesLost.get();
+    }
+
+    /** Episodes whose terminal frame was lost in transport (they are not counted as completed). */
+    public long episodeEndsLost() {
+        return episodeEndsLost.get();
     }
 
     /** Episode boundaries discarded because the reader fell more than {@value #BOUNDARY_QUEUE} behind. */

@@ -209,6 +209,8 @@ public final class MqttRobot implements AutoCloseable {
         try {
             for (int ep = 0; running && (options.episodes() == 0 || ep < options.episodes()); ep++) {
                 ResetResult r = env.reset(options.seed() + ep);
+                tx.episode = ep & 0xFFFFFFFFL;
+                tx.step = 0;
                 publishState(tx, stateSeq++, r.observation(), 0, true, false, false);
                 System.arraycopy(zero, 0, action, 0, actDim);
                 double ret = 0;
@@ -241,6 +243,7 @@ public final class MqttRobot implements AutoCloseable {
                     stepsSoFar = steps;
                     len++;
                     ret += s.reward();
+                    tx.step = len & 0xFFFFFFFFL;
                     publishState(tx, stateSeq++, s.observation(), s.reward(), false, s.terminated(), s.truncated());
                     if (s.done()) {
                         break;

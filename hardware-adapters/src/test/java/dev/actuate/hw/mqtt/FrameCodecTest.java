@@ -24,6 +24,8 @@ class FrameCodecTest {
         f.episodeStart = true;
         f.truncated = true;
         f.session = 0xFEDCBA98L;
+        f.episode = 0xFFFFFFFEL;
+        f.step = 123_456;
         f.setValues(new double[] {0.25, -1, Double.NaN, Double.POSITIVE_INFINITY, 3.0e30});
         return f;
     }
@@ -39,6 +41,8 @@ class FrameCodecTest {
         assertThat(b.terminated).isEqualTo(a.terminated);
         assertThat(b.truncated).isEqualTo(a.truncated);
         assertThat(b.session).isEqualTo(a.session);
+        assertThat(b.episode).isEqualTo(a.episode);
+        assertThat(b.step).isEqualTo(a.step);
         assertThat(b.count).isEqualTo(a.count);
         for (int i = 0; i < a.count; i++) {
             assertThat(Double.valueOf(b.values[i])).as("value %d", i).isEqualTo(Double.valueOf((float) a.values[i]));
@@ -49,7 +53,7 @@ class FrameCodecTest {
     void binaryRoundTripKeepsEveryFieldAndNonFiniteValues() throws Exception {
         Frame a = sample();
         byte[] bytes = FrameCodec.encode(a);
-        assertThat(bytes).hasSize(46 + 4 * 5);
+        assertThat(bytes).hasSize(54 + 4 * 5);
         Frame b = new Frame(8);
         FrameCodec.decode(bytes, b);
         assertSame(a, b);
@@ -77,10 +81,12 @@ class FrameCodecTest {
         f.echoMicros = -1;
         f.reward = 1.0f;
         f.terminated = true;
+        f.episode = 3;
+        f.step = 200;
         f.setValues(new double[] {1.0, -2.0});
         // The example frame of docs/protocol.md.
         String hex = "a2010200" + "0100000000000000" + "0200000000000000" + "ffffffffffffffff"
-                + "ffffffffffffffff" + "0000803f" + "0200" + "00000000" + "0000803f" + "000000c0";
+                + "ffffffffffffffff" + "0000803f" + "0200" + "00000000" + "03000000" + "c8000000" + "0000803f" + "000000c0";
         assertThat(HexFormat.of().formatHex(FrameCodec.encode(f))).isEqualTo(hex);
         Frame g = new Frame(2);
         FrameCodec.decode(HexFormat.of().parseHex(hex), g);
@@ -94,8 +100,12 @@ class FrameCodecTest {
                 + "ffffffffffffffff" + "0000803f" + "0200" + "0000803f" + "000000c0";
         Frame g = new Frame(2);
         g.session = 7;
+        g.episode = 7;
+        g.step = 7;
         FrameCodec.decode(HexFormat.of().parseHex(v1), g);
         assertThat(g.session).isZero();
+        assertThat(g.episode).isZero();
+        assertThat(g.step).isZero();
         assertThat(g.terminated).isTrue();
         assertThat(g.count).isEqualTo(2);
         assertThat(g.values[1]).isEqualTo(-2.0);

@@ -72,6 +72,48 @@ class NativeMqttAdapterBoundaryTest {
         }
     }
 
+    private static byte[] state(long seq, long episode, long step, boolean start, boolean terminated) {
+        Frame f = new Frame(3);
+        f.type = FrameType.STATE;
+        f.sequence = seq;
+        f.sentMicros = MicroClock.nowMicros();
+        f.reward = 1f;
+        f.episode = episode;
+        f.step = step;
+        f.episodeStart = start;
+        f.terminated = terminated;
+        f.setValues(new double[] {seq, 0, 0});
+        return FrameCodec.encode(f);
+    }
+
+    @Test
+    void framesAndEpisodeEndsLostInTransportAreCountedFromEpisodeAndStep() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+             NativeMqttAdapter adapter = new NativeMqttAdapter(MqttTestSupport.config("lost", broker.url(), PayloadFormat.BINARY, null));
+             MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "lost-robot")) {
+            adapter.configure();
+            adapter.activate();
+            String topic = new Topics("lost").state();
+            StateSample s = new StateSample(3);
+            robot.publish(topic, state(0, 4, 0, true, false));
+            robot.publish(topic, state(1, 4, 1, false, false));
+            robot.publish(topic, state(3, 4, 3, false, false));  // step 2 lost
+            MqttTestSupport.await("3 frames", () -> adapter.framesReceived() == 3);
+            while (adapter.read(s)) {
+                // drain
+            }
+            assertThat(adapter.framesLost()).isEqualTo(1);
+            // Episode 4's terminal and episode 5's start and first step never arrive.
+            robot.publish(topic, state(9, 5, 2, false, false));
+            MqttTestSupport.await("4 frames", () -> adapter.framesReceived() == 4);
+            assertThat(adapter.read(s)).isTrue();
+            assertThat(s.episodeStart).as("the first frame seen of episode 5 starts it for the loop").isTrue();
+            assertThat(s.steps).isEqualTo(1);
+            assertThat(adapter.framesLost()).isEqualTo(1 + 2);
+            assertThat(adapter.episodeEndsLost()).isEqualTo(1);
+        }
+    }
+
     private static void assertSample(StateSample s, long seq, float reward, int steps, boolean start, boolean terminated,
             boolean more) {
         assertThat(s.sequence).as("sequence").isEqualTo(seq);

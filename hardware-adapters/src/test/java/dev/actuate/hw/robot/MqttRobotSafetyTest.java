@@ -136,6 +136,9 @@ class MqttRobotSafetyTest {
             assertThat(r.commandsNonFinite()).isEqualTo(2);
             assertThat(r.episodeLengths()).containsExactly(200);
             assertThat(ctl.states).noneMatch(f -> f.echoSequence == 6 || f.echoSequence == 7);
+            // Each STATE carries the episode counter and the step index.
+            assertThat(ctl.states).anyMatch(f -> f.episodeStart && f.episode == 0 && f.step == 0);
+            assertThat(ctl.states).anyMatch(f -> f.truncated && f.episode == 0 && f.step == 200);
         } finally {
             pool.shutdownNow();
         }
