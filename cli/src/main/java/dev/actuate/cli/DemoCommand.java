@@ -97,7 +97,11 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "control loop (%s trigger): %d cycles in %.2f s (%.0f Hz achieved, deadline %.0f Hz), %d overruns, %d missed deadlines%n",
                 r.trigger().label(), r.cycles(), r.elapsedSeconds(), r.achievedRateHz(), r.rateHz(), r.overruns(),
                 r.missedDeadlines());
+        System.out.println("  missed deadlines: cycles the loop could not run on time (overrun skips, or no state within"
+                + " 1.5 periods with the state trigger); 0 means every state was answered within its deadline.");
         System.out.println("safety events: " + safetyLine(r.safetyEvents()));
+        System.out.println("  safety events: cycles where the safety layer sent the safe action (e-stop, link down, stale"
+                + " or NaN state, NaN action) or shaped the command (clip, rate limit); none means the policy's actions went out unchanged.");
         r.metrics().print(System.out);
         if (json) {
             System.out.println(json(r, Policies.label(m, controller)));

@@ -13,6 +13,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** {@code actuate robot}: a simulator env playing a robot over MQTT (the robot side of HIL). */
 @Command(name = "robot", mixinStandardHelpOptions = true,
@@ -54,6 +58,10 @@ public final class RobotCommand implements Callable<Integer> {
     @Option(names = "--json-frames", description = "Publish the JSON form of frames instead of binary")
     boolean jsonFrames;
 
+    @Option(names = "--status-every", paramLabel = "S", defaultValue = "5",
+            description = "Print a one-line status every S seconds; 0 = never (default ${DEFAULT-VALUE})")
+    double statusEvery;
+
     @Option(names = "--username", description = "MQTT username (password from --password-env)")
     String username;
 
@@ -74,25 +82,56 @@ public final class RobotCommand implements Callable<Integer> {
                 .withInjection(latencyMs, jitterMs, noise, injectionSeed)
                 .withPayload(jsonFrames ? PayloadFormat.JSON : PayloadFormat.BINARY)
                 .withAuth(credentials(), tls());
+        if (!(statusEvery >= 0) || Double.isInfinite(statusEvery)) {
+            throw new IllegalArgumentException("--status-every: must be a number of seconds >= 0, got " + statusEvery);
+        }
         MqttRobot robot = new MqttRobot(env, o);
-        Thread shutdown = new Thread(robot::stop, "actuate-robot-shutdown");
+        // Ctrl-C / SIGTERM: stop the episodes, then let this thread disconnect and print the summary.
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            robot.stop();
+            try {
+                reported.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "actuate-robot-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        MqttRobot.Result r;
+        ScheduledExecutorService status = null;
+        if (statusEvery > 0) {
+            status = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "actuate-robot-status");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = Math.max(1, (long) (statusEvery * 1000));
+            status.scheduleAtFixedRate(() -> System.out.println(robot.statusLine()), ms, ms, TimeUnit.MILLISECONDS);
+        }
         try {
-            r = robot.run();
+            MqttRobot.Result r;
+            try {
+                r = robot.run();
+            } finally {
+                if (status != null) {
+                    status.shutdownNow();
+                }
+                robot.close();
+                env.close();
+            }
+            System.out.printf(Locale.ROOT, "robot %s: %d episodes, mean return %.2f, %d steps, %d commands (%d rejected: %d non-finite,"
+                            + " %d from another controller session), %d steps without a fresh command, round trip %s%n", id,
+                    r.episodeReturns().size(), r.meanReturn(), r.steps(), r.commandsReceived(), r.commandsRejected(),
+                    r.commandsNonFinite(), r.commandsFromOtherSessions(), r.stepsWithoutFreshCommand(), r.roundTrip());
+            return 0;
         } finally {
-            robot.close();
-            env.close();
+            System.out.flush();
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running and now returns.
+            }
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdown);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // Ctrl-C: the hook is running.
-        }
-        System.out.printf(Locale.ROOT, "robot %s: %d episodes, mean return %.2f, %d steps, %d commands (%d rejected),"
-                        + " %d steps without a fresh command, round trip %s%n", id, r.episodeReturns().size(), r.meanReturn(),
-                r.steps(), r.commandsReceived(), r.commandsRejected(), r.stepsWithoutFreshCommand(), r.roundTrip());
-        return 0;
     }
 
     private Credentials credentials() {

@@ -9,11 +9,15 @@ import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.LoopSession;
 import dev.actuate.runtime.Policy;
 import dev.actuate.runtime.PolicyEvaluation;
+import dev.actuate.hw.mqtt.ControllerStatus;
+import dev.actuate.hw.mqtt.MappedMqttAdapter;
 import dev.actuate.hw.mqtt.MqttAdapters;
+import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyLayer;
 import dev.actuate.runtime.safety.SafetySettings;
+import dev.actuate.runtime.safety.StateLimits;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
 import dev.actuate.runtime.EnvMatch;
@@ -27,6 +31,8 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code actuate run}: a policy at a fixed rate against a robot, through the safety layer. With
@@ -82,6 +88,12 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--takeover", description = "Start even while another controller drives this robot, replacing it")
+    boolean takeover;
+
+    /** Periods the safe action is held when the run stops (Ctrl-C, SIGTERM, duration or episodes reached). */
+    static final int STOP_HOLD_CYCLES = 5;
+
     @Override
     public Integer call() throws Exception {
         checkArguments(spec.commandLine(), rate, duration, episodes);
@@ -131,29 +143,58 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         HardwareInterface hw = cfg != null ? MqttAdapters.create(cfg) : new SimAdapter(env, seed);
+        if (hw instanceof NativeMqttAdapter n) {
+            n.takeover(takeover);
+        }
         SafetySettings settings = cfg != null ? SafetySettings.of(cfg)
                 : SafetySettings.passThrough(hw.commandSignals(), Math.max(0.1, 5 / hz));
         if (env != null) {
             checkSizes(hw, env);
         }
         SafetyCounters counters = new SafetyCounters();
-        ControlLoop.Builder b = ControlLoop.builder(hw, policy, new SafetyLayer(settings, 1 / hz, counters, new EStop()))
-                .rateHz(hz).localRoundTrip(cfg == null).trigger(t);
+        StateLimits limits = cfg != null ? StateLimits.of(cfg.stateSignals()) : null;
+        ControlLoop.Builder b = ControlLoop.builder(hw, policy, new SafetyLayer(settings, 1 / hz, counters, new EStop(), limits))
+                .rateHz(hz).localRoundTrip(cfg == null).trigger(t).stopHoldCycles(STOP_HOLD_CYCLES);
         if (episodes != null) {
             b.maxEpisodes(episodes);
         }
         ControlLoop loop = b.build();
         System.out.printf(Locale.ROOT, "actuate run: %s on %s at %.0f Hz, %s trigger%n", Policies.describe(model, controller, id),
                 cfg != null ? cfg.id() + " (" + cfg.broker() + ")" : "in-process " + id, hz, t.label());
-        LoopSession.run(hw, loop, counters, duration);
-        Reports.printLoop(System.out, loop, counters);
-        double[] returns = loop.episodes().returns();
-        if (returns.length > 0) {
-            System.out.printf(Locale.ROOT, "episodes %d, mean return %.2f%n", returns.length, PolicyEvaluation.mean(returns));
-        }
-        if (metricsCsv != null) {
-            loop.metrics().writeCsv(metricsCsv);
-            System.out.println("metrics written to " + metricsCsv);
+        // Ctrl-C / SIGTERM: stop the loop (which then holds the safe action), and let this thread
+        // deactivate (status offline), report and write the metrics before the JVM exits.
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            System.out.println("actuate run: stopping on signal: safe action for " + STOP_HOLD_CYCLES + " periods");
+            loop.stop();
+            try {
+                reported.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "actuate-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            LoopSession.run(hw, loop, counters, duration);
+            Reports.printLoop(System.out, loop, counters);
+            printLink(hw);
+            double[] returns = loop.episodes().returns();
+            if (returns.length > 0) {
+                System.out.printf(Locale.ROOT, "episodes %d, mean return %.2f, returns %s%n", returns.length,
+                        PolicyEvaluation.mean(returns), Reports.returns(returns));
+            }
+            if (metricsCsv != null) {
+                loop.metrics().writeCsv(metricsCsv);
+                System.out.println("metrics written to " + metricsCsv);
+            }
+        } finally {
+            System.out.flush();
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the signal hook is running and now returns
+            }
         }
         return loop.stopReason() == ControlLoop.StopReason.ADAPTER_FAILED ? 1 : 0;
     }
@@ -182,6 +223,20 @@ public final class RunCommand implements Callable<Integer> {
     static final double MAX_RATE_HZ = 1e6;
     /** About 3 years, far below where seconds to nanoseconds overflows a long. */
     static final double MAX_DURATION_S = 1e8;
+
+    /** What the link dropped or lost: malformed frames, and for the native adapter a takeover. */
+    private static void printLink(HardwareInterface hw) {
+        if (hw instanceof NativeMqttAdapter n) {
+            System.out.printf(Locale.ROOT, "state frames: %d received, %d malformed dropped, %d lost in transport (%d episode ends)%n",
+                    n.framesReceived(), n.rejectedFrames(), n.framesLost(), n.episodeEndsLost());
+            if (n.takenOverBy() != 0) {
+                System.out.println("stopped: another controller took this robot over ("
+                        + (n.takenOverBy() > 0 ? "session " + ControllerStatus.hex(n.takenOverBy()) : "no session id") + ")");
+            }
+        } else if (hw instanceof MappedMqttAdapter m) {
+            System.out.printf(Locale.ROOT, "state messages: %d received, %d malformed dropped%n", m.messagesReceived(), m.rejectedPayloads());
+        }
+    }
 
     private static void checkSizes(HardwareInterface hw, Env env) {
         if (hw.stateSignals().size() != env.observationSpace().dim()) {

@@ -22,6 +22,9 @@ class DemoCommandTest {
         assertThat(j.get("mqtt_mean_return").asDouble()).isEqualTo(j.get("inprocess_mean_return").asDouble());
         assertThat(j.get("rate_hz").asDouble()).isEqualTo(500.0);
         assertThat(out).contains("mean return: MQTT");
+        // The human output says what the two counts mean, one line each.
+        assertThat(out).contains("missed deadlines: cycles the loop could not run on time")
+                .contains("safety events: cycles where the safety layer sent the safe action");
         assertThat(j.get("trigger").asText()).isEqualTo("state");
         assertThat(j.get("policy").asText()).isEqualTo("zero");
     }

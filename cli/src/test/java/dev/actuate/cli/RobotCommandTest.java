@@ -87,7 +87,7 @@ class RobotCommandTest {
             }
             String[] io = robot.get(60, TimeUnit.SECONDS);
             assertThat(code[0]).as(io[1]).isZero();
-            assertThat(io[0]).contains("robot cli: 1 episodes").contains("200 steps").contains("(0 rejected)");
+            assertThat(io[0]).contains("robot cli: 1 episodes").contains("200 steps").contains("(0 rejected: 0 non-finite, 0 from another controller session)");
         } finally {
             pool.shutdownNow();
         }

@@ -36,6 +36,11 @@ import dev.actuate.runtime.safety.SafetyLayer;
  * as long as the adapter and the policy do not. Adapter exceptions are counted as
  * {@link SafetyEvent#ADAPTER_ERROR} and the loop carries on; the loop stops when the adapter enters
  * {@link LifecycleState#ERROR} or {@link LifecycleState#FINALIZED}.
+ *
+ * <p>A read may return samples the adapter queued ({@link StateSample#more}: episode boundaries that
+ * arrived between two cycles); the loop accounts each in the {@link EpisodeLog} and runs the policy
+ * once, on the newest. On any stop but an adapter failure it can hold the safe action for a few
+ * periods ({@link Builder#stopHoldCycles}) before returning.
  */
 public final class ControlLoop {
     /** Why {@link #run()} returned. */
@@ -76,6 +81,7 @@ public final class ControlLoop {
     private final int maxEpisodes;
     private final boolean localRoundTrip;
     private final Trigger trigger;
+    private final int stopHoldCycles;
     /** The adapter's arrival signal with {@link Trigger#STATE}, else null. */
     private final StateSignal stateSignal;
     private final long stateTimeoutNanos;
@@ -85,6 +91,8 @@ public final class ControlLoop {
     private long estopResetsSeen;
 
     private final StateSample sample;
+    /** An episode started in a queued sample the policy did not see. */
+    private boolean resetPending;
     private final float[] observation;
     private final float[] action;
     private final double[] command;
@@ -103,6 +111,7 @@ public final class ControlLoop {
         this.maxEpisodes = b.maxEpisodes;
         this.localRoundTrip = b.localRoundTrip;
         this.trigger = b.trigger;
+        this.stopHoldCycles = b.stopHoldCycles;
         this.stateSignal = b.trigger == Trigger.STATE ? (StateSignal) b.hw : null;
         this.stateTimeoutNanos = Math.round(periodNanos * b.stateTimeoutPeriods);
         this.metrics = b.metrics != null ? b.metrics : new LoopMetrics();
@@ -142,6 +151,7 @@ public final class ControlLoop {
         private boolean localRoundTrip = true;
         private Trigger trigger = Trigger.PERIODIC;
         private double stateTimeoutPeriods = 1.5;
+        private int stopHoldCycles;
 
         private Builder(HardwareInterface hw, Policy policy, SafetyLayer safety) {
             this.hw = hw;
@@ -210,6 +220,19 @@ public final class ControlLoop {
             return this;
         }
 
+        /**
+         * On any stop but an adapter failure, the loop sends the safe action for this many more
+         * periods before it returns (default 0), so the robot is left holding it whatever the
+         * last policy command was (Ctrl-C, duration or episodes reached).
+         */
+        public Builder stopHoldCycles(int n) {
+            if (n < 0 || n > 10_000) {
+                throw new IllegalArgumentException("stop hold must be in [0, 10000] cycles, got " + n);
+            }
+            this.stopHoldCycles = n;
+            return this;
+        }
+
         public ControlLoop build() {
             if (trigger == Trigger.STATE && !(hw instanceof StateSignal)) {
                 throw new IllegalArgumentException("trigger state: adapter " + hw.getClass().getSimpleName()
@@ -261,6 +284,9 @@ public final class ControlLoop {
         }
         try {
             StopReason reason = trigger == Trigger.STATE ? runOnState() : runPeriodic();
+            if (reason != StopReason.ADAPTER_FAILED) {
+                holdSafeAction();
+            }
             stopReason = reason;
             return reason;
         } finally {
@@ -355,6 +381,25 @@ public final class ControlLoop {
         }
     }
 
+    /** The orderly stop: the safe action for {@link Builder#stopHoldCycles} periods, answering no state. */
+    private void holdSafeAction() {
+        if (stopHoldCycles == 0) {
+            return;
+        }
+        safety.safe(command);
+        long deadline = clock.nanoTime();
+        for (int i = 0; i < stopHoldCycles; i++) {
+            clock.sleepUntil(deadline);
+            try {
+                hw.write(command, -1, -1);
+            } catch (RuntimeException e) {
+                safety.counters().increment(SafetyEvent.ADAPTER_ERROR);
+                return;
+            }
+            deadline += periodNanos;
+        }
+    }
+
     private void accountOverrun(long late) {
         if (late > 0) {
             metrics.recordOverrun(late, (late + periodNanos - 1) / periodNanos);
@@ -366,7 +411,14 @@ public final class ControlLoop {
             pollEstop();
         }
         try {
-            return hw.read(sample);
+            boolean fresh = hw.read(sample);
+            // Episode boundaries the adapter queued behind a slow cycle: account each, act on the newest.
+            while (fresh && sample.more) {
+                episodes.onSample(sample);
+                resetPending |= sample.episodeStart;
+                fresh = hw.read(sample);
+            }
+            return fresh;
         } catch (RuntimeException e) {
             safety.counters().increment(SafetyEvent.ADAPTER_ERROR);
             return false;
@@ -378,9 +430,11 @@ public final class ControlLoop {
         if (fresh) {
             haveState = true;
             episodes.onSample(sample);
-            if (sample.episodeStart) {
+            if (sample.episodeStart || resetPending) {
                 policy.reset();
+                resetPending = false;
             }
+            safety.clampState(sample.values);
             for (int i = 0; i < observation.length; i++) {
                 observation[i] = (float) sample.values[i];
             }

@@ -21,18 +21,22 @@ public final class EpisodeLog {
         lengths = new int[capacity];
     }
 
-    /** Accounts one new state sample; call once per fresh sample, on the control thread. */
+    /**
+     * Accounts one new state sample; call once per fresh sample, on the control thread. A sample may
+     * stand for several steps ({@link StateSample#steps}, rewards summed). A start without a finished
+     * step begins an episode (a robot that restarted mid-episode drops the partial one rather than
+     * reporting it); a sample that ends an episode and also starts the next (the in-process
+     * simulator's) adds its step to the episode it ends.
+     */
     public void onSample(StateSample s) {
-        if (s.episodeStart && !s.terminated && !s.truncated) {
-            // A reset without a finished step: the session's first state, or a robot that restarted
-            // mid-episode; no reward to add, and a partial episode is dropped rather than reported.
+        boolean done = s.terminated || s.truncated;
+        if (s.episodeStart && !done) {
             currentReturn = 0;
             currentLength = 0;
-            return;
         }
         currentReturn += s.reward;
-        currentLength++;
-        if (s.terminated || s.truncated) {
+        currentLength += s.steps;
+        if (done) {
             int k = completed;
             if (k < returns.length) {
                 returns[k] = currentReturn;

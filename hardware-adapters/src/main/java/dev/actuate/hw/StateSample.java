@@ -16,6 +16,17 @@ public final class StateSample {
     public double reward;
     public boolean terminated;
     public boolean truncated;
+    /**
+     * Env steps this sample accounts for: 1 for an ordinary state, 0 for a reset (an episode's first
+     * state), more when an adapter folded several frames that arrived between two reads into one
+     * (their rewards are then summed in {@link #reward}).
+     */
+    public int steps = 1;
+    /**
+     * Set by an adapter that holds further unread samples behind this one (episode boundaries are
+     * queued, never overwritten): the reader should account this sample and read again.
+     */
+    public boolean more;
 
     public StateSample(int size) {
         this.values = new double[size];
@@ -30,5 +41,7 @@ public final class StateSample {
         reward = o.reward;
         terminated = o.terminated;
         truncated = o.truncated;
+        steps = o.steps;
+        more = o.more;
     }
 }

@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * newest state, so wall-clock jitter changes how long a run takes, not what it computes. Returns
  * then differ only if the safety layer intervened (reported) or the policy is not deterministic.
  * The safety layer passes actions through (limits = action space, no ramp, no rate limit), since
- * shaping them would make the comparison meaningless; the watchdog and NaN guard stay on.
+ * shaping them would make the comparison meaningless; the watchdog and NaN guard stay on (no
+ * state limits either: the env's observation box is descriptive, not a fault threshold).
  */
 public final class HilRun {
     private HilRun() {

@@ -321,8 +321,10 @@ class ControlLoopTest {
         EpisodeLog log = new EpisodeLog(1);
         StateSample s = new StateSample(1);
         s.episodeStart = true;
+        s.steps = 0; // a reset is no step
         log.onSample(s);
         s.episodeStart = false;
+        s.steps = 1;
         s.reward = 1.5;
         log.onSample(s);
         s.reward = 2;

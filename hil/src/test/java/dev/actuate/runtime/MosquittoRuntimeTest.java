@@ -149,7 +149,7 @@ class MosquittoRuntimeTest {
                 for (int k = 0; k < b.length; k++) {
                     b[k] = (byte) rng.uniform(-128, 128);
                 }
-                if (b.length > 0 && (b[0] & 0xFF) == FrameCodec.MAGIC_VERSION) {
+                if (b.length > 0 && ((b[0] & 0xFF) == FrameCodec.MAGIC_VERSION || (b[0] & 0xFF) == FrameCodec.MAGIC_VERSION_1)) {
                     b[0] = 0; // keep it invalid
                 }
                 return b;
@@ -157,7 +157,7 @@ class MosquittoRuntimeTest {
             case 1:
                 return Arrays.copyOf(valid, (int) rng.uniform(0, valid.length - 1));
             case 2:
-                valid[0] = (byte) 0xA2;
+                valid[0] = (byte) 0xA3; // a version this receiver does not speak
                 return valid;
             case 3:
                 valid[1] = 2; // a COMMAND on the state topic

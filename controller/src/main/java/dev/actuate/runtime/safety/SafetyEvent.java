@@ -10,6 +10,10 @@ public enum SafetyEvent {
     WATCHDOG,
     /** The state had NaN or Inf: safe action. */
     NAN_STATE,
+    /** A state value was outside its signal's min/max in the robot config: safe action. */
+    STATE_OUT_OF_RANGE,
+    /** A state value outside its range was clamped into it ({@code out_of_range: clamp}); the policy went on. */
+    STATE_CLAMPED,
     /** The policy produced NaN or Inf: safe action. */
     NAN_ACTION,
     /** At least one command component was clipped to its limits. */

@@ -3,7 +3,8 @@ package dev.actuate.runtime.safety;
 /**
  * Turns the policy's action into the command sent, in this order:
  * <ol>
- *   <li>latched e-stop, watchdog (no or stale state), NaN/Inf state, NaN/Inf action: any of them
+ *   <li>latched e-stop, link down, watchdog (no or stale state), NaN/Inf state, state outside its
+ *       configured range ({@link StateLimits}), NaN/Inf action: any of them
  *       sends the safe action at once, unramped and not rate-limited, and counts the first that applied;</li>
  *   <li>otherwise the startup ramp (restarted after an e-stop reset), clipping to the limits, then
  *       the rate limit relative to the previous command.</li>
@@ -18,9 +19,17 @@ public final class SafetyLayer {
     private final ActionClip clip;
     private final RateLimiter rateLimiter;
     private final SafetyCounters counters;
+    private final StateLimits stateLimits;
     private boolean wasStopped;
 
+    /** Without state limits (in-process runs, HIL comparisons). */
     public SafetyLayer(SafetySettings s, double periodSeconds, SafetyCounters counters, EStop estop) {
+        this(s, periodSeconds, counters, estop, null);
+    }
+
+    /** @param stateLimits the robot's state ranges, or null for none */
+    public SafetyLayer(SafetySettings s, double periodSeconds, SafetyCounters counters, EStop estop, StateLimits stateLimits) {
+        this.stateLimits = stateLimits;
         this.safe = s.safeAction();
         this.estop = estop;
         this.watchdog = new Watchdog(s.stateTimeoutSeconds());
@@ -51,6 +60,8 @@ public final class SafetyLayer {
             forced = SafetyEvent.WATCHDOG;
         } else if (!Finite.all(state)) {
             forced = SafetyEvent.NAN_STATE;
+        } else if (stateLimits != null && !stateLimits.inRange(state)) {
+            forced = SafetyEvent.STATE_OUT_OF_RANGE;
         } else if (!Finite.all(action)) {
             forced = SafetyEvent.NAN_ACTION;
         }
@@ -75,6 +86,22 @@ public final class SafetyLayer {
             counters.increment(SafetyEvent.RATE_LIMITED);
         }
         return null;
+    }
+
+    /**
+     * Clamps the state signals configured {@code out_of_range: clamp} in place, before the policy
+     * sees them; counts {@link SafetyEvent#STATE_CLAMPED} when any was.
+     */
+    public void clampState(double[] state) {
+        if (stateLimits != null && stateLimits.clamp(state)) {
+            counters.increment(SafetyEvent.STATE_CLAMPED);
+        }
+    }
+
+    /** Fills {@code command} with the safe action (the loop's orderly stop); not a safety event. */
+    public void safe(double[] command) {
+        System.arraycopy(safe, 0, command, 0, safe.length);
+        rateLimiter.reset(safe);
     }
 
     public EStop estop() {

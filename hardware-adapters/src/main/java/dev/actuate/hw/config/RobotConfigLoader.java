@@ -1,5 +1,6 @@
 package dev.actuate.hw.config;
 
+import dev.actuate.hw.OutOfRange;
 import dev.actuate.hw.Signal;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,8 +28,8 @@ import java.util.function.Function;
 public final class RobotConfigLoader {
     private static final Set<String> TOP = Set.of("robot", "broker", "adapter", "payload", "rate_hz", "env", "auth",
             "tls", "signals", "safety");
-    private static final Set<String> SIGNAL = Set.of("name", "unit", "min", "max", "topic", "format", "field", "scale",
-            "offset");
+    private static final Set<String> SIGNAL = Set.of("name", "unit", "min", "max", "out_of_range", "topic", "format", "field",
+            "scale", "offset");
 
     private final Function<String, String> environment;
 
@@ -165,7 +166,11 @@ public final class RobotConfigLoader {
             if (!(min <= max)) {
                 throw new IllegalArgumentException(k + ": min " + min + " > max " + max);
             }
-            out.add(new Signal(name, unit == null ? "" : unit, min, max));
+            if (command && s.get("out_of_range") != null) {
+                throw new IllegalArgumentException(k + ".out_of_range: only for state signals (commands are always clipped to min/max)");
+            }
+            OutOfRange oor = enumValue(k + ".out_of_range", s.get("out_of_range"), OutOfRange.class, OutOfRange.SAFE);
+            out.add(new Signal(name, unit == null ? "" : unit, min, max, oor));
             boolean hasBinding = s.get("topic") != null;
             if (adapter == AdapterType.MAPPED) {
                 if (!hasBinding) {

@@ -24,6 +24,15 @@ public final class Frame {
     public long echoMicros = NONE;
     /** HIL reward of the step that produced this state; 0 for real robots and for commands. */
     public float reward;
+    /**
+     * COMMAND: the sending controller's session id (unsigned 32 bits), so a robot can obey only the
+     * controller that owns it; 0 = none (version 1 frames, scripts). STATE: 0.
+     */
+    public long session;
+    /** STATE: the robot's episode counter (unsigned 32 bits; 0 for a robot without episodes). COMMAND: 0. */
+    public long episode;
+    /** STATE: steps taken in this episode, 0 at its first state (unsigned 32 bits). COMMAND: 0. */
+    public long step;
     public int count;
     public final double[] values;
 
@@ -62,6 +71,9 @@ public final class Frame {
         echoSequence = o.echoSequence;
         echoMicros = o.echoMicros;
         reward = o.reward;
+        session = o.session;
+        episode = o.episode;
+        step = o.step;
         count = o.count;
         System.arraycopy(o.values, 0, values, 0, o.count);
     }
@@ -69,7 +81,8 @@ public final class Frame {
     @Override
     public String toString() {
         return "Frame[" + type + " seq=" + sequence + " t=" + sentMicros + " echo=" + echoSequence + "@" + echoMicros
-                + " reward=" + reward + (episodeStart ? " start" : "") + (terminated ? " terminated" : "")
+                + " reward=" + reward + (session != 0 ? " session=" + Long.toHexString(session) : "")
+                + " episode=" + episode + " step=" + step + (episodeStart ? " start" : "") + (terminated ? " terminated" : "")
                 + (truncated ? " truncated" : "") + " values=" + Arrays.toString(Arrays.copyOf(values, count)) + "]";
     }
 }

@@ -4,8 +4,8 @@ import dev.actuate.hw.config.PayloadFormat;
 
 /**
  * Encoding by the configured {@link PayloadFormat}; decoding accepts either form, told apart by
- * the first byte ({@code 0xA1} binary; {@code '{'}, {@code '['} or whitespace JSON), so a script can publish
- * JSON to a robot that speaks binary.
+ * the first byte ({@code 0xA2}, or {@code 0xA1} for version 1, binary; {@code '{'}, {@code '['} or
+ * whitespace JSON), so a script can publish JSON to a robot that speaks binary.
  */
 public final class Frames {
     private Frames() {

@@ -18,11 +18,12 @@ import java.util.Locale;
  * fields as the binary form; NaN and infinities are written as the strings {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"}. It allocates, so it is meant for tools, not for 1 kHz loops.
  *
- * <pre>{"v":1,"type":"state","seq":7,"t_us":1700000000000000,"echo_seq":6,"echo_t_us":1699999999990000,
- *  "reward":-0.5,"episode_start":false,"terminated":false,"truncated":false,"values":[0.1,0.2]}</pre>
+ * <pre>{"v":2,"type":"state","seq":7,"t_us":1700000000000000,"echo_seq":6,"echo_t_us":1699999999990000,
+ *  "reward":-0.5,"episode_start":false,"terminated":false,"truncated":false,"session":0,"episode":3,"step":41,"values":[0.1,0.2]}</pre>
+ * Version 1 objects (no {@code session}, {@code episode}, {@code step}) still decode.
  */
 public final class JsonFrameCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactory())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -41,6 +42,9 @@ public final class JsonFrameCodec {
         o.put("episode_start", f.episodeStart);
         o.put("terminated", f.terminated);
         o.put("truncated", f.truncated);
+        o.put("session", f.session);
+        o.put("episode", f.episode);
+        o.put("step", f.step);
         ArrayNode a = o.putArray("values");
         for (int i = 0; i < f.count; i++) {
             // Values travel as float32 in the binary form; the JSON form carries the same precision.
@@ -73,8 +77,8 @@ public final class JsonFrameCodec {
             throw new FrameException(Reason.BAD_JSON, "expected a JSON object");
         }
         JsonNode v = root.get("v");
-        if (v == null || !v.canConvertToInt() || v.asInt() != VERSION || !v.isIntegralNumber()) {
-            throw new FrameException(Reason.BAD_VERSION, "field v is " + v + ", expected " + VERSION);
+        if (v == null || !v.canConvertToInt() || (v.asInt() != VERSION && v.asInt() != 1) || !v.isIntegralNumber()) {
+            throw new FrameException(Reason.BAD_VERSION, "field v is " + v + ", expected " + VERSION + " (or 1)");
         }
         JsonNode t = root.get("type");
         FrameType type = t == null ? null : "state".equals(t.asText()) ? FrameType.STATE
@@ -97,6 +101,9 @@ public final class JsonFrameCodec {
         boolean start = bool(root, "episode_start");
         boolean term = bool(root, "terminated");
         boolean trunc = bool(root, "truncated");
+        long session = u32(root, "session");
+        long episode = u32(root, "episode");
+        long step = u32(root, "step");
         for (int i = 0; i < values.size(); i++) {
             out.values[i] = (float) number(values.get(i), "values[" + i + "]", Double.NaN);
         }
@@ -109,6 +116,9 @@ public final class JsonFrameCodec {
         out.episodeStart = start;
         out.terminated = term;
         out.truncated = trunc;
+        out.session = session;
+        out.episode = episode;
+        out.step = step;
         out.count = values.size();
     }
 
@@ -124,6 +134,15 @@ public final class JsonFrameCodec {
             throw new FrameException(Reason.BAD_JSON, "field " + name + " must be an integer, got " + n);
         }
         return n.asLong();
+    }
+
+    /** An optional unsigned 32-bit field, default 0. */
+    private static long u32(JsonNode root, String name) throws FrameException {
+        long v = longField(root, name, false, 0);
+        if (v < 0 || v > 0xFFFFFFFFL) {
+            throw new FrameException(Reason.BAD_JSON, "field " + name + " must be in [0, 4294967295], got " + v);
+        }
+        return v;
     }
 
     private static boolean bool(JsonNode root, String name) throws FrameException {

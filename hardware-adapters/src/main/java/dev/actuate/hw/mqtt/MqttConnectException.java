@@ -12,6 +12,8 @@ public final class MqttConnectException extends IllegalStateException {
         AUTHENTICATION,
         /** No broker answered at the URL within the timeout. */
         UNREACHABLE,
+        /** Connected, but the pre-announce check refused (another controller owns the robot). */
+        REFUSED,
         /** Anything else (TLS failure, protocol error). */
         OTHER
     }

@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  */
 public final class MqttLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
-    static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] online;
+    private final byte[] offline;
 
     /** Called on the I/O thread; publishes whatever its owner has pending through {@code out}. */
     @FunctionalInterface
@@ -59,11 +59,16 @@ public final class MqttLink implements AutoCloseable {
     private volatile boolean connected;
     private volatile MqttConnectException fatal;
     private volatile Consumer<MqttConnectException> onFatal = e -> { };
+    private volatile Runnable beforeOnline;
+    private volatile boolean announceOnline;
+    private volatile boolean offlineOnClose = true;
     private Thread ioThread;
 
     public MqttLink(MqttLinkOptions options, List<Subscription> subscriptions) {
         this.options = options;
         this.subscriptions = List.copyOf(subscriptions);
+        this.online = options.onlinePayload().getBytes(StandardCharsets.UTF_8);
+        this.offline = options.offlinePayload().getBytes(StandardCharsets.UTF_8);
         this.connectOptions = connectOptions(options);
         try {
             this.client = new GuardedMqttClient(options.brokerUrl(), options.clientId());
@@ -90,7 +95,7 @@ public final class MqttLink implements AutoCloseable {
         });
     }
 
-    private static MqttConnectOptions connectOptions(MqttLinkOptions o) {
+    private MqttConnectOptions connectOptions(MqttLinkOptions o) {
         MqttConnectOptions c = new MqttConnectOptions();
         c.setCleanSession(true);
         c.setAutomaticReconnect(false);
@@ -108,9 +113,29 @@ public final class MqttLink implements AutoCloseable {
             c.setPassword(o.credentials().password().toCharArray());
         }
         if (o.statusTopic() != null) {
-            c.setWill(o.statusTopic(), OFFLINE, 1, true);
+            c.setWill(o.statusTopic(), offline, 1, true);
         }
         return c;
+    }
+
+    /**
+     * A check run on every (re)connect after subscribing and after every retained message on the
+     * subscriptions has arrived, before "online" is announced; throwing {@link IllegalStateException}
+     * refuses the connection ({@link MqttConnectException.Kind#REFUSED}, fatal on reconnect).
+     */
+    public void beforeOnline(Runnable check) {
+        this.beforeOnline = check;
+    }
+
+    /** Asks the I/O thread to publish "online" (retained) again, e.g. after another client's Will overwrote it. */
+    public void announceOnline() {
+        announceOnline = true;
+        wakeup();
+    }
+
+    /** Whether {@link #close()} publishes "offline" (false once the status topic belongs to someone else). */
+    public void offlineOnClose(boolean value) {
+        offlineOnClose = value;
     }
 
     /** Adds a publisher the I/O thread polls on every wakeup. */
@@ -172,8 +197,23 @@ public final class MqttLink implements AutoCloseable {
             for (Subscription s : subscriptions) {
                 await(client.subscribe(s.topic(), s.qos(), null, wake, (topic, msg) -> dispatch(s, topic, msg)), 5000);
             }
+            Runnable check = beforeOnline;
+            if (check != null) {
+                syncRetained();
+                try {
+                    check.run();
+                } catch (IllegalStateException e) {
+                    // A clean DISCONNECT: the Will must not overwrite the status of the client that owns it.
+                    try {
+                        client.disconnect(0).waitForCompletion(2000);
+                    } catch (MqttException ignored) {
+                        abandonConnection();
+                    }
+                    throw new MqttConnectException(MqttConnectException.Kind.REFUSED, e.getMessage(), null);
+                }
+            }
             if (options.statusTopic() != null) {
-                client.publish(options.statusTopic(), ONLINE, 1, true);
+                client.publish(options.statusTopic(), online, 1, true);
             }
             connected = true;
         } catch (MqttException e) {
@@ -233,6 +273,26 @@ public final class MqttLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the broker has delivered the retained messages of the subscriptions: it publishes
+     * a probe to a private topic and waits for it to come back, which brokers deliver after the
+     * retained messages of earlier subscriptions (bounded, in case the broker drops the probe).
+     */
+    private void syncRetained() throws MqttException {
+        String probe = "actuate/sync/" + options.clientId();
+        java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
+        client.subscribe(probe, 1, (t, m) -> back.countDown()).waitForCompletion(5000);
+        client.publish(probe, new byte[] {1}, 1, false);
+        try {
+            if (!back.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("MQTT broker {} did not return the sync probe within 5 s", options.brokerUrl());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.unsubscribe(probe);
+    }
+
     private void dispatch(Subscription s, String topic, MqttMessage msg) {
         try {
             s.handler().accept(topic, msg.getPayload());
@@ -275,7 +335,7 @@ public final class MqttLink implements AutoCloseable {
                     backoffMs = 50;
                     LOG.info("MQTT reconnected to {} as {}", options.brokerUrl(), options.clientId());
                 } catch (MqttConnectException e) {
-                    if (e.kind() == MqttConnectException.Kind.AUTHENTICATION) {
+                    if (e.kind() == MqttConnectException.Kind.AUTHENTICATION || e.kind() == MqttConnectException.Kind.REFUSED) {
                         fatal = e;
                         running = false;
                         LOG.error(e.getMessage());
@@ -289,6 +349,10 @@ public final class MqttLink implements AutoCloseable {
                     backoffMs = Math.min(options.maxBackoffMs(), backoffMs * 2);
                 }
                 continue;
+            }
+            if (announceOnline && options.statusTopic() != null) {
+                announceOnline = false;
+                publish(options.statusTopic(), online, 1, true);
             }
             for (Publisher p : publishers) {
                 p.publishPending(this);
@@ -359,9 +423,13 @@ public final class MqttLink implements AutoCloseable {
             }
         }
         if (client.isConnected()) {
+            // What producers handed over last (a safe action on the way out) still goes out.
+            for (Publisher p : publishers) {
+                p.publishPending(this);
+            }
             try {
-                if (options.statusTopic() != null) {
-                    client.publish(options.statusTopic(), OFFLINE, 1, true).waitForCompletion(1000);
+                if (options.statusTopic() != null && offlineOnClose) {
+                    client.publish(options.statusTopic(), offline, 1, true).waitForCompletion(1000);
                 }
                 client.disconnect(500).waitForCompletion(2000);
             } catch (MqttException e) {

@@ -11,10 +11,16 @@ import dev.actuate.hw.config.TlsConfig;
  *                     Will (QoS 1, retained); null for no presence
  * @param maxInflight  Paho's window of unacknowledged QoS 1/2 messages (default 10 is too small for bursts)
  * @param maxBackoffMs reconnect attempts back off from 50 ms, doubling up to this
+ * @param onlinePayload  what "online" is on the status topic (a controller adds its session id)
+ * @param offlinePayload the Last Will and the clean-exit status
  */
 public record MqttLinkOptions(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
-        String statusTopic, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight, long maxBackoffMs) {
+        String statusTopic, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight, long maxBackoffMs,
+        String onlinePayload, String offlinePayload) {
     public MqttLinkOptions {
+        if (onlinePayload == null || offlinePayload == null) {
+            throw new IllegalArgumentException("status payloads must be set");
+        }
         if (brokerUrl == null || !(brokerUrl.startsWith("tcp://") || brokerUrl.startsWith("ssl://"))) {
             throw new IllegalArgumentException("broker: '" + brokerUrl + "' must start with tcp:// or ssl://");
         }
@@ -29,11 +35,16 @@ public record MqttLinkOptions(String brokerUrl, String clientId, Credentials cre
     /** Defaults: keep-alive 5 s (a dead broker is noticed within ~7.5 s even without a TCP reset), 3 s connect timeout, inflight 1000, backoff up to 2 s. */
     public static MqttLinkOptions of(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
             String statusTopic) {
-        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, 5, 3, 1000, 2000);
+        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, 5, 3, 1000, 2000, "online", "offline");
     }
 
     public MqttLinkOptions withMaxBackoffMs(long ms) {
         return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds,
-                connectTimeoutSeconds, maxInflight, ms);
+                connectTimeoutSeconds, maxInflight, ms, onlinePayload, offlinePayload);
+    }
+
+    public MqttLinkOptions withStatusPayloads(String online, String offline) {
+        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds,
+                connectTimeoutSeconds, maxInflight, maxBackoffMs, online, offline);
     }
 }

@@ -11,6 +11,9 @@ import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,13 +25,28 @@ import java.util.function.LongConsumer;
  * <p>Data paths, none of which block the control thread or allocate on it:
  * <ul>
  *   <li>state: Paho's callback thread decodes each STATE frame into a scratch {@link Frame} and,
- *       if valid, copies it into a locked latest-value slot; {@link #read} copies the slot out.
+ *       if valid, folds it into a locked latest-value slot: values and stamps are the newest,
+ *       rewards and steps of frames not yet read are summed. An episode boundary is never folded
+ *       away: a terminal frame (and the slot it closes) and a start frame go into a preallocated
+ *       queue that {@link #read} drains first, in order, setting {@link StateSample#more} while
+ *       more is waiting. A controller at any rate and trigger so sees every episode end.
  *       Malformed or wrong-sized frames are counted in {@link #rejectedFrames()} and dropped.</li>
  *   <li>command: {@link #write} copies into a locked latest-value slot and wakes the link's I/O
  *       thread, which publishes only the newest command (QoS 0, not retained).</li>
  * </ul>
+ *
+ * <p>Ownership: one controller drives a robot at a time. The adapter's retained status is
+ * {@code online <session>} (the Will {@code offline <session>}) and every command carries the
+ * session. {@link #activate()} refuses while another session's status is online, unless
+ * {@link #takeover(boolean)} was set; an adapter that sees another session announce itself later
+ * has been taken over: it enters {@link LifecycleState#ERROR} and does not mark the status offline
+ * when it closes. When another session's Will overwrites the status while this one drives, it
+ * announces itself again.
  */
 public final class NativeMqttAdapter implements HardwareInterface, EstopSource, StateSignal {
+    /** Boundaries held for a reader that is behind; a loop drains them every cycle, so 64 is ample. */
+    static final int BOUNDARY_QUEUE = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(NativeMqttAdapter.class);
     private final RobotConfig config;
     private final Topics topics;
     private final String clientId;
@@ -42,8 +60,20 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private final Object stateLock = new Object();
     private final Frame rx;
     private final StateSample latest;
-    private long stateVersion;
-    private long readVersion;
+    private boolean latestUnread;
+    private boolean anyState;
+    private long lastSequence;
+    // Transport-loss detection from the STATE frames' episode counter and step index.
+    private long curEpisode = -1;
+    private long curStep;
+    private boolean curEnded;
+    private final AtomicLong framesLost = new AtomicLong();
+    private final AtomicLong episodeEndsLost = new AtomicLong();
+    /** Episode boundaries waiting to be read, oldest first (a ring). */
+    private final StateSample[] boundaries = new StateSample[BOUNDARY_QUEUE];
+    private int boundaryHead;
+    private int boundaryCount;
+    private final AtomicLong boundariesDropped = new AtomicLong();
 
     // Command slot: written by the control thread, published by the I/O thread.
     private final Object commandLock = new Object();
@@ -63,6 +93,13 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private volatile boolean robotOnline;
     private long reconnectsBefore;
 
+    private final long session = ControllerStatus.newSession();
+    private volatile boolean takeover;
+    private volatile boolean announced;
+    /** The newest controller status seen on the topic before this adapter announced itself. */
+    private volatile ControllerStatus statusBefore;
+    private volatile long takenOverBy;
+
     public NativeMqttAdapter(RobotConfig config) {
         this(config, "actuate-ctl-" + config.id() + "-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL));
     }
@@ -79,10 +116,14 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         this.nCommand = config.commandSignals().size();
         this.rx = new Frame(nState);
         this.latest = new StateSample(nState);
+        for (int i = 0; i < BOUNDARY_QUEUE; i++) {
+            boundaries[i] = new StateSample(nState);
+        }
         this.pendingCommand = new Frame(nCommand);
         this.txCommand = new Frame(nCommand);
         pendingCommand.type = FrameType.COMMAND;
         pendingCommand.count = nCommand;
+        pendingCommand.session = session;
     }
 
     @Override
@@ -105,7 +146,8 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         requireState("configure", LifecycleState.UNCONFIGURED, LifecycleState.INACTIVE);
         // Building the options validates URL and TLS settings (a bad truststore fails here).
         MqttLinkOptions o = MqttLinkOptions.of(config.broker(), clientId, config.credentials(), config.tls(),
-                topics.controllerStatus());
+                topics.controllerStatus()).withStatusPayloads(new ControllerStatus(true, session).payload(),
+                new ControllerStatus(false, session).payload());
         if (o.brokerUrl().startsWith("ssl://")) {
             NoDelaySslSocketFactory.forConfig(o.tls());
         }
@@ -119,7 +161,9 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         MqttLink l = new MqttLink(linkOptions, List.of(
                 new MqttLink.Subscription(topics.state(), 0, (t, p) -> onState(p)),
                 new MqttLink.Subscription(topics.estop(), 1, (t, p) -> estop.accept(p)),
-                new MqttLink.Subscription(topics.status(), 1, (t, p) -> robotOnline = isOnline(p))));
+                new MqttLink.Subscription(topics.status(), 1, (t, p) -> robotOnline = isOnline(p)),
+                new MqttLink.Subscription(topics.controllerStatus(), 1, (t, p) -> onControllerStatus(p))));
+        l.beforeOnline(this::checkOwnership);
         l.addPublisher(this::publishPending);
         l.onFatal(e -> state = LifecycleState.ERROR);
         synchronized (commandLock) {
@@ -133,7 +177,78 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             throw e;
         }
         link = l;
+        takeover = false; // a reconnect must not take the robot back from a controller that replaced this one
         state = LifecycleState.ACTIVE;
+    }
+
+    /** Before announcing online (on every connect): refuse if another controller session is online. */
+    private void checkOwnership() {
+        if (announced) {
+            // A reconnect: a takeover while the link was down arrived as retained status just now.
+            if (takenOverBy != 0) {
+                throw new IllegalStateException("robot " + config.id() + ": another controller took over while the link was down");
+            }
+            return;
+        }
+        ControllerStatus other = statusBefore;
+        if (other != null && other.online() && other.session() != session && !takeover) {
+            String who = other.session() != 0 ? "controller session " + ControllerStatus.hex(other.session()) : "another controller";
+            throw new IllegalStateException("robot " + config.id() + " is already driven by " + who + " ("
+                    + topics.controllerStatus() + " is '" + other.payload() + "'); stop it first, or pass --takeover to replace it");
+        }
+        if (other != null && other.online() && other.session() != session) {
+            LOG.warn("robot {}: taking over from {} (--takeover)", config.id(), other.payload());
+        }
+        announced = true;
+    }
+
+    /** Paho callback thread. */
+    private void onControllerStatus(byte[] payload) {
+        ControllerStatus st = ControllerStatus.parse(payload);
+        if (st == null) {
+            return;
+        }
+        if (!announced) {
+            statusBefore = st;
+            return;
+        }
+        if (st.session() == session) {
+            return;
+        }
+        if (st.online()) {
+            // Another controller took the robot over: stop driving and leave its status alone.
+            takenOverBy = st.session() == 0 ? -1 : st.session();
+            MqttLink l = link;
+            if (l != null) {
+                l.offlineOnClose(false);
+            }
+            LOG.error("robot {}: taken over by {}; this controller stops", config.id(), st.payload());
+            state = LifecycleState.ERROR;
+        } else if (takenOverBy == 0) {
+            // A replaced controller's Will overwrote the retained status: say again who drives.
+            MqttLink l = link;
+            if (l != null) {
+                l.announceOnline();
+            }
+        }
+    }
+
+    /**
+     * Start even while another controller's status is online, replacing it: its commands are then
+     * ignored by the robot and it stops when it sees this controller's status.
+     */
+    public void takeover(boolean value) {
+        this.takeover = value;
+    }
+
+    /** This controller's session id (unsigned 32 bits), carried by its status and its commands. */
+    public long session() {
+        return session;
+    }
+
+    /** The session that took this robot over (-1 if it did not say), or 0. */
+    public long takenOverBy() {
+        return takenOverBy;
     }
 
     @Override
@@ -146,6 +261,11 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     }
 
     private void closeLink() {
+        synchronized (stateLock) {
+            curEpisode = -1; // a new activation may meet a restarted robot
+        }
+        announced = false;
+        statusBefore = null;
         if (link != null) {
             reconnectsBefore += link.reconnects();
             link.close();
@@ -172,20 +292,86 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         }
         long now = MicroClock.nowMicros();
         synchronized (stateLock) {
+            // A robot waiting for a command republishes its newest state (same sequence): fresh for
+            // the loop, so the lost answer is sent again, but not another step, reward or boundary.
+            boolean repeat = anyState && rx.sequence == lastSequence;
+            lastSequence = rx.sequence;
+            boolean start = rx.episodeStart;
+            if (!repeat) {
+                start |= checkTransport();
+            }
+            if (!repeat && start && latestUnread) {
+                enqueueLatest(); // the old episode's unread tail stays ahead of the new start
+            }
+            if (!latestUnread) {
+                latest.reward = 0;
+                latest.steps = 0;
+                latest.episodeStart = false;
+                latest.terminated = false;
+                latest.truncated = false;
+            }
             for (int i = 0; i < nState; i++) {
                 latest.values[i] = rx.values[i];
             }
             latest.sequence = rx.sequence;
             latest.sentMicros = rx.sentMicros;
             latest.receivedMicros = now;
-            latest.reward = rx.reward;
-            latest.episodeStart = rx.episodeStart;
-            latest.terminated = rx.terminated;
-            latest.truncated = rx.truncated;
-            stateVersion++;
+            latestUnread = true;
+            anyState = true;
+            if (!repeat) {
+                latest.reward += rx.reward;
+                latest.steps += rx.episodeStart ? 0 : 1;
+                latest.episodeStart |= start;
+                latest.terminated = rx.terminated;
+                latest.truncated = rx.truncated;
+                if (start || rx.terminated || rx.truncated) {
+                    enqueueLatest();
+                }
+            }
         }
         received.incrementAndGet();
         arrivals.signal();
+    }
+
+    /**
+     * Counts what QoS 0 lost in transport, from the frame's episode counter and step index (under
+     * stateLock). Returns true when {@code rx} is the first frame seen of a new episode whose start
+     * frame was lost: it then starts the episode for the loop (the policy resets).
+     */
+    private boolean checkTransport() {
+        boolean lostStart = false;
+        if (curEpisode >= 0) {
+            if (rx.episode == curEpisode) {
+                if (rx.step > curStep + 1) {
+                    framesLost.addAndGet(rx.step - curStep - 1);
+                }
+            } else {
+                if (!curEnded) {
+                    episodeEndsLost.incrementAndGet(); // that episode is not counted: its end never arrived
+                }
+                if (!rx.episodeStart) {
+                    framesLost.addAndGet(rx.step); // the start and the steps before this one
+                    lostStart = true;
+                }
+            }
+        }
+        curEpisode = rx.episode;
+        curStep = rx.step;
+        curEnded = rx.terminated || rx.truncated;
+        return lostStart;
+    }
+
+    /** Moves the unread slot into the boundary queue (under stateLock). */
+    private void enqueueLatest() {
+        if (boundaryCount == BOUNDARY_QUEUE) {
+            // A reader this far behind is not running; keep the newest boundaries.
+            boundaryHead = (boundaryHead + 1) % BOUNDARY_QUEUE;
+            boundaryCount--;
+            boundariesDropped.incrementAndGet();
+        }
+        boundaries[(boundaryHead + boundaryCount) % BOUNDARY_QUEUE].copyFrom(latest);
+        boundaryCount++;
+        latestUnread = false;
     }
 
     @Override
@@ -195,12 +381,20 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
                     + config.id() + " has " + nState + " state signals");
         }
         synchronized (stateLock) {
-            if (stateVersion == 0) {
+            if (boundaryCount > 0) {
+                out.copyFrom(boundaries[boundaryHead]);
+                boundaryHead = (boundaryHead + 1) % BOUNDARY_QUEUE;
+                boundaryCount--;
+                out.more = boundaryCount > 0 || latestUnread;
+                return true;
+            }
+            if (!anyState) {
                 return false;
             }
+            boolean fresh = latestUnread;
             out.copyFrom(latest);
-            boolean fresh = stateVersion != readVersion;
-            readVersion = stateVersion;
+            out.more = false;
+            latestUnread = false;
             return fresh;
         }
     }
@@ -281,6 +475,21 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     /** Valid STATE frames received. */
     public long framesReceived() {
         return received.get();
+    }
+
+    /** STATE frames lost in transport (QoS 0), from gaps in the frames' step index. */
+    public long framesLost() {
+        return framesLost.get();
+    }
+
+    /** Episodes whose terminal frame was lost in transport (they are not counted as completed). */
+    public long episodeEndsLost() {
+        return episodeEndsLost.get();
+    }
+
+    /** Episode boundaries discarded because the reader fell more than {@value #BOUNDARY_QUEUE} behind. */
+    public long boundariesDropped() {
+        return boundariesDropped.get();
     }
 
     /** Payloads on the state topic that were not a valid STATE frame of the right size. */

@@ -108,6 +108,23 @@ class RobotConfigLoaderTest {
     }
 
     @Test
+    void stateOutOfRangeIsSafeByDefaultClampPerSignalAndValidatedWithFileAndField(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        RobotConfigLoader l = new RobotConfigLoader(k -> null);
+        String two = MINIMAL.replace("state: [{name: a}]",
+                "state: [{name: a, min: -1, max: 1}, {name: b, min: 0, max: 5, out_of_range: clamp}]");
+        RobotConfig c = l.parse(two, null);
+        assertThat(c.stateSignals()).extracting(s -> s.outOfRange())
+                .containsExactly(dev.actuate.hw.OutOfRange.SAFE, dev.actuate.hw.OutOfRange.CLAMP);
+        Path bad = dir.resolve("bad-robot.yaml");
+        java.nio.file.Files.writeString(bad, two.replace("out_of_range: clamp", "out_of_range: ignore"));
+        assertThatThrownBy(() -> l.read(bad)).hasMessageContaining("bad-robot.yaml")
+                .hasMessageContaining("signals.state[b].out_of_range").hasMessageContaining("'ignore' is not one of safe, clamp");
+        assertThatThrownBy(() -> l.parse(MINIMAL.replace("{name: u, min: -2, max: 2}", "{name: u, min: -2, max: 2, out_of_range: clamp}"), null))
+                .hasMessageContaining("signals.command[u].out_of_range").hasMessageContaining("only for state signals");
+    }
+
+    @Test
     void fileErrorsNameTheFile() {
         assertThatThrownBy(() -> RobotConfigLoader.load(Path.of("no/such.yaml")))
                 .hasMessageContaining("no/such.yaml").hasMessageContaining("does not exist");

@@ -149,6 +149,7 @@ public final class MockAdapter implements HardwareInterface, EstopSource, StateS
             latest.values[nanIndex] = Double.NaN;
             nanIndex = -1;
         }
+        latest.steps = latest.episodeStart ? 0 : 1;
         latest.sequence++;
         long now = clockMicros.getAsLong();
         latest.sentMicros = now;

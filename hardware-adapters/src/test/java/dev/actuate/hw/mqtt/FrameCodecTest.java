@@ -23,6 +23,9 @@ class FrameCodecTest {
         f.reward = -1.5f;
         f.episodeStart = true;
         f.truncated = true;
+        f.session = 0xFEDCBA98L;
+        f.episode = 0xFFFFFFFEL;
+        f.step = 123_456;
         f.setValues(new double[] {0.25, -1, Double.NaN, Double.POSITIVE_INFINITY, 3.0e30});
         return f;
     }
@@ -37,6 +40,9 @@ class FrameCodecTest {
         assertThat(b.episodeStart).isEqualTo(a.episodeStart);
         assertThat(b.terminated).isEqualTo(a.terminated);
         assertThat(b.truncated).isEqualTo(a.truncated);
+        assertThat(b.session).isEqualTo(a.session);
+        assertThat(b.episode).isEqualTo(a.episode);
+        assertThat(b.step).isEqualTo(a.step);
         assertThat(b.count).isEqualTo(a.count);
         for (int i = 0; i < a.count; i++) {
             assertThat(Double.valueOf(b.values[i])).as("value %d", i).isEqualTo(Double.valueOf((float) a.values[i]));
@@ -47,7 +53,7 @@ class FrameCodecTest {
     void binaryRoundTripKeepsEveryFieldAndNonFiniteValues() throws Exception {
         Frame a = sample();
         byte[] bytes = FrameCodec.encode(a);
-        assertThat(bytes).hasSize(42 + 4 * 5);
+        assertThat(bytes).hasSize(54 + 4 * 5);
         Frame b = new Frame(8);
         FrameCodec.decode(bytes, b);
         assertSame(a, b);
@@ -75,14 +81,40 @@ class FrameCodecTest {
         f.echoMicros = -1;
         f.reward = 1.0f;
         f.terminated = true;
+        f.episode = 3;
+        f.step = 200;
         f.setValues(new double[] {1.0, -2.0});
         // The example frame of docs/protocol.md.
-        String hex = "a1010200" + "0100000000000000" + "0200000000000000" + "ffffffffffffffff"
-                + "ffffffffffffffff" + "0000803f" + "0200" + "0000803f" + "000000c0";
+        String hex = "a2010200" + "0100000000000000" + "0200000000000000" + "ffffffffffffffff"
+                + "ffffffffffffffff" + "0000803f" + "0200" + "00000000" + "03000000" + "c8000000" + "0000803f" + "000000c0";
         assertThat(HexFormat.of().formatHex(FrameCodec.encode(f))).isEqualTo(hex);
         Frame g = new Frame(2);
         FrameCodec.decode(HexFormat.of().parseHex(hex), g);
         assertSame(f, g);
+    }
+
+    @Test
+    void versionOneFramesStillDecodeWithoutSession() throws Exception {
+        // The same example in version 1: no session field, values right after the count.
+        String v1 = "a1010200" + "0100000000000000" + "0200000000000000" + "ffffffffffffffff"
+                + "ffffffffffffffff" + "0000803f" + "0200" + "0000803f" + "000000c0";
+        Frame g = new Frame(2);
+        g.session = 7;
+        g.episode = 7;
+        g.step = 7;
+        FrameCodec.decode(HexFormat.of().parseHex(v1), g);
+        assertThat(g.session).isZero();
+        assertThat(g.episode).isZero();
+        assertThat(g.step).isZero();
+        assertThat(g.terminated).isTrue();
+        assertThat(g.count).isEqualTo(2);
+        assertThat(g.values[1]).isEqualTo(-2.0);
+        FrameException e = assertThrows(FrameException.class, () -> FrameCodec.decode(HexFormat.of().parseHex(v1 + "00"), g));
+        assertThat(e.reason()).isEqualTo(Reason.BAD_LENGTH);
+        Frame j = new Frame(2);
+        Frames.decode("{\"v\":1,\"type\":\"command\",\"seq\":3,\"t_us\":0,\"values\":[0.5]}".getBytes(), j);
+        assertThat(j.session).isZero();
+        assertThat(j.values[0]).isEqualTo(0.5);
     }
 
     @Test
@@ -100,7 +132,7 @@ class FrameCodecTest {
     @Test
     void wrongVersionTypeFlagsTrailingBytesAndCapacityAreRejected() {
         byte[] good = FrameCodec.encode(sample());
-        assertReason(mutate(good, 0, 0xA2), Reason.BAD_VERSION, 8);
+        assertReason(mutate(good, 0, 0xA3), Reason.BAD_VERSION, 8);
         assertReason(mutate(good, 0, 0x00), Reason.BAD_VERSION, 8);
         assertReason(mutate(good, 1, 3), Reason.BAD_TYPE, 8);
         assertReason(mutate(good, 2, 0x08), Reason.BAD_FLAGS, 8);
@@ -114,7 +146,7 @@ class FrameCodecTest {
     void badJsonIsRejectedWithReason() {
         assertReason("{".getBytes(), Reason.BAD_JSON, 4);
         assertReason("[1,2]".getBytes(), Reason.BAD_JSON, 4);
-        assertReason("{\"v\":2,\"type\":\"state\",\"seq\":1,\"t_us\":1,\"values\":[]}".getBytes(), Reason.BAD_VERSION, 4);
+        assertReason("{\"v\":3,\"type\":\"state\",\"seq\":1,\"t_us\":1,\"values\":[]}".getBytes(), Reason.BAD_VERSION, 4);
         assertReason("{\"v\":1,\"type\":\"nope\",\"seq\":1,\"t_us\":1,\"values\":[]}".getBytes(), Reason.BAD_TYPE, 4);
         assertReason("{\"v\":1,\"type\":\"state\",\"t_us\":1,\"values\":[]}".getBytes(), Reason.BAD_JSON, 4);
         assertReason("{\"v\":1,\"type\":\"state\",\"seq\":1,\"t_us\":1,\"values\":[\"x\"]}".getBytes(), Reason.BAD_JSON, 4);
@@ -163,7 +195,7 @@ class FrameCodecTest {
                     p = new byte[rnd.nextInt(80)];
                     rnd.nextBytes(p);
                     if (p.length > 0) {
-                        p[0] = (byte) (rnd.nextBoolean() ? '{' : 0xA1);
+                        p[0] = (byte) (rnd.nextBoolean() ? '{' : (rnd.nextBoolean() ? 0xA1 : 0xA2));
                     }
                 }
             }
@@ -181,7 +213,7 @@ class FrameCodecTest {
     @Test
     void formatSelectsEncoding() throws Exception {
         Frame a = sample();
-        assertThat(Frames.encode(a, PayloadFormat.BINARY)[0]).isEqualTo((byte) 0xA1);
+        assertThat(Frames.encode(a, PayloadFormat.BINARY)[0]).isEqualTo((byte) 0xA2);
         assertThat(Frames.encode(a, PayloadFormat.JSON)[0]).isEqualTo((byte) '{');
     }
 

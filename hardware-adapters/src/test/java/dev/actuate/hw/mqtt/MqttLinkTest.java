@@ -52,7 +52,7 @@ class MqttLinkTest {
 
     private static MqttLink link(MisbehavingBroker broker, String clientId) {
         // 1 s connect timeout: the link gives up on a CONNACK after 1 + 2 s.
-        return new MqttLink(new MqttLinkOptions(broker.url(), clientId, null, null, null, 5, 1, 10, 50), List.of());
+        return new MqttLink(new MqttLinkOptions(broker.url(), clientId, null, null, null, 5, 1, 10, 50, "online", "offline"), List.of());
     }
 
     /** Paho's threads carry the client id in their names ("MQTT Con: id", "MQTT Rec: id", ...), as does the link's I/O thread. */

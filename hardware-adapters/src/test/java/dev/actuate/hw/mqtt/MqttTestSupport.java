@@ -27,6 +27,12 @@ final class MqttTestSupport {
         assumeTrue(MosquittoProcess.availableOrFail(), "mosquitto is not installed; set ACTUATE_REQUIRE_MOSQUITTO=1 to fail instead");
     }
 
+    /** A private Mosquitto broker for one test (skipped, or failed under ACTUATE_REQUIRE_MOSQUITTO, without it). */
+    static MosquittoProcess mosquitto() {
+        assumeMosquitto();
+        return MosquittoProcess.start();
+    }
+
     static RobotConfig config(String id, String url, PayloadFormat format, Credentials creds) {
         return new RobotConfig(id, url, AdapterType.NATIVE, format, creds, null, 100,
                 List.of(new Signal("a", "", -10, 10), new Signal("b", "", -10, 10), new Signal("c", "", -10, 10)),

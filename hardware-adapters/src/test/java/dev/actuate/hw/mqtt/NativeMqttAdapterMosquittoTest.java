@@ -79,7 +79,7 @@ class NativeMqttAdapterMosquittoTest {
             assertThat(f.values[1]).isEqualTo(-0.5);
             assertThat(f.echoSequence).isEqualTo(7);
             assertThat(f.echoMicros).isEqualTo(s.sentMicros);
-            assertThat(cmd[0]).isEqualTo(format == PayloadFormat.JSON ? (byte) '{' : (byte) 0xA1);
+            assertThat(cmd[0]).isEqualTo(format == PayloadFormat.JSON ? (byte) '{' : (byte) 0xA2);
 
             a.deactivate();
             assertThat(a.lifecycleState()).isEqualTo(LifecycleState.INACTIVE);

@@ -1,5 +1,6 @@
 package dev.actuate.hw.robot;
 
+import dev.actuate.hw.mqtt.ControllerStatus;
 import dev.actuate.hw.mqtt.Frame;
 import dev.actuate.hw.mqtt.FrameException;
 import dev.actuate.hw.mqtt.FrameType;
@@ -43,6 +44,12 @@ import java.util.concurrent.locks.LockSupport;
  * (its arrival time minus the send time of the state it echoes) is recorded once per state.
  * Latency injection delays when a received command takes effect; noise injection perturbs
  * published observations only.
+ *
+ * <p>Never dies on input: a command with NaN or infinite values is rejected, counted and the zero
+ * action is held until a valid command arrives. Ownership: the robot follows the session announced
+ * on the retained {@code actuate/<id>/controller/status} ({@code online <session>}) and rejects (counts)
+ * commands from any other session; {@code offline} of that session holds the zero action. Each
+ * STATE echoes the sequence and send time of the last command applied.
  */
 public final class MqttRobot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttRobot.class);
@@ -50,7 +57,8 @@ public final class MqttRobot implements AutoCloseable {
 
     /** What a run produced. */
     public record Result(List<Double> episodeReturns, List<Integer> episodeLengths, long steps, long commandsReceived,
-            long commandsRejected, long stepsWithoutFreshCommand, LatencyStats.Summary roundTrip) {
+            long commandsRejected, long stepsWithoutFreshCommand, LatencyStats.Summary roundTrip,
+            long commandsNonFinite, long commandsFromOtherSessions) {
         public double meanReturn() {
             return episodeReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
@@ -73,14 +81,27 @@ public final class MqttRobot implements AutoCloseable {
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong nonFinite = new AtomicLong();
+    private final AtomicLong foreign = new AtomicLong();
+    /** The session of the controller that owns this robot (its status said online), 0 = none announced. */
+    private volatile long owner;
+    /** The newest command was rejected as non-finite: hold the zero action until a valid one. */
+    private volatile boolean badCommand;
+    private volatile long stepsSoFar;
+    private volatile int episodesDone;
+    private volatile double lastReturn = Double.NaN;
     private final LatencyStats roundTrip = new LatencyStats();
     private volatile boolean estop;
     /** Set when the controller's Will or clean exit says "offline"; cleared by the next command. */
     private volatile boolean controllerOffline;
     private volatile boolean running = true;
 
-    private record Pending(long applyAtNanos, long echoSequence, double[] values) {
+    private record Pending(long applyAtNanos, long echoSequence, long sequence, long sentMicros, double[] values) {
     }
+
+    /** The command last applied, echoed in each STATE (robot thread only). */
+    private long appliedSequence = Frame.NONE;
+    private long appliedMicros = Frame.NONE;
 
     public MqttRobot(Env env, RobotOptions options) {
         this.env = env;
@@ -95,11 +116,19 @@ public final class MqttRobot implements AutoCloseable {
         this.link = new MqttLink(lo, List.of(
                 new MqttLink.Subscription(topics.command(), 0, (t, p) -> onCommand(p)),
                 new MqttLink.Subscription(topics.estop(), 1, (t, p) -> onEstop(p)),
-                new MqttLink.Subscription(topics.controllerStatus(), 1, (t, p) -> {
-                    if ("offline".equals(new String(p, StandardCharsets.UTF_8).trim())) {
-                        controllerOffline = true;
-                    }
-                })));
+                new MqttLink.Subscription(topics.controllerStatus(), 1, (t, p) -> onControllerStatus(p))));
+    }
+
+    private void onControllerStatus(byte[] p) {
+        ControllerStatus st = ControllerStatus.parse(p);
+        if (st == null) {
+            return;
+        }
+        if (st.online()) {
+            owner = st.session();
+        } else if (st.session() == 0 || st.session() == owner || owner == 0) {
+            controllerOffline = true; // a replaced controller's Will (another session) changes nothing
+        }
     }
 
     private void onEstop(byte[] p) {
@@ -126,7 +155,22 @@ public final class MqttRobot implements AutoCloseable {
                 rejected.incrementAndGet();
                 return;
             }
+            long own = owner;
+            if (own != 0 && rx.session != own) {
+                foreign.incrementAndGet();
+                rejected.incrementAndGet();
+                return;
+            }
+            for (int i = 0; i < actDim; i++) {
+                if (!Double.isFinite(rx.values[i])) {
+                    nonFinite.incrementAndGet();
+                    rejected.incrementAndGet();
+                    badCommand = true;
+                    return;
+                }
+            }
             received.incrementAndGet();
+            badCommand = false;
             controllerOffline = false;
             if (rx.echoMicros != Frame.NONE && rx.echoSequence != lastEchoRecorded) {
                 lastEchoRecorded = rx.echoSequence;
@@ -135,7 +179,7 @@ public final class MqttRobot implements AutoCloseable {
             double delayMs = options.latencyMs() + (options.jitterMs() > 0 ? injectionRng.nextDouble() * options.jitterMs() : 0);
             double[] v = new double[actDim];
             System.arraycopy(rx.values, 0, v, 0, actDim);
-            pending.add(new Pending(nowNanos + (long) (delayMs * 1e6), rx.echoSequence, v));
+            pending.add(new Pending(nowNanos + (long) (delayMs * 1e6), rx.echoSequence, rx.sequence, rx.sentMicros, v));
             inbox.notifyAll();
         }
         Thread r = runner;
@@ -165,6 +209,8 @@ public final class MqttRobot implements AutoCloseable {
         try {
             for (int ep = 0; running && (options.episodes() == 0 || ep < options.episodes()); ep++) {
                 ResetResult r = env.reset(options.seed() + ep);
+                tx.episode = ep & 0xFFFFFFFFL;
+                tx.step = 0;
                 publishState(tx, stateSeq++, r.observation(), 0, true, false, false);
                 System.arraycopy(zero, 0, action, 0, actDim);
                 double ret = 0;
@@ -191,11 +237,13 @@ public final class MqttRobot implements AutoCloseable {
                     if (!fresh) {
                         stale++;
                     }
-                    double[] applied = estop || controllerOffline ? zero : action;
+                    double[] applied = estop || controllerOffline || badCommand ? zero : action;
                     StepResult s = env.step(applied);
                     steps++;
+                    stepsSoFar = steps;
                     len++;
                     ret += s.reward();
+                    tx.step = len & 0xFFFFFFFFL;
                     publishState(tx, stateSeq++, s.observation(), s.reward(), false, s.terminated(), s.truncated());
                     if (s.done()) {
                         break;
@@ -204,6 +252,8 @@ public final class MqttRobot implements AutoCloseable {
                 if (len > 0) {
                     returns.add(ret);
                     lengths.add(len);
+                    lastReturn = ret;
+                    episodesDone = returns.size();
                     LOG.info("robot {}: episode {} (seed {}) return {} in {} steps", options.robotId(), ep,
                             options.seed() + ep, String.format("%.2f", ret), len);
                 }
@@ -212,7 +262,17 @@ public final class MqttRobot implements AutoCloseable {
             runner = null;
         }
         return new Result(List.copyOf(returns), List.copyOf(lengths), steps, received.get(), rejected.get(), stale,
-                roundTrip.summary());
+                roundTrip.summary(), nonFinite.get(), foreign.get());
+    }
+
+    /** One line on how the run is going, for a periodic status print (any thread). */
+    public String statusLine() {
+        String own = owner == 0 ? "none announced" : ControllerStatus.hex(owner);
+        return String.format(java.util.Locale.ROOT, "robot %s: %s, %d episodes (last return %.2f), %d steps, %d commands,"
+                        + " %d rejected (%d non-finite, %d other sessions), controller %s%s%s", options.robotId(),
+                link.connected() ? "connected" : "disconnected", episodesDone, lastReturn, stepsSoFar, received.get(),
+                rejected.get(), nonFinite.get(), foreign.get(), own, controllerOffline ? " (offline: holding zero)" : "",
+                estop ? ", e-stop latched" : "");
     }
 
     private void publishState(Frame tx, long seq, double[] obs, double reward, boolean start, boolean terminated,
@@ -226,6 +286,8 @@ public final class MqttRobot implements AutoCloseable {
         tx.episodeStart = start;
         tx.terminated = terminated;
         tx.truncated = truncated;
+        tx.echoSequence = appliedSequence;
+        tx.echoMicros = appliedMicros;
         tx.sentMicros = MicroClock.nowMicros();
         link.publish(topics.state(), Frames.encode(tx, options.payload()), 0, false);
     }
@@ -251,6 +313,8 @@ public final class MqttRobot implements AutoCloseable {
                 if (match != null && match.applyAtNanos() <= now) {
                     pending.clear();
                     System.arraycopy(match.values(), 0, action, 0, actDim);
+                    appliedSequence = match.sequence();
+                    appliedMicros = match.sentMicros();
                     return true;
                 }
             }
@@ -296,7 +360,10 @@ public final class MqttRobot implements AutoCloseable {
             if (newest < 0) {
                 return false;
             }
-            System.arraycopy(pending.get(newest).values(), 0, action, 0, actDim);
+            Pending p = pending.get(newest);
+            System.arraycopy(p.values(), 0, action, 0, actDim);
+            appliedSequence = p.sequence();
+            appliedMicros = p.sentMicros();
             pending.subList(0, newest + 1).clear();
             return true;
         }
@@ -324,6 +391,16 @@ public final class MqttRobot implements AutoCloseable {
 
     public long commandsRejected() {
         return rejected.get();
+    }
+
+    /** Commands rejected because they came from a session other than the owner's. */
+    public long commandsFromOtherSessions() {
+        return foreign.get();
+    }
+
+    /** The owning controller's session as its status announced it, 0 if none. */
+    public long ownerSession() {
+        return owner;
     }
 
     public boolean connected() {

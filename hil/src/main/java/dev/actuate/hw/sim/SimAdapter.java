@@ -161,6 +161,9 @@ public final class SimAdapter implements HardwareInterface, StateSignal {
         latest.terminated = terminated;
         latest.truncated = truncated;
         latest.episodeStart = episodeStart;
+        // A reset alone (the first state) is no step; the sample after a step, even one that also
+        // starts the next episode, accounts that step.
+        latest.steps = episodeStart && !terminated && !truncated ? 0 : 1;
         latest.sequence = ++sequence;
         long now = MicroClock.nowMicros();
         latest.sentMicros = now;
