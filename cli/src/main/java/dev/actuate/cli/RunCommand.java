@@ -177,7 +177,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             LoopSession.run(hw, loop, counters, duration);
             Reports.printLoop(System.out, loop, counters);
-            printLink(hw);
+            LoopSession.printLink(System.out, hw);
             double[] returns = loop.episodes().returns();
             if (returns.length > 0) {
                 System.out.printf(Locale.ROOT, "episodes %d, mean return %.2f, returns %s%n", returns.length,
@@ -223,20 +223,6 @@ public final class RunCommand implements Callable<Integer> {
     static final double MAX_RATE_HZ = 1e6;
     /** About 3 years, far below where seconds to nanoseconds overflows a long. */
     static final double MAX_DURATION_S = 1e8;
-
-    /** What the link dropped or lost: malformed frames, and for the native adapter a takeover. */
-    private static void printLink(HardwareInterface hw) {
-        if (hw instanceof NativeMqttAdapter n) {
-            System.out.printf(Locale.ROOT, "state frames: %d received, %d malformed dropped, %d lost in transport (%d episode ends)%n",
-                    n.framesReceived(), n.rejectedFrames(), n.framesLost(), n.episodeEndsLost());
-            if (n.takenOverBy() != 0) {
-                System.out.println("stopped: another controller took this robot over ("
-                        + (n.takenOverBy() > 0 ? "session " + ControllerStatus.hex(n.takenOverBy()) : "no session id") + ")");
-            }
-        } else if (hw instanceof MappedMqttAdapter m) {
-            System.out.printf(Locale.ROOT, "state messages: %d received, %d malformed dropped%n", m.messagesReceived(), m.rejectedPayloads());
-        }
-    }
 
     private static void checkSizes(HardwareInterface hw, Env env) {
         if (hw.stateSignals().size() != env.observationSpace().dim()) {

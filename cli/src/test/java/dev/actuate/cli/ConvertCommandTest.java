@@ -98,15 +98,17 @@ class ConvertCommandTest {
             port = s.getLocalPort(); // closed again: nothing listens, so the connection is refused
         }
         String lander = Files.readString(ROOT.resolve("configs/robots/lander.yaml"));
-        // An env id the simulator does not know: `run` must not need it.
-        Path robot = dir.resolve("lander-unknown-env.yaml");
-        Files.writeString(robot, lander.replace("env: LunarLanderContinuous-v3", "env: NoSuchEnv-v9")
+        // A robot that names no simulator env: `run` must not need one (a robot naming another env than the
+        // policy's is refused, RunCommandTest).
+        Path robot = dir.resolve("lander-no-env.yaml");
+        Files.writeString(robot, lander.replace("env: LunarLanderContinuous-v3\n", "")
                 .replace("tcp://127.0.0.1:1883", "tcp://127.0.0.1:" + port));
+        assertThat(Files.readString(robot)).doesNotContain("\nenv:");
         String model = ROOT.resolve("models/ppo-LunarLanderContinuous-v3.actuate").toString();
         String[] out = new String[1];
         String err = captureErr(() -> out[0] = RunCommandTest.capture(() -> Actuate.run("run", "--model", model,
                 "--robot", robot.toString(), "--duration", "0.2")));
-        assertThat(err + out[0]).doesNotContain("NoSuchEnv");
+        assertThat(err + out[0]).doesNotContain("--env is required");
         assertThat(out[0]).contains("actuate run: model");
 
         // A robot whose signals disagree with the policy is refused before connecting, naming both files.

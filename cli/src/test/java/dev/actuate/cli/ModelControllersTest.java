@@ -63,11 +63,18 @@ class ModelControllersTest {
 
     @Test
     void aBadLayerSizeNamesTheFileAndTheField() throws Exception {
-        Path shipped = Path.of("..", "models", "ppo-LunarLanderContinuous-v3.actuate");
-        assertThat(shipped).as("shipped model").isRegularFile();
-        Object[][] bad = {{List.of(8, -64, 2), "entry 1 is -64"}, {List.of(8, 0, 2), "entry 1 is 0"},
-                {List.of(8, 1 << 20, 2), "entry 1 is 1048576"}, {List.of(8, 2.5, 2), "entry 1 is 2.5"},
-                {List.of(8, "x", 2), "entry 1 is \"x\""}, {List.of(8), "got [8]"}};
+        // A training checkpoint: the old self-contained format that eval and convert still read.
+        PpoConfig cfg = ConfigYaml.bind(Map.of("n_timesteps", 64, "n_envs", 1, "n_steps", 64, "batch_size", 64,
+                "n_epochs", 1, "hidden_sizes", List.of(8, 8)), PpoConfig.defaults(), "test");
+        Path runDir = dir.resolve("tiny");
+        try (Ppo ppo = new Ppo(cfg, "Pendulum-v1", 1); RunDir run = RunDir.open(runDir, false)) {
+            ppo.train(run, null, null);
+        }
+        Path shipped = runDir.resolve(RunDir.CHECKPOINT);
+        assertThat(shipped).as("checkpoint").isRegularFile();
+        Object[][] bad = {{List.of(3, -64, 1), "entry 1 is -64"}, {List.of(3, 0, 1), "entry 1 is 0"},
+                {List.of(3, 1 << 20, 1), "entry 1 is 1048576"}, {List.of(3, 2.5, 1), "entry 1 is 2.5"},
+                {List.of(3, "x", 1), "entry 1 is \"x\""}, {List.of(3), "got [3]"}};
         for (Object[] b : bad) {
             dev.actuate.train.Checkpoint cp = dev.actuate.train.Checkpoint.read(shipped);
             cp.header().set("policy_sizes", dev.actuate.train.Checkpoint.json().valueToTree(b[0]));

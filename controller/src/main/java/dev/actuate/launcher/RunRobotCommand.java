@@ -6,6 +6,7 @@ import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.RobotConfigLoader;
 import dev.actuate.hw.mqtt.MqttAdapters;
+import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.policy.PolicyReader;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.LoadedModel;
@@ -15,6 +16,7 @@ import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyEvent;
 import dev.actuate.runtime.safety.SafetyLayer;
 import dev.actuate.runtime.safety.SafetySettings;
+import dev.actuate.runtime.safety.StateLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,6 +62,12 @@ final class RunRobotCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
 
+    @Option(names = "--takeover", description = "Start even while another controller drives this robot, replacing it")
+    boolean takeover;
+
+    /** Periods the safe action is held when the run stops (Ctrl-C, SIGTERM, duration or episodes reached). */
+    static final int STOP_HOLD_CYCLES = 5;
+
     private volatile ControlLoop running;
 
     /**
@@ -102,10 +110,14 @@ final class RunRobotCommand implements Callable<Integer> {
         ControlLoop.Trigger t = ControlLoop.Trigger.parse("--trigger", trigger);
         double hz = rate != null ? rate : cfg.rateHz();
         HardwareInterface hw = MqttAdapters.create(cfg);
+        if (hw instanceof NativeMqttAdapter n) {
+            n.takeover(takeover);
+        }
         SafetyCounters counters = new SafetyCounters();
         ControlLoop.Builder b = ControlLoop.builder(hw, policy,
-                        new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
-                .rateHz(hz).localRoundTrip(false).trigger(t);
+                        new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop(),
+                                StateLimits.of(cfg.stateSignals())))
+                .rateHz(hz).localRoundTrip(false).trigger(t).stopHoldCycles(STOP_HOLD_CYCLES);
         if (episodes != null) {
             b.maxEpisodes(episodes);
         }
@@ -115,6 +127,7 @@ final class RunRobotCommand implements Callable<Integer> {
         running = loop;
         LoopSession.run(hw, loop, counters, duration);
         LoopSession.printReport(System.out, loop, counters);
+        LoopSession.printLink(System.out, hw);
         double[] returns = loop.episodes().returns();
         if (returns.length > 0) {
             System.out.printf(Locale.ROOT, "episodes %d, mean return %.2f%n", returns.length, mean(returns));

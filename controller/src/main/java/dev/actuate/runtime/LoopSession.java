@@ -2,11 +2,15 @@ package dev.actuate.runtime;
 
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.LifecycleState;
+import dev.actuate.hw.mqtt.ControllerStatus;
+import dev.actuate.hw.mqtt.MappedMqttAdapter;
+import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyEvent;
 import dev.actuate.runtime.safety.SafetyMonitor;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
@@ -57,5 +61,19 @@ public final class LoopSession {
             }
         }
         return j.length() == 0 ? "none" : j.toString();
+    }
+
+    /** What the link dropped or lost: malformed frames, and for the native adapter a takeover. */
+    public static void printLink(PrintStream out, HardwareInterface hw) {
+        if (hw instanceof NativeMqttAdapter n) {
+            out.printf(Locale.ROOT, "state frames: %d received, %d malformed dropped, %d lost in transport (%d episode ends)%n",
+                    n.framesReceived(), n.rejectedFrames(), n.framesLost(), n.episodeEndsLost());
+            if (n.takenOverBy() != 0) {
+                out.println("stopped: another controller took this robot over ("
+                        + (n.takenOverBy() > 0 ? "session " + ControllerStatus.hex(n.takenOverBy()) : "no session id") + ")");
+            }
+        } else if (hw instanceof MappedMqttAdapter m) {
+            out.printf(Locale.ROOT, "state messages: %d received, %d malformed dropped%n", m.messagesReceived(), m.rejectedPayloads());
+        }
     }
 }

@@ -134,11 +134,6 @@ public final class PolicyExport {
     }
 
     private static int[] sizes(Checkpoint cp, String field) throws IOException {
-        JsonNode s = cp.field(field);
-        int[] sizes = new int[s.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = s.get(i).asInt();
-        }
-        return sizes;
+        return cp.layerSizes(field);
     }
 }
