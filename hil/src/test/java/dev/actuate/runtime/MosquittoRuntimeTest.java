@@ -60,10 +60,14 @@ class MosquittoRuntimeTest {
     }
 
     private RobotConfig config(String id) {
+        return config(id, 100);
+    }
+
+    private RobotConfig config(String id, double watchdogMs) {
         return new RobotConfig(id, broker.url(), AdapterType.NATIVE, PayloadFormat.BINARY, null, null, HZ,
                 List.of(new Signal("a", "", -10, 10), new Signal("b", "", -10, 10), new Signal("c", "", -10, 10)),
                 List.of(new Signal("u", "", -1, 1), new Signal("v", "", -1, 1)), List.of(), List.of(), null,
-                new SafetyConfig(new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, 100, SAFE, 0));
+                new SafetyConfig(new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, watchdogMs, SAFE, 0));
     }
 
     /** Loop at 50 Hz sending 0.5 while states are fresh. */
@@ -98,7 +102,9 @@ class MosquittoRuntimeTest {
 
     @Test
     void watchdogFiresWhenTheStateStreamStops() throws Exception {
-        try (FrameRobot robot = new FrameRobot(broker.url(), "wd", 3, 10); Rig rig = new Rig(config("wd"))) {
+        // States every 10 ms against a 2 s watchdog: only a stalled stream trips it, not a descheduled test
+        // machine (a 100 ms watchdog tripped here under a load average of 10 while states still flowed).
+        try (FrameRobot robot = new FrameRobot(broker.url(), "wd", 3, 10); Rig rig = new Rig(config("wd", 2000))) {
             await("policy commands at the robot", () -> Arrays.equals(robot.lastCommand(), new double[] {0.5, 0.5}));
             // Cycles before the first state count as WATCHDOG too ("no state yet").
             long before = rig.counters.get(SafetyEvent.WATCHDOG);
