@@ -332,4 +332,9 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
     boolean hasWorld() {
         return world != null;
     }
+
+    @Override
+    public double controlPeriodSeconds() {
+        return DT;
+    }
 }
