@@ -87,6 +87,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
         Env env = policyOnRobot ? null : Envs.make(id);
+        if (model != null && controller == null) {
+            String warning = rateWarning(hz, rate != null ? "--rate" : cfg != null ? robot + " (rate_hz)" : "the default",
+                    ModelControllers.readPolicy(Path.of(model)));
+            if (warning != null) {
+                System.err.println(warning);
+            }
+        }
         Policy policy;
         if (policyOnRobot) {
             PolicyFile p = ModelControllers.readPolicy(Path.of(model));
@@ -134,6 +141,25 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("metrics written to " + metricsCsv);
         }
         return loop.stopReason() == ControlLoop.StopReason.ADAPTER_FAILED ? 1 : 0;
+    }
+
+    /**
+     * A warning when the loop rate differs from the control rate the policy was trained at (its env's step), else
+     * null (also when the policy records no rate). A policy's dynamics, and delays counted in steps, hold only at
+     * the rate it was trained at.
+     */
+    static String rateWarning(double loopHz, String loopSource, PolicyFile p) {
+        double trained = p.trainingRateHz();
+        if (Double.isNaN(trained) || Math.abs(loopHz - trained) <= 1e-6 * trained) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "warning: the loop runs at %s Hz (from %s) but the policy was trained at %s Hz"
+                + " (a %s s control period on %s); its behaviour, and any delays counted in control steps, assume %s Hz",
+                num(loopHz), loopSource, num(trained), num(p.simToReal().controlPeriodSeconds()), p.envId(), num(trained));
+    }
+
+    private static String num(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     private static void checkSizes(HardwareInterface hw, Env env) {

@@ -43,6 +43,9 @@ final class OffPolicyTrainer implements Trainer {
         switch (algorithm) {
             case Sac.ALGORITHM -> {
                 SacConfig c = r.resume() ? null : load(r.configFile(), SacConfig.defaults());
+                if (c != null) {
+                    Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
+                }
                 try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps())
                         : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                     sac.train(run, new ProgressBar(sac.config().nTimesteps(), sac.globalStep(), r.quiet()), null);
@@ -50,6 +53,9 @@ final class OffPolicyTrainer implements Trainer {
             }
             case Td3.ALGORITHM -> {
                 Td3Config c = r.resume() ? null : load(r.configFile(), Td3Config.defaults());
+                if (c != null) {
+                    Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
+                }
                 try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps())
                         : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                     td3.train(run, new ProgressBar(td3.config().nTimesteps(), td3.globalStep(), r.quiet()), null);
@@ -57,6 +63,9 @@ final class OffPolicyTrainer implements Trainer {
             }
             case Ddpg.ALGORITHM -> {
                 DdpgConfig c = r.resume() ? null : load(r.configFile(), DdpgConfig.defaults());
+                if (c != null) {
+                    Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
+                }
                 try (Ddpg ddpg = r.resume() ? Ddpg.resume(run.checkpoint(), r.steps())
                         : new Ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                     ddpg.train(run, new ProgressBar(ddpg.config().nTimesteps(), ddpg.globalStep(), r.quiet()), null);

@@ -23,8 +23,11 @@ final class PpoTrainer implements Trainer {
     @Override
     public void train(TrainRequest r) throws IOException {
         RunDir run = RunDir.open(r.out(), r.resume());
-        Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps())
-                : new Ppo(config(r.configFile(), r.steps(), r.envs()), r.envId(), r.seed());
+        PpoConfig cfg = r.resume() ? null : config(r.configFile(), r.steps(), r.envs());
+        if (cfg != null) {
+            Check.simToRealFits(r.configFile(), r.envId(), cfg.simToReal());
+        }
+        Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps()) : new Ppo(cfg, r.envId(), r.seed());
         try (ppo) {
             if (r.resume() && !ppo.envId().equals(r.envId())) {
                 throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + ppo.envId() + ", not "
