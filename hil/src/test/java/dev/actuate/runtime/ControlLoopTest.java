@@ -299,6 +299,30 @@ class ControlLoopTest {
         }
     }
 
+    /** The policy hears of every command that went out, after the safety layer (previous-action policies). */
+    @Test
+    void thePolicyIsToldTheCommandActuallySentEveryCycle() {
+        RecordingAdapter hw = new RecordingAdapter(mock());
+        java.util.List<double[]> told = new java.util.ArrayList<>();
+        Policy p = new Policy() {
+            @Override
+            public void act(float[] obs, float[] action) {
+                Arrays.fill(action, 3f); // outside the limits [-1, 1]: the safety layer clips it
+            }
+
+            @Override
+            public void commandSent(double[] command) {
+                told.add(command.clone());
+            }
+        };
+        loop(hw, p, settings(), 5).run();
+        assertThat(told).hasSize(hw.commands.size()).hasSize(5);
+        for (int i = 0; i < told.size(); i++) {
+            assertThat(told.get(i)).containsExactly(hw.commands.get(i));
+            assertThat(told.get(i)).containsExactly(1.0, 1.0);
+        }
+    }
+
     @Test
     void sameReturnsAsInProcessEvaluationWithTheSimAdapter() {
         long seed = 11;
