@@ -129,4 +129,24 @@ class SimToRealTrainingTest {
         Checkpoint cp = Checkpoint.read(run.checkpoint());
         assertThat(PolicyExport.simToReal(cp)).isEqualTo(AIDS);
     }
+
+    /** Checkpoints replay the episode through the aids, so a resumed run continues bit for bit. */
+    @Test
+    void resumeWithEveryAidContinuesBitIdentically(@TempDir Path dir) throws Exception {
+        SacConfig cfg = SacTest.tiny(300).withSimToReal(AIDS);
+        float[] straight;
+        try (Sac sac = new Sac(cfg, PENDULUM, 42)) {
+            sac.train(null, null, null);
+            straight = SacTest.allParams(sac);
+        }
+        Path file = dir.resolve("checkpoint.actuate");
+        try (Sac first = new Sac(cfg, PENDULUM, 42)) {
+            first.train(null, null, s -> s.globalStep() < 170);
+            first.saveCheckpoint(file);
+        }
+        try (Sac resumed = Sac.resume(file, null)) {
+            resumed.train(null, null, null);
+            assertThat(SacTest.allParams(resumed)).containsExactly(straight);
+        }
+    }
 }
