@@ -107,7 +107,8 @@ final class OffPolicyTrainer implements Trainer {
                 SacConfig c = load(configFile, SacConfig.defaults());
                 c = new SacConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.entCoef(), c.entCoefInit(),
-                        c.targetEntropy(), 1, BENCH_HIDDEN, c.activation(), huge, huge, false);
+                        c.targetEntropy(), 1, BENCH_HIDDEN, c.activation(), huge, huge, false)
+                        .withSimToReal(c.simToReal());
                 try (Sac sac = new Sac(c, envId, seed)) {
                     sac.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -116,7 +117,8 @@ final class OffPolicyTrainer implements Trainer {
                 Td3Config c = load(configFile, Td3Config.defaults());
                 c = new Td3Config(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.policyDelay(), c.targetPolicyNoise(),
-                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), BENCH_HIDDEN, c.activation(), huge, huge, false);
+                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), BENCH_HIDDEN, c.activation(), huge, huge, false)
+                        .withSimToReal(c.simToReal());
                 try (Td3 td3 = new Td3(c, envId, seed)) {
                     td3.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -125,7 +127,7 @@ final class OffPolicyTrainer implements Trainer {
                 DdpgConfig c = load(configFile, DdpgConfig.defaults());
                 c = new DdpgConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), BENCH_HIDDEN,
-                        c.activation(), huge, huge, false);
+                        c.activation(), huge, huge, false).withSimToReal(c.simToReal());
                 try (Ddpg ddpg = new Ddpg(c, envId, seed)) {
                     ddpg.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }

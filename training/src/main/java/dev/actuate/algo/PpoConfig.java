@@ -34,7 +34,7 @@ import java.util.List;
  * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
  * @param logStdInit     initial state-independent log-std
  * @param checkpointEvery iterations between checkpoints
- * @param simToReal            sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
+ * @param simToReal       sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record PpoConfig(
         long nTimesteps,

@@ -29,7 +29,7 @@ import java.util.List;
  * @param checkpointEvery   env steps between checkpoints
  * @param logInterval       env steps between metrics rows
  * @param saveReplayBuffer  store the replay buffer with each checkpoint (exact resume)
- * @param simToReal            sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
+ * @param simToReal         sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record Td3Config(
         long nTimesteps,
