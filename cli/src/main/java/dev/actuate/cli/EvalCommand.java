@@ -6,6 +6,7 @@ import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Evaluation;
+import dev.actuate.sim.wrappers.SimToReal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +20,9 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;
+
+    @Mixin
+    SimToRealOptions simToReal;
 
     @Option(names = "--episodes", paramLabel = "N", defaultValue = "10", description = "Episodes (default: ${DEFAULT-VALUE}).")
     int episodes;
@@ -37,7 +41,8 @@ public final class EvalCommand implements Callable<Integer> {
         String id = policy.envId();
         double threshold = Envs.spec(id).rewardThreshold();
         Evaluation.Result r;
-        try (Env env = Envs.make(id)) {
+        SimToReal aids = simToReal.resolve(policy.model);
+        try (Env env = SimToRealOptions.wrap(Envs.make(id), aids)) {
             Controller c = policy.build(env, seed);
             r = Evaluation.run(env, c, episodes, seed);
         }
@@ -46,13 +51,19 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  return       %.2f ± %.2f%n", r.meanReturn(), r.stdReturn());
         System.out.printf(Locale.ROOT, "  success rate %.2f (return >= %.1f)%n", r.successRate(threshold), threshold);
         System.out.printf(Locale.ROOT, "  mean length  %.1f%n", r.meanLength());
+        if (!aids.isNone()) {
+            System.out.printf(Locale.ROOT, "  sim-to-real  action delay %d, observation delay %d steps, noise std %s%n",
+                    aids.actionDelay(), aids.observationDelay(), aids.observationNoise());
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
             o.put("env", id).put("controller", policy.label()).put("seed", seed)
                     .put("episodes", r.episodes()).put("mean_return", r.meanReturn()).put("std_return", r.stdReturn())
                     .put("success_rate", r.successRate(threshold)).put("mean_length", r.meanLength())
-                    .put("reward_threshold", threshold);
+                    .put("reward_threshold", threshold).put("action_delay", aids.actionDelay())
+                    .put("observation_delay", aids.observationDelay());
+            o.set("observation_noise", mapper.valueToTree(aids.observationNoise()));
             System.out.println(mapper.writeValueAsString(o));
         }
         System.out.flush();

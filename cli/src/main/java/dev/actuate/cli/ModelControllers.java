@@ -79,9 +79,10 @@ public final class ModelControllers {
         try {
             Path file = resolve(modelOrRunDir);
             PolicyFile p = readPolicy(file);
-            if (env != null && (p.observation().size() != env.observationSpace().dim()
+            // A policy with previous actions in its input takes the state alone and appends them itself.
+            if (env != null && (p.stateSize() != env.observationSpace().dim()
                     || p.action().size() != env.actionSpace().dim())) {
-                throw new IOException(file + ": policy for " + p.envId() + " has " + p.observation().size()
+                throw new IOException(file + ": policy for " + p.envId() + " has " + p.stateSize()
                         + " observations and " + p.action().size() + " actions; env " + env.id() + " has "
                         + env.observationSpace().dim() + " and " + env.actionSpace().dim());
             }

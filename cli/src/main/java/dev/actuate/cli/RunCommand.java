@@ -117,6 +117,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         double hz = rate != null ? rate : cfg != null ? cfg.rateHz() : 50;
         Env env = policyOnRobot ? null : Envs.make(id);
+        if (model != null && controller == null && !OnnxOptions.isOnnx(Path.of(model))) {
+            String warning = ModelControllers.readPolicy(Path.of(model))
+                    .rateWarning(hz, rate != null ? "--rate" : cfg != null ? robot + " (rate_hz)" : "the default");
+            if (warning != null) {
+                System.err.println(warning);
+            }
+        }
         Policy policy;
         if (policyOnRobot) {
             PolicyFile p = ModelControllers.readPolicy(Path.of(model));

@@ -107,6 +107,11 @@ final class RunRobotCommand implements Callable<Integer> {
             cfg = cfg.withBroker(broker);
         }
         LoadedModel policy = PolicyReader.load(model, cfg, robot);
+        String rateWarning = PolicyReader.read(model).rateWarning(rate != null ? rate : cfg.rateHz(),
+                rate != null ? "--rate" : robot + " (rate_hz)");
+        if (rateWarning != null) {
+            System.err.println(rateWarning);
+        }
         ControlLoop.Trigger t = ControlLoop.Trigger.parse("--trigger", trigger);
         double hz = rate != null ? rate : cfg.rateHz();
         HardwareInterface hw = MqttAdapters.create(cfg);

@@ -205,7 +205,25 @@ public final class PolicyReader {
         JsonNode provenance = h.get("provenance");
         return new PolicyFile(env == null || env.isNull() ? null : env.asText(),
                 algorithm == null || algorithm.isNull() ? null : algorithm.asText(), observation, action, layers,
-                provenance instanceof ObjectNode o ? o : null);
+                provenance instanceof ObjectNode o ? o : null, simToReal(h.get("sim_to_real"), f));
+    }
+
+    /** Format 2's {@code sim_to_real}; absent (format 1) or null means not recorded. */
+    private static PolicyFile.SimToReal simToReal(JsonNode s, Fields f) throws PolicyFormatException {
+        if (s == null || s.isNull()) {
+            return null;
+        }
+        if (!s.isObject()) {
+            throw new PolicyFormatException(f.source(), "sim_to_real", "not an object");
+        }
+        JsonNode period = s.get("control_period_s");
+        double p = period == null || period.isNull() ? Double.NaN
+                : f.number(s, "sim_to_real.control_period_s", "control_period_s");
+        return new PolicyFile.SimToReal(p, f.integer(s, "sim_to_real.action_delay_steps", "action_delay_steps"),
+                f.integer(s, "sim_to_real.observation_delay_steps", "observation_delay_steps"),
+                f.doubles(s, "sim_to_real.observation_noise_std", "observation_noise_std"),
+                f.integer(s, "sim_to_real.previous_actions", "previous_actions"),
+                f.doubles(s, "sim_to_real.initial_action", "initial_action"));
     }
 
     /** Typed header access; every miss names the field. */

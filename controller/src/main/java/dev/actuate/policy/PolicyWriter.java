@@ -35,8 +35,12 @@ import java.util.zip.CRC32;
  *             "mapping": "clip" | "tanh-squash" | "rescale"},
  *  "network": {"layers": [{"in": 8, "out": 64, "activation": "tanh|relu|identity",
  *                          "weight": "layers.0.weight", "bias": "layers.0.bias"}, ...]},
+ *  "sim_to_real": {"control_period_s": 0.05 | null, "action_delay_steps": 0, "observation_delay_steps": 0,
+ *                  "observation_noise_std": [...], "previous_actions": 0, "initial_action": [...]} | null,
  *  "provenance": {...}}
  * </pre>
+ * {@code sim_to_real} (format 2) says what the training envs assumed and added; with {@code previous_actions} k,
+ * {@code observation.size} is the state size plus k times {@code action.size} (see {@link PolicyFile.SimToReal}).
  * Statistics and bounds are JSON doubles (Jackson writes the shortest string that reads back exactly).
  */
 public final class PolicyWriter {
@@ -90,6 +94,22 @@ public final class PolicyWriter {
             o.put("bias", b);
             arrays.put(w, layer.weight());
             arrays.put(b, layer.bias());
+        }
+        PolicyFile.SimToReal s = p.simToReal();
+        if (s == null) {
+            h.putNull("sim_to_real");
+        } else {
+            ObjectNode o = h.putObject("sim_to_real");
+            if (Double.isNaN(s.controlPeriodSeconds())) {
+                o.putNull("control_period_s");
+            } else {
+                o.put("control_period_s", s.controlPeriodSeconds());
+            }
+            o.put("action_delay_steps", s.actionDelaySteps());
+            o.put("observation_delay_steps", s.observationDelaySteps());
+            putDoubles(o, "observation_noise_std", s.observationNoiseStd());
+            o.put("previous_actions", s.previousActions());
+            putDoubles(o, "initial_action", s.initialAction());
         }
         h.set("provenance", p.provenance());
         try {

@@ -454,6 +454,7 @@ public final class ControlLoop {
         try {
             // Before the first state there is nothing to echo: -1 tells the robot not to count a round trip.
             hw.write(command, haveState ? sample.sequence : -1, haveState ? sample.sentMicros : -1);
+            policy.commandSent(command);
             if (fresh && localRoundTrip) {
                 metrics.recordRoundTrip(clock.nanoTime() - readNanos);
             }

@@ -9,6 +9,12 @@ import dev.actuate.nn.infer.FloatMlp;
  * {@link #act(float[], float[])} is the control loop's allocation-free path;
  * {@link #act(double[], double[])} is the same math for eval and render. Holds scratch buffers: one
  * instance per thread (each control loop loads its own).
+ *
+ * <p>A policy trained with previous actions in its observation ({@code sim_to_real.previous_actions} k) takes the
+ * state alone and appends the last k actions itself, most recent first, as the training wrapper did: the commands
+ * the control loop reports through {@link #commandSent} (what actually went out, after the safety layer), or, where
+ * nothing reports them (eval and render in the simulator), its own actions clipped into the box. Every slot holds
+ * the initial action after {@link #reset()}.
  */
 public final class LoadedModel implements Policy {
     /** How the network's first {@code actionSize} outputs become an action. */
@@ -35,6 +41,13 @@ public final class LoadedModel implements Policy {
     private final float[] in;
     private final float[] netOut;
     private final int actionSize;
+    private final int stateSize;
+    private final int previousActions;
+    /** Actions appended to the state, most recent first; {@code previousActions * actionSize} values. */
+    private final double[] past;
+    /** The last action sent (or, until the loop reports one, chosen), which becomes {@code past[0]} next time. */
+    private final double[] lastSent;
+    private final double[] initialAction;
 
     /**
      * @param mean observation means, or null when the model does not normalise observations
@@ -42,6 +55,16 @@ public final class LoadedModel implements Policy {
      */
     public LoadedModel(String envId, String source, FloatMlp net, OutputMap outputMap, double[] mean, double[] var,
                        double clip, double eps, double[] low, double[] high) {
+        this(envId, source, net, outputMap, mean, var, clip, eps, low, high, 0, null);
+    }
+
+    /**
+     * @param previousActions how many previous actions follow the state in the network's input
+     * @param initialAction   the action in every previous-action slot at an episode's start; null for zeros
+     */
+    public LoadedModel(String envId, String source, FloatMlp net, OutputMap outputMap, double[] mean, double[] var,
+                       double clip, double eps, double[] low, double[] high, int previousActions,
+                       double[] initialAction) {
         this.envId = envId;
         this.source = source;
         this.net = net;
@@ -71,6 +94,23 @@ public final class LoadedModel implements Policy {
         }
         in = new float[net.inputSize()];
         netOut = new float[net.outputSize()];
+        this.previousActions = previousActions;
+        this.stateSize = net.inputSize() - previousActions * actionSize;
+        if (previousActions < 0 || stateSize <= 0) {
+            throw new IllegalArgumentException("model " + source + ": " + previousActions + " previous actions of "
+                    + actionSize + " do not fit the network's " + net.inputSize() + " inputs");
+        }
+        if (initialAction != null && initialAction.length != actionSize) {
+            throw new IllegalArgumentException("model " + source + ": initial action has " + initialAction.length
+                    + " values, expected " + actionSize);
+        }
+        this.initialAction = initialAction == null ? new double[actionSize] : initialAction.clone();
+        for (int i = 0; i < actionSize; i++) {
+            this.initialAction[i] = Math.max(this.low[i], Math.min(this.high[i], this.initialAction[i]));
+        }
+        past = new double[previousActions * actionSize];
+        lastSent = new double[actionSize];
+        reset();
     }
 
     /** The env the model was trained on. */
@@ -121,8 +161,31 @@ public final class LoadedModel implements Policy {
         return high.clone();
     }
 
+    /** What the caller passes to {@code act}: the state, without the previous actions the model appends. */
     public int observationSize() {
-        return in.length;
+        return stateSize;
+    }
+
+    /** Previous actions the model appends to the state (0 for most policies). */
+    public int previousActions() {
+        return previousActions;
+    }
+
+    /** Starts an episode: every previous-action slot holds the initial action. */
+    @Override
+    public void reset() {
+        for (int k = 0; k < previousActions; k++) {
+            System.arraycopy(initialAction, 0, past, k * actionSize, actionSize);
+        }
+        System.arraycopy(initialAction, 0, lastSent, 0, actionSize);
+    }
+
+    /** The command that actually went out; it is the previous action the next {@code act} appends. */
+    @Override
+    public void commandSent(double[] command) {
+        if (previousActions > 0) {
+            System.arraycopy(command, 0, lastSent, 0, actionSize);
+        }
     }
 
     public int actionSize() {
@@ -133,24 +196,42 @@ public final class LoadedModel implements Policy {
     @Override
     public void act(float[] observation, float[] action) {
         checkSizes(observation.length, action.length);
-        for (int i = 0; i < in.length; i++) {
+        for (int i = 0; i < stateSize; i++) {
             in[i] = normalized(i, observation[i]);
         }
+        appendPast();
         net.act(in, netOut);
         for (int i = 0; i < actionSize; i++) {
             action[i] = (float) toAction(i, netOut[i]);
+            lastSent[i] = action[i];
         }
     }
 
     /** The same policy on doubles (eval, render); no allocation either. */
     public void act(double[] observation, double[] action) {
         checkSizes(observation.length, action.length);
-        for (int i = 0; i < in.length; i++) {
+        for (int i = 0; i < stateSize; i++) {
             in[i] = normalized(i, observation[i]);
         }
+        appendPast();
         net.act(in, netOut);
         for (int i = 0; i < actionSize; i++) {
             action[i] = toAction(i, netOut[i]);
+            lastSent[i] = action[i];
+        }
+    }
+
+    /** Shifts the history by one step (the last action sent becomes the most recent) and appends it to the input. */
+    private void appendPast() {
+        if (previousActions == 0) {
+            return;
+        }
+        System.arraycopy(past, 0, past, actionSize, (previousActions - 1) * actionSize);
+        for (int i = 0; i < actionSize; i++) {
+            past[i] = Math.max(low[i], Math.min(high[i], lastSent[i]));
+        }
+        for (int j = 0; j < past.length; j++) {
+            in[stateSize + j] = normalized(stateSize + j, past[j]);
         }
     }
 
@@ -177,8 +258,8 @@ public final class LoadedModel implements Policy {
     }
 
     private void checkSizes(int nObs, int nAct) {
-        if (nObs != in.length || nAct != actionSize) {
-            throw new IllegalArgumentException("model " + source + " maps " + in.length + " observations to "
+        if (nObs != stateSize || nAct != actionSize) {
+            throw new IllegalArgumentException("model " + source + " maps " + stateSize + " observations to "
                     + actionSize + " actions, got arrays of " + nObs + " and " + nAct);
         }
     }

@@ -11,4 +11,11 @@ public interface Policy {
     /** Called when the robot reports a new episode. */
     default void reset() {
     }
+
+    /**
+     * Called after every write with the command that went out (after the safety layer), for policies whose
+     * input includes their previous actions. Must not allocate.
+     */
+    default void commandSent(double[] command) {
+    }
 }

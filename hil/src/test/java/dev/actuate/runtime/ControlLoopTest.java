@@ -296,6 +296,30 @@ class ControlLoopTest {
         }
     }
 
+    /** The policy hears of every command that went out, after the safety layer (previous-action policies). */
+    @Test
+    void thePolicyIsToldTheCommandActuallySentEveryCycle() {
+        RecordingAdapter hw = new RecordingAdapter(mock());
+        java.util.List<double[]> told = new java.util.ArrayList<>();
+        Policy p = new Policy() {
+            @Override
+            public void act(float[] obs, float[] action) {
+                Arrays.fill(action, 3f); // outside the limits [-1, 1]: the safety layer clips it
+            }
+
+            @Override
+            public void commandSent(double[] command) {
+                told.add(command.clone());
+            }
+        };
+        loop(hw, p, settings(), 5).run();
+        assertThat(told).hasSize(hw.commands.size()).hasSize(5);
+        for (int i = 0; i < told.size(); i++) {
+            assertThat(told.get(i)).containsExactly(hw.commands.get(i));
+            assertThat(told.get(i)).containsExactly(1.0, 1.0);
+        }
+    }
+
     @Test
     void sameReturnsAsInProcessEvaluationWithTheSimAdapter() {
         long seed = 11;
@@ -314,6 +338,47 @@ class ControlLoopTest {
         assertThat(loop.metrics().cycles()).isEqualTo(601);
         assertThat(sim.ignoredCommands()).isZero();
         assertThat(loop.metrics().summary("round_trip").count()).isEqualTo(601);
+    }
+
+    /**
+     * A policy with its previous action in its input, deployed through the loop (which reports the commands it
+     * sent) and evaluated in-process (where it uses its own actions): the same returns, so deployment rebuilds
+     * the observation the policy was trained on.
+     */
+    @Test
+    void aPreviousActionPolicyGetsTheSameReturnsThroughTheLoop() {
+        java.util.Random r = new java.util.Random(3);
+        float[] w0 = new float[4 * 8];
+        float[] w1 = new float[8];
+        for (int i = 0; i < w0.length; i++) {
+            w0[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) r.nextGaussian();
+        }
+        dev.actuate.policy.PolicyFile p = new dev.actuate.policy.PolicyFile("Pendulum-v1", "sac",
+                new dev.actuate.policy.PolicyFile.Observation(4, null, null, null),
+                new dev.actuate.policy.PolicyFile.Action(1, new double[] {-2}, new double[] {2}, null, null,
+                        LoadedModel.OutputMap.SQUASH_TO_BOX),
+                java.util.List.of(new dev.actuate.policy.PolicyFile.Layer(4, 8, dev.actuate.nn.Activation.TANH, w0,
+                                new float[8]),
+                        new dev.actuate.policy.PolicyFile.Layer(8, 1, dev.actuate.nn.Activation.IDENTITY, w1,
+                                new float[1])),
+                null, new dev.actuate.policy.PolicyFile.SimToReal(0.05, 1, 0, new double[0], 1, new double[] {0.5}));
+        long seed = 4;
+        SimAdapter sim = new SimAdapter(Envs.make("Pendulum-v1"), seed);
+        sim.configure();
+        sim.activate();
+        SafetySettings s = SafetySettings.passThrough(sim.commandSignals(), 1.0);
+        ControlLoop loop = ControlLoop.builder(sim, p.toModel("loop"), new SafetyLayer(s, 1 / HZ, counters, estop))
+                .rateHz(HZ).clock(clock).maxEpisodes(2).build();
+        assertThat(loop.run()).isEqualTo(ControlLoop.StopReason.MAX_EPISODES);
+        double[] expected = PolicyEvaluation.evaluate(Envs.make("Pendulum-v1"), p.toModel("eval"), seed, 2);
+        assertThat(loop.episodes().returns()).containsExactly(expected);
+        // With the history stuck at the initial action the same network is another policy: the check can fail.
+        double[] frozenHistory = PolicyEvaluation.evaluate(Envs.make("Pendulum-v1"),
+                (obs, action) -> p.toModel("x").act(obs, action), seed, 2);
+        assertThat(frozenHistory).isNotEqualTo(expected);
     }
 
     @Test

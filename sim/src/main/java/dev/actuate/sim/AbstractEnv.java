@@ -134,6 +134,37 @@ public abstract class AbstractEnv implements Env {
         return obs;
     }
 
+    /**
+     * Simulated seconds one step advances: the control period a controller deployed from this env should run
+     * at. NaN when the env has no physical time step (then no rate is recorded with its policies).
+     */
+    public double controlPeriodSeconds() {
+        return Double.NaN;
+    }
+
+    /** The control period of any env: its innermost {@link AbstractEnv}'s, else NaN. */
+    public static double controlPeriodSeconds(Env env) {
+        return env.unwrapped() instanceof AbstractEnv a ? a.controlPeriodSeconds() : Double.NaN;
+    }
+
+    /**
+     * The env's generator, for wrappers whose draws must follow the env's seed (observation noise), so that one
+     * seed reproduces the run and a checkpoint's replay reproduces the draws.
+     */
+    public Rng rng() {
+        return rng;
+    }
+
+    /**
+     * Prepares a replay of a snapshot through the whole wrapper chain: the next {@link #reset()} starts the episode
+     * the snapshot started from. Used by {@link VectorEnv#restore} so stateful wrappers are rebuilt too.
+     */
+    void rewindTo(long rngStateAtReset) {
+        rng.setState(rngStateAtReset);
+        seeded = true;
+        needsReset = true;
+    }
+
     /** Number of steps taken in the current episode. */
     public int elapsedSteps() {
         return actionsSinceReset.size();

@@ -1,5 +1,6 @@
 package dev.actuate.sim;
 
+import dev.actuate.sim.wrappers.NormalizeObservation;
 import dev.actuate.sim.wrappers.NormalizeReward;
 import dev.actuate.sim.wrappers.RecordEpisodeStatistics;
 import dev.actuate.sim.wrappers.TimeLimit;
@@ -30,6 +31,8 @@ public final class VectorEnv implements AutoCloseable {
     private final double[] episodeReturn;
     private final int[] episodeLength;
     private final long[] episodeStart;
+    /** Actions given to each env since its reset, for snapshots replayed through the whole wrapper chain. */
+    private final List<List<double[]>> actionsSinceReset;
     private boolean started;
 
     /** Exact state of one sub-env for checkpoints. */
@@ -82,6 +85,10 @@ public final class VectorEnv implements AutoCloseable {
         episodeReturn = new double[numEnvs];
         episodeLength = new int[numEnvs];
         episodeStart = new long[numEnvs];
+        actionsSinceReset = new ArrayList<>(numEnvs);
+        for (int i = 0; i < numEnvs; i++) {
+            actionsSinceReset.add(new ArrayList<>());
+        }
         workers = this.threads > 1 ? new BlockWorkers(numEnvs, this.threads, () -> id(), minParallelNanos) : null;
     }
 
@@ -152,6 +159,7 @@ public final class VectorEnv implements AutoCloseable {
         StepInfo[] infos = new StepInfo[n];
         forEachEnv(i -> {
             StepResult r = envs[i].step(actions[i]);
+            actionsSinceReset.get(i).add(actions[i].clone());
             rewards[i] = r.reward();
             terminated[i] = r.terminated();
             truncated[i] = r.truncated();
@@ -172,9 +180,11 @@ public final class VectorEnv implements AutoCloseable {
     }
 
     /**
-     * The exact state of every sub-env, for checkpoints. Works for envs built on {@link AbstractEnv}
-     * under stateless wrappers and {@link TimeLimit}; statistics of normalisers are the trainer's to
-     * save. Wrappers with hidden per-episode state are refused rather than silently lost.
+     * The exact state of every sub-env, for checkpoints: the generator state at the episode's reset and the
+     * actions given to the outermost wrapper since. Restoring replays them through the whole chain, so wrappers
+     * whose state follows from the episode's actions and the env's generator ({@link TimeLimit}, the sim-to-real
+     * delays, noise and previous actions) come back exactly. Statistics of normalisers are the trainer's to save;
+     * wrappers with other hidden state are refused rather than silently lost.
      */
     public State snapshot() {
         requireStarted();
@@ -187,7 +197,13 @@ public final class VectorEnv implements AutoCloseable {
                         + " NormalizeReward wrapper whose state a snapshot cannot capture; VectorEnv records episode"
                         + " statistics itself, and reward normalisation belongs to the trainer");
             }
-            states.add(new EnvState(base.snapshot(), obs[i], episodeReturn[i], episodeLength[i]));
+            NormalizeObservation norm = Wrapper.find(envs[i], NormalizeObservation.class);
+            if (norm != null && !norm.frozen()) {
+                throw new IllegalStateException("VectorEnv(" + id() + "): env " + i + " has an updating"
+                        + " NormalizeObservation wrapper; restoring replays the episode and would count it twice");
+            }
+            EnvSnapshot at = new EnvSnapshot(base.snapshot().rngStateAtReset(), actionsSinceReset.get(i));
+            states.add(new EnvState(at, obs[i], episodeReturn[i], episodeLength[i]));
         }
         return new State(states);
     }
@@ -200,10 +216,15 @@ public final class VectorEnv implements AutoCloseable {
         }
         forEachEnv(i -> {
             EnvState s = state.envs().get(i);
-            base(i).restore(s.snapshot());
-            TimeLimit limit = Wrapper.find(envs[i], TimeLimit.class);
-            if (limit != null) {
-                limit.restoreElapsed(s.snapshot().actions().size());
+            base(i).rewindTo(s.snapshot().rngStateAtReset());
+            envs[i].reset();
+            actionsSinceReset.get(i).clear();
+            for (double[] a : s.snapshot().actions()) {
+                if (envs[i].step(a).done()) {
+                    throw new IllegalStateException("VectorEnv(" + id() + "): env " + i
+                            + ": snapshot replay ended the episode early");
+                }
+                actionsSinceReset.get(i).add(a.clone());
             }
             obs[i] = s.observation();
             episodeReturn[i] = s.episodeReturn();
@@ -223,6 +244,7 @@ public final class VectorEnv implements AutoCloseable {
     }
 
     private void startEpisode(int i) {
+        actionsSinceReset.get(i).clear();
         episodeReturn[i] = 0;
         episodeLength[i] = 0;
         episodeStart[i] = System.nanoTime();

@@ -1,5 +1,10 @@
 package dev.actuate.algo;
 
+import dev.actuate.sim.Env;
+import dev.actuate.sim.Envs;
+import dev.actuate.sim.wrappers.SimToReal;
+
+import java.nio.file.Path;
 import java.util.List;
 
 /** Validation of config values; messages name the YAML key. */
@@ -62,5 +67,18 @@ final class Check {
             throw new IllegalArgumentException(key + " must be set");
         }
         return v;
+    }
+
+    /** The checks of {@code sim_to_real} that need the env (lengths per component), naming the config file. */
+    static void simToRealFits(Path configFile, String envId, SimToReal s) {
+        if (s.isNone()) {
+            return;
+        }
+        try (Env env = Envs.make(envId)) {
+            s.checkFits(env);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((configFile == null ? "config" : configFile.toString()) + ": sim_to_real: "
+                    + e.getMessage(), e);
+        }
     }
 }

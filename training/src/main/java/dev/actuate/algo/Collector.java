@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.EnvSnapshot;
+import dev.actuate.sim.Envs;
 import dev.actuate.sim.EpisodeStats;
 import dev.actuate.sim.Rng;
 import dev.actuate.sim.VectorEnv;
 import dev.actuate.sim.VectorStep;
+import dev.actuate.sim.wrappers.SimToReal;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ReplayBuffer;
 
@@ -39,7 +41,13 @@ public final class Collector implements AutoCloseable {
     private long episodes;
 
     public Collector(String envId, long seed) {
-        this.envs = VectorEnv.make(envId, 1);
+        this(envId, seed, SimToReal.NONE);
+    }
+
+    /** With the training config's sim-to-real aids wrapped around the env. */
+    public Collector(String envId, long seed, SimToReal simToReal) {
+        Envs.spec(envId);
+        this.envs = new VectorEnv(() -> simToReal.wrap(Envs.make(envId)), 1);
         this.box = envs.actionSpace();
         this.obsDim = envs.observationSpace().dim();
         this.actDim = box.dim();

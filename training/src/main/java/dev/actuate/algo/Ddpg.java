@@ -85,7 +85,7 @@ public final class Ddpg implements AutoCloseable {
         this.seed = seed;
         this.schedule = cfg.schedule();
         Envs.spec(envId);
-        this.collector = new Collector(envId, seed);
+        this.collector = new Collector(envId, seed, cfg.simToReal());
         this.obsDim = collector.observationSize();
         this.actDim = collector.actionSize();
         this.batchSize = cfg.batchSize();
@@ -310,7 +310,7 @@ public final class Ddpg implements AutoCloseable {
     }
 
     public Checkpoint model() {
-        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance);
+        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance, cfg.simToReal());
     }
 
     public Checkpoint checkpoint() {

@@ -1,5 +1,7 @@
 package dev.actuate.algo;
 
+import dev.actuate.sim.wrappers.SimToReal;
+
 import java.util.List;
 
 /**
@@ -24,6 +26,7 @@ import java.util.List;
  * @param checkpointEvery  env steps between checkpoints
  * @param logInterval      env steps between metrics rows
  * @param saveReplayBuffer store the replay buffer with each checkpoint (exact resume)
+ * @param simToReal        sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record DdpgConfig(
         long nTimesteps,
@@ -43,9 +46,11 @@ public record DdpgConfig(
         String activation,
         long checkpointEvery,
         long logInterval,
-        boolean saveReplayBuffer) {
+        boolean saveReplayBuffer,
+        SimToReal simToReal) {
 
     public DdpgConfig {
+        simToReal = simToReal == null ? SimToReal.NONE : simToReal;
         Check.positive("n_timesteps", nTimesteps);
         Check.positive("buffer_size", bufferSize);
         Check.nonNegative("learning_starts", learningStarts);
@@ -63,6 +68,23 @@ public record DdpgConfig(
         Check.logEvery(checkpointEvery, logInterval);
     }
 
+    /** Without sim-to-real aids (the form before {@code sim_to_real} existed). */
+    public DdpgConfig(long nTimesteps, int bufferSize, long learningStarts, int batchSize, double learningRate,
+            boolean annealLr, double gamma, double tau, int trainFreq, TrainFreqUnit trainFreqUnit, int gradientSteps,
+            NoiseType noiseType, double noiseStd, List<Integer> hiddenSizes, String activation, long checkpointEvery,
+            long logInterval, boolean saveReplayBuffer) {
+        this(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps, noiseType, noiseStd, hiddenSizes, activation, checkpointEvery,
+                logInterval, saveReplayBuffer, SimToReal.NONE);
+    }
+
+    /** The same config with other sim-to-real aids. */
+    public DdpgConfig withSimToReal(SimToReal s) {
+        return new DdpgConfig(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, noiseType, noiseStd, hiddenSizes, activation,
+                checkpointEvery, logInterval, saveReplayBuffer, s);
+    }
+
     /** Stable-Baselines3's DDPG defaults: [400, 300] ReLU, batch 256, lr 1e-3, Gaussian noise 0.1. */
     public static DdpgConfig defaults() {
         return new DdpgConfig(1_000_000, 1_000_000, 100, 256, 1e-3, false, 0.99, 0.005, 1, TrainFreqUnit.STEP, 1,
@@ -72,13 +94,13 @@ public record DdpgConfig(
     public DdpgConfig withTimesteps(long n) {
         return new DdpgConfig(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
                 trainFreqUnit, gradientSteps, noiseType, noiseStd, hiddenSizes, activation, checkpointEvery,
-                logInterval, saveReplayBuffer);
+                logInterval, saveReplayBuffer, simToReal);
     }
 
     public DdpgConfig withNetwork(List<Integer> hidden, int batch) {
         return new DdpgConfig(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
                 trainFreq, trainFreqUnit, gradientSteps, noiseType, noiseStd, hidden, activation, checkpointEvery,
-                logInterval, saveReplayBuffer);
+                logInterval, saveReplayBuffer, simToReal);
     }
 
     public OffPolicySchedule schedule() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Mlp;
+import dev.actuate.sim.wrappers.SimToReal;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.ReplayBuffer;
@@ -32,7 +33,7 @@ public final class OffPolicyModels {
 
     /** The model file an off-policy trainer writes: the actor's parameters and shape, and provenance; turned into the deployable policy by {@link PolicyExport}. */
     static Checkpoint model(String algorithm, String envId, int obsDim, int actDim, Mlp actor,
-                            String activation, long globalStep, Provenance provenance) {
+                            String activation, long globalStep, Provenance provenance, SimToReal simToReal) {
         Checkpoint cp = new Checkpoint();
         ObjectNode h = cp.header();
         h.put("kind", "model");
@@ -47,6 +48,7 @@ public final class OffPolicyModels {
         h.put("activation", activation);
         h.put("global_step", globalStep);
         h.set("provenance", provenance.toJson());
+        PolicyExport.putSimToReal(cp, simToReal);
         cp.put(ACTOR, actor.getParams());
         return cp;
     }

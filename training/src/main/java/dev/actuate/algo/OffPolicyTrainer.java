@@ -43,6 +43,9 @@ final class OffPolicyTrainer implements Trainer {
             switch (algorithm) {
                 case Sac.ALGORITHM -> {
                     SacConfig c = r.resume() ? null : load(r.configFile(), SacConfig.defaults());
+                    if (c != null) {
+                        Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
+                    }
                     try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps())
                             : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                         long total = sac.config().nTimesteps();
@@ -52,6 +55,9 @@ final class OffPolicyTrainer implements Trainer {
                 }
                 case Td3.ALGORITHM -> {
                     Td3Config c = r.resume() ? null : load(r.configFile(), Td3Config.defaults());
+                    if (c != null) {
+                        Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
+                    }
                     try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps())
                             : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                         long total = td3.config().nTimesteps();
@@ -61,6 +67,9 @@ final class OffPolicyTrainer implements Trainer {
                 }
                 case Ddpg.ALGORITHM -> {
                     DdpgConfig c = r.resume() ? null : load(r.configFile(), DdpgConfig.defaults());
+                    if (c != null) {
+                        Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
+                    }
                     try (Ddpg ddpg = r.resume() ? Ddpg.resume(run.checkpoint(), r.steps())
                             : new Ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                         long total = ddpg.config().nTimesteps();
@@ -106,7 +115,8 @@ final class OffPolicyTrainer implements Trainer {
                 SacConfig c = load(configFile, SacConfig.defaults());
                 c = new SacConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.entCoef(), c.entCoefInit(),
-                        c.targetEntropy(), 1, BENCH_HIDDEN, c.activation(), huge, huge, false);
+                        c.targetEntropy(), 1, BENCH_HIDDEN, c.activation(), huge, huge, false)
+                        .withSimToReal(c.simToReal());
                 try (Sac sac = new Sac(c, envId, seed)) {
                     sac.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -115,7 +125,8 @@ final class OffPolicyTrainer implements Trainer {
                 Td3Config c = load(configFile, Td3Config.defaults());
                 c = new Td3Config(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.policyDelay(), c.targetPolicyNoise(),
-                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), BENCH_HIDDEN, c.activation(), huge, huge, false);
+                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), BENCH_HIDDEN, c.activation(), huge, huge, false)
+                        .withSimToReal(c.simToReal());
                 try (Td3 td3 = new Td3(c, envId, seed)) {
                     td3.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -124,7 +135,7 @@ final class OffPolicyTrainer implements Trainer {
                 DdpgConfig c = load(configFile, DdpgConfig.defaults());
                 c = new DdpgConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), BENCH_HIDDEN,
-                        c.activation(), huge, huge, false);
+                        c.activation(), huge, huge, false).withSimToReal(c.simToReal());
                 try (Ddpg ddpg = new Ddpg(c, envId, seed)) {
                     ddpg.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }

@@ -7,16 +7,21 @@ import dev.actuate.policy.PolicyFile;
 import dev.actuate.policy.PolicyReader;
 import dev.actuate.policy.PolicyWriter;
 import dev.actuate.runtime.LoadedModel;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.actuate.sim.AbstractEnv;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
+import dev.actuate.sim.wrappers.SimToReal;
 import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ConfigYaml;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * From training's model/checkpoint files to the deployable policy file: the one place that knows how each
@@ -26,6 +31,8 @@ import java.util.List;
  * {@code actuate convert} and the CLI's reading of older files and checkpoints use {@link #fromCheckpoint}.
  */
 public final class PolicyExport {
+    static final String SIM_TO_REAL = "sim_to_real";
+
     private PolicyExport() {
     }
 
@@ -48,14 +55,20 @@ public final class PolicyExport {
         int obsDim = cp.field("obs_dim").asInt();
         int actDim = cp.field("act_dim").asInt();
         String envId = cp.field("env").asText();
+        SimToReal aids = simToReal(cp);
         Box box;
-        try (Env env = Envs.make(envId)) {
+        PolicyFile.SimToReal recorded;
+        try (Env env = aids.wrap(Envs.make(envId))) {
             if (env.observationSpace().dim() != obsDim || env.actionSpace().dim() != actDim) {
                 throw new IOException(cp.source() + ": model for " + envId + " has " + obsDim + " observations and "
-                        + actDim + " actions; the env has " + env.observationSpace().dim() + " and "
-                        + env.actionSpace().dim());
+                        + actDim + " actions; the env" + (aids.isNone() ? "" : " with its sim_to_real aids") + " has "
+                        + env.observationSpace().dim() + " and " + env.actionSpace().dim());
             }
             box = env.actionSpace();
+            int stateDim = obsDim - aids.previousActions() * actDim;
+            recorded = new PolicyFile.SimToReal(AbstractEnv.controlPeriodSeconds(env), aids.actionDelay(),
+                    aids.observationDelay(), aids.observationNoise().isEmpty() ? new double[0] : aids.noiseStd(stateDim),
+                    aids.previousActions(), aids.initialAction(actDim));
         } catch (IllegalArgumentException e) {
             throw new IOException(cp.source() + ": " + e.getMessage(), e);
         }
@@ -130,7 +143,26 @@ public final class PolicyExport {
         provenance.put("exported_from", cp.header().path("kind").asText("model"));
         return new PolicyFile(envId, algorithm,
                 new PolicyFile.Observation(obsDim, null, null, norm),
-                new PolicyFile.Action(actDim, box.low(), box.high(), null, null, mapping), layers, provenance);
+                new PolicyFile.Action(actDim, box.low(), box.high(), null, null, mapping), layers, provenance, recorded);
+    }
+
+    /** Records a trainer's sim-to-real aids in its model/checkpoint header ({@code sim_to_real}). */
+    static void putSimToReal(Checkpoint cp, SimToReal s) {
+        cp.header().set(SIM_TO_REAL, Checkpoint.json().valueToTree(ConfigYaml.toMap(s)));
+    }
+
+    /** The aids a model was trained with; none for files written before they were recorded. */
+    public static SimToReal simToReal(Checkpoint cp) throws IOException {
+        JsonNode n = cp.header().get(SIM_TO_REAL);
+        if (n == null || n.isNull()) {
+            return SimToReal.NONE;
+        }
+        try {
+            Map<String, Object> values = Checkpoint.json().convertValue(n, new TypeReference<Map<String, Object>>() { });
+            return ConfigYaml.bind(values, SimToReal.NONE, cp.source() + " (" + SIM_TO_REAL + ")");
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private static int[] sizes(Checkpoint cp, String field) throws IOException {

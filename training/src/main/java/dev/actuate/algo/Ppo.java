@@ -104,7 +104,7 @@ public final class Ppo implements AutoCloseable {
         this.seed = seed;
         Envs.spec(envId);
         this.nEnvs = cfg.nEnvs();
-        this.envs = VectorEnv.make(envId, nEnvs);
+        this.envs = new VectorEnv(() -> cfg.simToReal().wrap(Envs.make(envId)), nEnvs);
         this.obsDim = envs.observationSpace().dim();
         this.actDim = envs.actionSpace().dim();
         this.actionSpace = envs.actionSpace();
@@ -474,6 +474,7 @@ public final class Ppo implements AutoCloseable {
         h.put("iteration", iteration);
         h.put("global_step", globalStep);
         h.set("provenance", provenance.toJson());
+        PolicyExport.putSimToReal(cp, cfg.simToReal());
         cp.put(POLICY_MEAN, policy.meanNet().getParams());
         double[] ls = new double[actDim];
         policy.logStd(ls);

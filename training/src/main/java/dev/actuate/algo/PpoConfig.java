@@ -1,5 +1,7 @@
 package dev.actuate.algo;
 
+import dev.actuate.sim.wrappers.SimToReal;
+
 import java.util.List;
 
 /**
@@ -32,6 +34,7 @@ import java.util.List;
  * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
  * @param logStdInit     initial state-independent log-std
  * @param checkpointEvery iterations between checkpoints
+ * @param simToReal       sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record PpoConfig(
         long nTimesteps,
@@ -58,9 +61,11 @@ public record PpoConfig(
         String activation,
         boolean orthoInit,
         double logStdInit,
-        int checkpointEvery) {
+        int checkpointEvery,
+        SimToReal simToReal) {
 
     public PpoConfig {
+        simToReal = simToReal == null ? SimToReal.NONE : simToReal;
         positive("n_timesteps", nTimesteps);
         positive("n_envs", nEnvs);
         positive("n_steps", nSteps);
@@ -94,6 +99,24 @@ public record PpoConfig(
         }
     }
 
+    /** Without sim-to-real aids (the form before {@code sim_to_real} existed). */
+    public PpoConfig(long nTimesteps, int nEnvs, int nSteps, int batchSize, int nEpochs, double learningRate,
+            boolean annealLr, double gamma, double gaeLambda, double clipCoef, boolean clipVloss, boolean normAdv,
+            double entCoef, double vfCoef, double maxGradNorm, Double targetKl, boolean normObs, boolean normReward,
+            double clipObs, double clipReward, List<Integer> hiddenSizes, String activation, boolean orthoInit,
+            double logStdInit, int checkpointEvery) {
+        this(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda, clipCoef,
+                clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs, clipReward,
+                hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, SimToReal.NONE);
+    }
+
+    /** The same config with other sim-to-real aids. */
+    public PpoConfig withSimToReal(SimToReal s) {
+        return new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
+                clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, s);
+    }
+
     /** Stable-Baselines3's PPO defaults with [64, 64] tanh nets; 1M steps. */
     public static PpoConfig defaults() {
         return new PpoConfig(1_000_000, 1, 2048, 64, 10, 3e-4, false, 0.99, 0.95, 0.2, false, true,
@@ -113,13 +136,13 @@ public record PpoConfig(
     public PpoConfig withTimesteps(long n) {
         return new PpoConfig(n, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery);
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, simToReal);
     }
 
     public PpoConfig withEnvs(int n) {
         return new PpoConfig(nTimesteps, n, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery);
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, simToReal);
     }
 
     private static void positive(String key, long v) {

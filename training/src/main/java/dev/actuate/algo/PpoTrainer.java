@@ -22,9 +22,16 @@ final class PpoTrainer implements Trainer {
 
     @Override
     public Outcome train(TrainRequest r) throws IOException {
+        PpoConfig fresh = r.resume() ? null : config(r.configFile(), r.steps(), r.envs());
+        if (fresh != null) {
+            Check.simToRealFits(r.configFile(), r.envId(), fresh.simToReal());
+        }
         try (RunDir run = RunDir.open(r.out(), r.resume());
-             Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps())
-                     : new Ppo(config(r.configFile(), r.steps(), r.envs()), r.envId(), r.seed())) {
+             Ppo ppo = r.resume() ? Ppo.resume(run.checkpoint(), r.steps()) : new Ppo(fresh, r.envId(), r.seed())) {
+            if (r.resume() && !ppo.envId().equals(r.envId())) {
+                throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + ppo.envId() + ", not "
+                        + r.envId());
+            }
             PpoConfig cfg = ppo.config();
             long total = cfg.iterations() * cfg.rolloutSize();
             if (total != cfg.nTimesteps() && !r.quiet()) {

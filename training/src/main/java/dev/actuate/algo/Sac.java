@@ -121,7 +121,7 @@ public final class Sac implements AutoCloseable {
         this.seed = seed;
         this.schedule = cfg.schedule();
         Envs.spec(envId);
-        this.collector = new Collector(envId, seed);
+        this.collector = new Collector(envId, seed, cfg.simToReal());
         this.obsDim = collector.observationSize();
         this.actDim = collector.actionSize();
         this.batchSize = cfg.batchSize();
@@ -500,7 +500,7 @@ public final class Sac implements AutoCloseable {
 
     /** The final model: the actor (deterministic policy {@code tanh(mean)}) and provenance. */
     public Checkpoint model() {
-        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance);
+        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance, cfg.simToReal());
     }
 
     /** Everything an exact continuation needs except the replay buffer ({@link #saveCheckpoint} adds it). */

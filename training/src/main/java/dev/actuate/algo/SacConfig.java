@@ -1,5 +1,7 @@
 package dev.actuate.algo;
 
+import dev.actuate.sim.wrappers.SimToReal;
+
 import java.util.List;
 
 /**
@@ -26,6 +28,7 @@ import java.util.List;
  * @param checkpointEvery      env steps between checkpoints
  * @param logInterval          env steps between metrics rows
  * @param saveReplayBuffer     store the replay buffer with each checkpoint (exact resume; can be large)
+ * @param simToReal            sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record SacConfig(
         long nTimesteps,
@@ -47,9 +50,11 @@ public record SacConfig(
         String activation,
         long checkpointEvery,
         long logInterval,
-        boolean saveReplayBuffer) {
+        boolean saveReplayBuffer,
+        SimToReal simToReal) {
 
     public SacConfig {
+        simToReal = simToReal == null ? SimToReal.NONE : simToReal;
         Check.positive("n_timesteps", nTimesteps);
         Check.positive("buffer_size", bufferSize);
         Check.nonNegative("learning_starts", learningStarts);
@@ -73,6 +78,24 @@ public record SacConfig(
         Check.logEvery(checkpointEvery, logInterval);
     }
 
+    /** Without sim-to-real aids (the form before {@code sim_to_real} existed). */
+    public SacConfig(long nTimesteps, int bufferSize, long learningStarts, int batchSize, double learningRate,
+            boolean annealLr, double gamma, double tau, int trainFreq, TrainFreqUnit trainFreqUnit, int gradientSteps,
+            Double entCoef, double entCoefInit, Double targetEntropy, int targetUpdateInterval,
+            List<Integer> hiddenSizes, String activation, long checkpointEvery, long logInterval,
+            boolean saveReplayBuffer) {
+        this(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval, hiddenSizes,
+                activation, checkpointEvery, logInterval, saveReplayBuffer, SimToReal.NONE);
+    }
+
+    /** The same config with other sim-to-real aids. */
+    public SacConfig withSimToReal(SimToReal s) {
+        return new SacConfig(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval,
+                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer, s);
+    }
+
     /** Stable-Baselines3's SAC defaults: [256, 256] ReLU, batch 256, lr 3e-4, auto alpha; 1M steps. */
     public static SacConfig defaults() {
         return new SacConfig(1_000_000, 1_000_000, 100, 256, 3e-4, false, 0.99, 0.005, 1, TrainFreqUnit.STEP, 1,
@@ -82,14 +105,14 @@ public record SacConfig(
     public SacConfig withTimesteps(long n) {
         return new SacConfig(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
                 trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval, hiddenSizes,
-                activation, checkpointEvery, logInterval, saveReplayBuffer);
+                activation, checkpointEvery, logInterval, saveReplayBuffer, simToReal);
     }
 
     /** The same config with other network widths and batch size (benchmarks, fast tests). */
     public SacConfig withNetwork(List<Integer> hidden, int batch) {
         return new SacConfig(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
                 trainFreq, trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval,
-                hidden, activation, checkpointEvery, logInterval, saveReplayBuffer);
+                hidden, activation, checkpointEvery, logInterval, saveReplayBuffer, simToReal);
     }
 
     public OffPolicySchedule schedule() {

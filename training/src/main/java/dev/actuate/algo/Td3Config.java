@@ -1,5 +1,7 @@
 package dev.actuate.algo;
 
+import dev.actuate.sim.wrappers.SimToReal;
+
 import java.util.List;
 
 /**
@@ -27,6 +29,7 @@ import java.util.List;
  * @param checkpointEvery   env steps between checkpoints
  * @param logInterval       env steps between metrics rows
  * @param saveReplayBuffer  store the replay buffer with each checkpoint (exact resume)
+ * @param simToReal         sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record Td3Config(
         long nTimesteps,
@@ -49,9 +52,11 @@ public record Td3Config(
         String activation,
         long checkpointEvery,
         long logInterval,
-        boolean saveReplayBuffer) {
+        boolean saveReplayBuffer,
+        SimToReal simToReal) {
 
     public Td3Config {
+        simToReal = simToReal == null ? SimToReal.NONE : simToReal;
         Check.positive("n_timesteps", nTimesteps);
         Check.positive("buffer_size", bufferSize);
         Check.nonNegative("learning_starts", learningStarts);
@@ -72,6 +77,24 @@ public record Td3Config(
         Check.logEvery(checkpointEvery, logInterval);
     }
 
+    /** Without sim-to-real aids (the form before {@code sim_to_real} existed). */
+    public Td3Config(long nTimesteps, int bufferSize, long learningStarts, int batchSize, double learningRate,
+            boolean annealLr, double gamma, double tau, int trainFreq, TrainFreqUnit trainFreqUnit, int gradientSteps,
+            int policyDelay, double targetPolicyNoise, double targetNoiseClip, NoiseType noiseType, double noiseStd,
+            List<Integer> hiddenSizes, String activation, long checkpointEvery, long logInterval,
+            boolean saveReplayBuffer) {
+        this(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps, policyDelay, targetPolicyNoise, targetNoiseClip, noiseType, noiseStd,
+                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer, SimToReal.NONE);
+    }
+
+    /** The same config with other sim-to-real aids. */
+    public Td3Config withSimToReal(SimToReal s) {
+        return new Td3Config(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, policyDelay, targetPolicyNoise, targetNoiseClip, noiseType,
+                noiseStd, hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer, s);
+    }
+
     /** Stable-Baselines3's TD3 defaults: [400, 300] ReLU, batch 256, lr 1e-3, Gaussian noise 0.1. */
     public static Td3Config defaults() {
         return new Td3Config(1_000_000, 1_000_000, 100, 256, 1e-3, false, 0.99, 0.005, 1, TrainFreqUnit.STEP, 1,
@@ -81,13 +104,13 @@ public record Td3Config(
     public Td3Config withTimesteps(long n) {
         return new Td3Config(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
                 trainFreqUnit, gradientSteps, policyDelay, targetPolicyNoise, targetNoiseClip, noiseType, noiseStd,
-                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer);
+                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer, simToReal);
     }
 
     public Td3Config withNetwork(List<Integer> hidden, int batch) {
         return new Td3Config(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
                 trainFreq, trainFreqUnit, gradientSteps, policyDelay, targetPolicyNoise, targetNoiseClip, noiseType,
-                noiseStd, hidden, activation, checkpointEvery, logInterval, saveReplayBuffer);
+                noiseStd, hidden, activation, checkpointEvery, logInterval, saveReplayBuffer, simToReal);
     }
 
     public OffPolicySchedule schedule() {

@@ -29,9 +29,10 @@ import java.util.TreeSet;
  * ({@code gaeLambda} is {@code gae_lambda}). Keys missing from the file keep the defaults' values.
  *
  * <p>Supported component types: {@code int}, {@code long}, {@code double}, {@code boolean},
- * {@link String}, {@link Double} (nullable), enums (by case-insensitive name) and
- * {@code List<Integer>}. Unknown keys, wrong types and out-of-range values are errors that name the
- * key and the source.
+ * {@link String}, {@link Double} (nullable), enums (by case-insensitive name), {@code List<Integer>},
+ * {@code List<Double>} (a single number reads as a one-element list) and nested records (a nested mapping,
+ * e.g. {@code sim_to_real:}, whose keys are bound the same way over the defaults' value). Unknown keys, wrong
+ * types and out-of-range values are errors that name the key (dotted for nested ones) and the source.
  */
 public final class ConfigYaml {
     private ConfigYaml() {
@@ -70,8 +71,13 @@ public final class ConfigYaml {
     }
 
     /** Overrides {@code defaults} with {@code values}; {@code source} names the origin in errors. */
-    @SuppressWarnings("unchecked")
     public static <R extends Record> R bind(Map<String, ?> values, R defaults, String source) {
+        return bind(values, defaults, source, "");
+    }
+
+    /** {@code prefix} is the dotted path of a nested record's mapping, e.g. {@code sim_to_real.}. */
+    @SuppressWarnings("unchecked")
+    private static <R extends Record> R bind(Map<String, ?> values, R defaults, String source, String prefix) {
         Class<R> type = (Class<R>) defaults.getClass();
         RecordComponent[] comps = type.getRecordComponents();
         Map<String, Integer> index = new LinkedHashMap<>();
@@ -85,10 +91,11 @@ public final class ConfigYaml {
         for (Map.Entry<String, ?> e : values.entrySet()) {
             Integer i = index.get(e.getKey());
             if (i == null) {
-                throw new IllegalArgumentException(source + ": unknown key '" + e.getKey() + "'; known keys: "
+                throw new IllegalArgumentException(source + ": unknown key '" + prefix + e.getKey() + "'; known keys"
+                        + (prefix.isEmpty() ? "" : " of " + prefix.substring(0, prefix.length() - 1)) + ": "
                         + String.join(", ", new TreeSet<>(index.keySet())));
             }
-            args[i] = convert(e.getValue(), comps[i].getGenericType(), e.getKey(), source);
+            args[i] = convert(e.getValue(), comps[i].getGenericType(), prefix + e.getKey(), source, args[i]);
         }
         try {
             Constructor<R> ctor = type.getDeclaredConstructor(
@@ -97,7 +104,8 @@ public final class ConfigYaml {
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IllegalArgumentException iae) {
-                throw new IllegalArgumentException(source + ": " + iae.getMessage(), iae);
+                String where = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1) + ": ";
+                throw new IllegalArgumentException(source + ": " + where + iae.getMessage(), iae);
             }
             throw new IllegalStateException(source + ": cannot build " + type.getSimpleName(), e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -105,33 +113,54 @@ public final class ConfigYaml {
         }
     }
 
-    /** The record as an ordered snake_case map, the inverse of {@link #bind}. */
+    /** The record as an ordered snake_case map (nested records as nested maps), the inverse of {@link #bind}. */
     public static Map<String, Object> toMap(Record config) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (RecordComponent c : config.getClass().getRecordComponents()) {
             Object v = get(c, config);
-            out.put(key(c.getName()), v instanceof Enum<?> en ? en.name().toLowerCase(Locale.ROOT) : v);
+            out.put(key(c.getName()), v instanceof Enum<?> en ? en.name().toLowerCase(Locale.ROOT)
+                    : v instanceof Record r ? toMap(r) : v);
         }
         return out;
     }
 
-    /** The resolved config as YAML text, one key per line in declaration order. */
+    /** The resolved config as YAML text, one key per line in declaration order (nested records indented). */
     public static String toYaml(Record config) {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Object> e : toMap(config).entrySet()) {
-            Object v = e.getValue();
-            String text;
-            if (v == null) {
-                text = "null";
-            } else if (v instanceof Double d) {
-                // Keep a dot or exponent with sign so YAML 1.1 reads a float back.
-                text = Double.isFinite(d) ? Double.toString(d) : (d.isNaN() ? ".nan" : (d > 0 ? ".inf" : "-.inf"));
-            } else {
-                text = String.valueOf(v);
-            }
-            sb.append(e.getKey()).append(": ").append(text).append('\n');
-        }
+        appendYaml(sb, toMap(config), "");
         return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendYaml(StringBuilder sb, Map<String, Object> map, String indent) {
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> nested) {
+                sb.append(indent).append(e.getKey()).append(":\n");
+                appendYaml(sb, (Map<String, Object>) nested, indent + "  ");
+                continue;
+            }
+            String text;
+            if (v instanceof List<?> list) {
+                List<String> items = new ArrayList<>();
+                list.forEach(x -> items.add(scalar(x)));
+                text = "[" + String.join(", ", items) + "]";
+            } else {
+                text = scalar(v);
+            }
+            sb.append(indent).append(e.getKey()).append(": ").append(text).append('\n');
+        }
+    }
+
+    private static String scalar(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Double d) {
+            // Keep a dot or exponent with sign so YAML 1.1 reads a float back.
+            return Double.isFinite(d) ? Double.toString(d) : (d.isNaN() ? ".nan" : (d > 0 ? ".inf" : "-.inf"));
+        }
+        return String.valueOf(v);
     }
 
     private static Object get(RecordComponent c, Record r) {
@@ -144,8 +173,30 @@ public final class ConfigYaml {
         }
     }
 
-    private static Object convert(Object v, Type type, String key, String source) {
+    @SuppressWarnings("unchecked")
+    private static Object convert(Object v, Type type, String key, String source, Object defaultValue) {
         String where = source + ": key '" + key + "'";
+        if (type instanceof Class<?> cls && cls.isRecord()) {
+            if (v == null) {
+                return defaultValue;
+            }
+            if (!(v instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException(where + ": expected a mapping of keys to values, got '" + v + "'");
+            }
+            Map<String, Object> nested = new LinkedHashMap<>();
+            m.forEach((k, x) -> nested.put(String.valueOf(k), x));
+            return bind(nested, (Record) defaultValue, source, key + ".");
+        }
+        if (type instanceof ParameterizedType pt && pt.getRawType() == List.class
+                && pt.getActualTypeArguments()[0] == Double.class) {
+            // One number stands for a one-element list (e.g. the same noise std for every component).
+            List<?> list = v == null ? List.of() : v instanceof List<?> l ? l : List.of(v);
+            List<Double> out = new ArrayList<>();
+            for (Object o : list) {
+                out.add(toDouble(o, where));
+            }
+            return List.copyOf(out);
+        }
         if (type == int.class || type == Integer.class) {
             long l = toLong(v, where);
             if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {

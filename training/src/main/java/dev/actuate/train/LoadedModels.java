@@ -8,12 +8,23 @@ public final class LoadedModels {
     private LoadedModels() {
     }
 
-    /** The policy as a sim {@link Controller} ({@link LoadedModel}'s math on doubles); allocates each returned action. */
+    /**
+     * The policy as a sim {@link Controller} ({@link LoadedModel}'s math on doubles); allocates each returned action.
+     * Episode starts reach the model, which clears its previous actions.
+     */
     public static Controller asController(LoadedModel model) {
-        return obs -> {
-            double[] a = new double[model.actionSize()];
-            model.act(obs, a);
-            return a;
+        return new Controller() {
+            @Override
+            public double[] act(double[] obs) {
+                double[] a = new double[model.actionSize()];
+                model.act(obs, a);
+                return a;
+            }
+
+            @Override
+            public void reset() {
+                model.reset();
+            }
         };
     }
 }

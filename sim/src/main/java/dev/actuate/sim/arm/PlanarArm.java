@@ -333,4 +333,9 @@ public final class PlanarArm extends AbstractEnv implements Renderable {
     boolean hasWorld() {
         return world != null;
     }
+
+    @Override
+    public double controlPeriodSeconds() {
+        return DT;
+    }
 }

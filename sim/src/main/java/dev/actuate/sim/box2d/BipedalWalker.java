@@ -394,4 +394,9 @@ public final class BipedalWalker extends AbstractEnv implements Renderable {
     public void draw(Graphics2D g, int width, int height) {
         WalkerView.draw(g, width, height, this, terrain, hull, legs, joints, lidarP1, lidarHit);
     }
+
+    @Override
+    public double controlPeriodSeconds() {
+        return 1.0 / FPS;
+    }
 }

@@ -607,4 +607,9 @@ public final class LunarLander extends AbstractEnv implements Renderable {
         p.closePath();
         g.fill(p);
     }
+
+    @Override
+    public double controlPeriodSeconds() {
+        return 1.0 / FPS;
+    }
 }

@@ -92,4 +92,9 @@ public final class Pendulum extends AbstractEnv implements Renderable {
         int arc = (int) (r * 0.5);
         g.drawArc((int) cx - arc / 2, (int) cy - arc / 2, arc, arc, 90, (int) (-lastU / MAX_TORQUE * 150));
     }
+
+    @Override
+    public double controlPeriodSeconds() {
+        return DT;
+    }
 }
