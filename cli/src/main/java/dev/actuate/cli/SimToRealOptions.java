@@ -34,10 +34,10 @@ final class SimToRealOptions {
     /** The aids to apply to the eval env; {@code model} may be null (a built-in controller). */
     SimToReal resolve(Path model) throws IOException {
         PolicyFile.SimToReal rec = null;
-        if (model != null) {
+        if (model != null && !OnnxOptions.isOnnx(model)) {
             rec = ModelControllers.readPolicy(model).simToReal();
         } else if (asTrained) {
-            throw new IllegalArgumentException("--as-trained needs --model");
+            throw new IllegalArgumentException("--as-trained needs --model with an Actuate policy file (an .onnx file records no aids)");
         }
         boolean useRec = asTrained && rec != null;
         int ad = actionDelay != null ? actionDelay : useRec ? rec.actionDelaySteps() : 0;
