@@ -183,6 +183,7 @@ public final class Ppo implements AutoCloseable {
                 double frac = 1.0 - (double) iteration / numIterations;
                 double learningRate = cfg.annealLr() ? frac * cfg.learningRate() : cfg.learningRate();
                 optimizer.setLearningRate(learningRate);
+                double clipCoef = cfg.annealClip() ? frac * cfg.clipCoef() : cfg.clipCoef();
 
                 // ---- rollout: nSteps vector steps with the current stochastic policy
                 buffer.clear();
@@ -257,7 +258,7 @@ public final class Ppo implements AutoCloseable {
                         NdArrays.toDoubles(policy.forward(nd[0]), meanD);
                         int logStdStride = policy.logStdRows(b, logStdD);
                         PpoLoss.PolicyStats ps = PpoLoss.policy(meanD, logStdD, logStdStride, mbAct, mbOldLogProb,
-                                mbAdv, b, actDim, cfg.clipCoef(), cfg.entCoef(), dMean, dLogStd);
+                                mbAdv, b, actDim, clipCoef, cfg.entCoef(), dMean, dLogStd);
                         // SB3's early stop: skip this step and end the update once the policy moved too far.
                         if (cfg.targetKl() != null && ps.approxKl() > 1.5 * cfg.targetKl()) {
                             continueTraining = false;
@@ -267,7 +268,7 @@ public final class Ppo implements AutoCloseable {
                         policy.backward(nd[1], dLogStd);
 
                         NdArrays.toDoubles(value.forward(nd[0]), valueD);
-                        double vLoss = PpoLoss.value(valueD, mbOldValues, mbReturns, b, cfg.clipVloss(), cfg.clipCoef(),
+                        double vLoss = PpoLoss.value(valueD, mbOldValues, mbReturns, b, cfg.clipVloss(), clipCoef,
                                 cfg.vfCoef(), dValue);
                         NdArrays.fromDoubles(dValue, nd[2]);
                         value.backward(nd[2]);

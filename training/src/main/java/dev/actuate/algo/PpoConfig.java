@@ -37,6 +37,8 @@ import java.util.List;
  * @param sdeSampleFreq  with gSDE, also redraw every this many steps of a rollout; -1 only at its start
  * @param fullStd        with gSDE, one log-std per latent feature and action (else one per feature)
  * @param useExpln       with gSDE, SB3's {@code expln} instead of {@code exp} for the std
+ * @param annealClip     anneal {@code clipCoef} linearly to 0 over the run, as the learning rate (the Zoo's
+ *                       {@code clip_range: lin_x})
  */
 public record PpoConfig(
         long nTimesteps,
@@ -67,7 +69,8 @@ public record PpoConfig(
         boolean useSde,
         int sdeSampleFreq,
         boolean fullStd,
-        boolean useExpln) {
+        boolean useExpln,
+        boolean annealClip) {
 
     public PpoConfig {
         positive("n_timesteps", nTimesteps);
@@ -111,7 +114,7 @@ public record PpoConfig(
     public static PpoConfig defaults() {
         return new PpoConfig(1_000_000, 1, 2048, 64, 10, 3e-4, false, 0.99, 0.95, 0.2, false, true,
                 0.0, 0.5, 0.5, null, false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10,
-                false, -1, true, false);
+                false, -1, true, false, false);
     }
 
     /** Env steps collected per iteration, over all envs. */
@@ -128,14 +131,14 @@ public record PpoConfig(
         return new PpoConfig(n, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
                 clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
-                fullStd, useExpln);
+                fullStd, useExpln, annealClip);
     }
 
     public PpoConfig withEnvs(int n) {
         return new PpoConfig(nTimesteps, n, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
                 clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
-                fullStd, useExpln);
+                fullStd, useExpln, annealClip);
     }
 
     private static void positive(String key, long v) {

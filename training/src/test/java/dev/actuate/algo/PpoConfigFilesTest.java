@@ -35,5 +35,8 @@ class PpoConfigFilesTest {
         assertThat(car.useSde()).isTrue();
         assertThat(car.logStdInit()).isEqualTo(-3.29);
         assertThat(car.orthoInit()).isFalse();
+        PpoConfig hardcore = ConfigYaml.load(dir.resolve("BipedalWalkerHardcore-v3.yaml"), PpoConfig.defaults());
+        assertThat(hardcore.annealClip()).isTrue(); // the Zoo's clip_range: lin_0.2
+        assertThat(pendulum.annealClip()).isFalse();
     }
 }
