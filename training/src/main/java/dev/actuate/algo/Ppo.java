@@ -188,7 +188,7 @@ public final class Ppo implements AutoCloseable {
                 // ---- rollout: nSteps vector steps with the current stochastic policy
                 buffer.clear();
                 for (int step = 0; step < cfg.nSteps(); step++) {
-                    if (policy.stateDependent() && redrawsNoise(step, cfg.sdeSampleFreq())) {
+                    if (policy.stateDependent() && StateDependentNoise.redraws(step, cfg.sdeSampleFreq())) {
                         policy.resetNoise(nEnvs, rng);
                     }
                     normalizeInto(rawObs, obsF);
@@ -329,14 +329,6 @@ public final class Ppo implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------ pieces
-
-    /**
-     * gSDE's schedule, as SB3's: new exploration matrices at a rollout's first step and, with
-     * {@code sdeSampleFreq > 0}, at every step that is a multiple of it; the noise is constant in between.
-     */
-    static boolean redrawsNoise(long rolloutStep, int sdeSampleFreq) {
-        return rolloutStep == 0 || (sdeSampleFreq > 0 && rolloutStep % sdeSampleFreq == 0);
-    }
 
     /** Normalised (if configured) observations as a row-major float batch. */
     private void normalizeInto(double[][] raw, float[] out) {

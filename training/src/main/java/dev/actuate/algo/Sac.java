@@ -6,6 +6,7 @@ import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
 import dev.actuate.nn.SquashedGaussian;
+import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -224,7 +225,7 @@ public final class Sac implements AutoCloseable {
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
                 // ---- act: uniform random during the warm-up, then a sample of the squashed Gaussian
-                if (sde != null && Ppo.redrawsNoise(rolloutSteps, cfg.sdeSampleFreq())) {
+                if (sde != null && StateDependentNoise.redraws(rolloutSteps, cfg.sdeSampleFreq())) {
                     sde.resetCollectionNoise(rng);
                 }
                 if (globalStep < cfg.learningStarts() && !(sde != null && cfg.useSdeAtWarmup())) {

@@ -46,6 +46,14 @@ public final class StateDependentNoise {
         this.useExpln = useExpln;
     }
 
+    /**
+     * The trainers' schedule, as SB3's: new exploration matrices at a rollout's first step and, with
+     * {@code sdeSampleFreq > 0}, at every step of it that is a multiple of that; the noise is constant in between.
+     */
+    public static boolean redraws(long rolloutStep, int sdeSampleFreq) {
+        return rolloutStep == 0 || (sdeSampleFreq > 0 && rolloutStep % sdeSampleFreq == 0);
+    }
+
     public int latentDim() {
         return latentDim;
     }

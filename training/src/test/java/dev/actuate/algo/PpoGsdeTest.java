@@ -1,6 +1,7 @@
 package dev.actuate.algo;
 
 import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.policy.PolicyReader;
 import dev.actuate.runtime.LoadedModel;
 import dev.actuate.train.Checkpoint;
@@ -33,9 +34,9 @@ class PpoGsdeTest {
     @Test
     void noiseIsRedrawnAtTheRolloutStartAndEverySdeSampleFreqSteps() {
         for (int step = 0; step < 20; step++) {
-            assertThat(Ppo.redrawsNoise(step, -1)).as("step %d, freq -1", step).isEqualTo(step == 0);
-            assertThat(Ppo.redrawsNoise(step, 4)).as("step %d, freq 4", step).isEqualTo(step % 4 == 0);
-            assertThat(Ppo.redrawsNoise(step, 1)).isTrue();
+            assertThat(StateDependentNoise.redraws(step, -1)).as("step %d, freq -1", step).isEqualTo(step == 0);
+            assertThat(StateDependentNoise.redraws(step, 4)).as("step %d, freq 4", step).isEqualTo(step % 4 == 0);
+            assertThat(StateDependentNoise.redraws(step, 1)).isTrue();
         }
     }
 
