@@ -179,6 +179,67 @@ class SacGsdeTest {
         }
     }
 
+    /** use_sde_at_warmup: the warm-up acts with the gSDE policy instead of uniform actions, as SB3. */
+    @Test
+    void warmupActionsComeFromGsdeOnlyWithUseSdeAtWarmup() throws Exception {
+        assertThat(warmupActionsMatchThePolicy(true)).isTrue();
+        assertThat(warmupActionsMatchThePolicy(false)).isFalse();
+    }
+
+    private static boolean warmupActionsMatchThePolicy(boolean useSdeAtWarmup) throws Exception {
+        // One 8-step rollout inside the 64-step warm-up: one collection matrix for all of it.
+        SacConfig cfg = ConfigYaml.bind(Map.of("use_sde_at_warmup", useSdeAtWarmup, "clip_mean", 0.5, "sde_sample_freq", -1),
+                gsde(8, 2.0),
+                "test");
+        try (Sac sac = new Sac(cfg, PENDULUM, 5)) {
+            sac.train(null, null, null);
+            assertThat(sac.replay().size()).isEqualTo(8);
+            double[] w = sac.sde().collectionMatrix();
+            ReplayBufferView rows = new ReplayBufferView(sac);
+            boolean all = true;
+            for (int i = 0; i < 8; i++) {
+                INDArray x = OffPolicyParts.zeros(1, 3);
+                OffPolicyParts.put(rows.obs(i), x);
+                double mean = Math.max(-0.5, Math.min(0.5, sac.actor().forward(x).getDouble(0, 0)));
+                double[] latent = new double[16];
+                NdArrays.toDoubles(sac.actor().lastHidden(), latent);
+                double u = mean;
+                for (int k = 0; k < 16; k++) {
+                    u += latent[k] * w[k];
+                }
+                all &= Math.abs(rows.action(i) - Math.tanh(u)) < 1e-6;
+            }
+            return all;
+        }
+    }
+
+    /** The replay buffer's first rows, read through a batch that samples every row. */
+    private static final class ReplayBufferView {
+        private final float[][] obs = new float[8][];
+        private final float[] action = new float[8];
+
+        ReplayBufferView(Sac sac) {
+            var batch = sac.replay().newBatch(64);
+            sac.replay().sample(new Rng(1), batch);
+            for (int j = 0; j < batch.size; j++) {
+                int i = batch.indices[j];
+                obs[i] = Arrays.copyOfRange(batch.obs, j * 3, j * 3 + 3);
+                action[i] = batch.actions[j];
+            }
+            for (float[] o : obs) {
+                assertThat(o).as("64 draws from 8 rows cover every row").isNotNull();
+            }
+        }
+
+        float[] obs(int i) {
+            return obs[i];
+        }
+
+        double action(int i) {
+            return action[i];
+        }
+    }
+
     @Test
     void gsdeConfigErrorsNameTheKey() {
         assertThatThrownBy(() -> ConfigYaml.bind(Map.of("sde_sample_freq", 0), SacConfig.defaults(), "s.yaml"))
