@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * From training's model/checkpoint files to the deployable policy file: the one place that knows how each
  * algorithm's deterministic policy is built. PPO: the Gaussian mean, clipped into the box, with the observation
- * normaliser. SAC: {@code tanh} of the first half of the actor's output, rescaled onto the box. TD3/DDPG: the tanh
+ * normaliser. SAC: {@code tanh} of the first half of the actor's output (with gSDE, of its clipped mean), rescaled
+ * onto the box. TD3/DDPG: the tanh
  * actor's output rescaled onto the box. The trainers write {@code model.actuate} through {@link #write};
  * {@code actuate convert} and the CLI's reading of older files and checkpoints use {@link #fromCheckpoint}.
  */
@@ -131,6 +132,14 @@ public final class PolicyExport {
             off += out;
             layers.add(new PolicyFile.Layer(in, out, l + 2 == sizes.length ? output : hidden, w, b));
         }
+        double clipMean = Sac.ALGORITHM.equals(algorithm) ? cp.header().path("clip_mean").asDouble(0.0) : 0.0;
+        if (clipMean > 0) {
+            if (hidden != Activation.RELU) {
+                throw new IOException(cp.source() + ": clip_mean " + clipMean + " needs ReLU hidden layers to be"
+                        + " expressed in the policy file; this actor's are " + hidden);
+            }
+            clipOutput(layers, (float) clipMean);
+        }
         ObjectNode provenance = Checkpoint.json().createObjectNode();
         JsonNode p = cp.header().get("provenance");
         if (p instanceof ObjectNode o) {
@@ -163,6 +172,38 @@ public final class PolicyExport {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends SB3's Hardtanh on the mean (gSDE's {@code clip_mean}) as two exact layers:
+     * {@code clip(z, -c, c) = relu(z + c) - relu(z - c) - c}. The last layer {@code z = xW + b} becomes
+     * {@code relu(x [W W] + [b + c, b - c])}, followed by an affine {@code [I; -I]} with bias {@code -c}.
+     */
+    static void clipOutput(List<PolicyFile.Layer> layers, float c) {
+        PolicyFile.Layer last = layers.remove(layers.size() - 1);
+        int in = last.in();
+        int out = last.out();
+        float[] w = new float[in * 2 * out];
+        for (int i = 0; i < in; i++) {
+            for (int j = 0; j < out; j++) {
+                w[i * 2 * out + j] = last.weight()[i * out + j];
+                w[i * 2 * out + out + j] = last.weight()[i * out + j];
+            }
+        }
+        float[] b = new float[2 * out];
+        for (int j = 0; j < out; j++) {
+            b[j] = last.bias()[j] + c;
+            b[out + j] = last.bias()[j] - c;
+        }
+        layers.add(new PolicyFile.Layer(in, 2 * out, Activation.RELU, w, b));
+        float[] sel = new float[2 * out * out];
+        float[] bias = new float[out];
+        for (int j = 0; j < out; j++) {
+            sel[j * out + j] = 1f;
+            sel[(out + j) * out + j] = -1f;
+            bias[j] = -c;
+        }
+        layers.add(new PolicyFile.Layer(2 * out, out, last.activation(), sel, bias));
     }
 
     private static int[] sizes(Checkpoint cp, String field) throws IOException {

@@ -9,6 +9,7 @@ import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Init;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.EnvSnapshot;
 import dev.actuate.sim.EpisodeStats;
@@ -48,6 +49,9 @@ import java.util.function.Predicate;
  * orthogonal init with gain sqrt 2, policy head 0.01, value head 1) and one Adam (eps 1e-5, as SB3)
  * over both. Checkpoints at iteration boundaries hold everything the continuation depends on, so a
  * resumed run is bit-identical to an uninterrupted one.
+ *
+ * <p>With {@code useSde} the policy explores by gSDE ({@link StateDependentNoise}, as SB3's {@code use_sde}):
+ * one exploration matrix per env, redrawn at the start of each rollout and every {@code sdeSampleFreq} steps.
  */
 public final class Ppo implements AutoCloseable {
     public static final String ALGORITHM = "ppo";
@@ -57,6 +61,7 @@ public final class Ppo implements AutoCloseable {
     public static final String LOG_STD = "log_std";
     public static final String OBS_MEAN = "obs_mean";
     public static final String OBS_VAR = "obs_var";
+    static final String SDE_MATRICES = "sde_matrices";
     public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
             "episodes", "learning_rate", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction",
             "explained_variance", "std", "epochs", "steps_per_sec");
@@ -117,7 +122,9 @@ public final class Ppo implements AutoCloseable {
                 .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.xavierUniform());
         Mlp.Builder valueNet = Mlp.builder(obsDim, 1).hidden(hidden).activation(act).hiddenInit(hiddenInit)
                 .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.xavierUniform());
-        this.policy = new GaussianPolicy(meanNet, cfg.logStdInit(), init);
+        StateDependentNoise sde = cfg.useSde()
+                ? new StateDependentNoise(hidden[hidden.length - 1], actDim, cfg.fullStd(), cfg.useExpln()) : null;
+        this.policy = new GaussianPolicy(meanNet, cfg.logStdInit(), sde, init);
         this.value = valueNet.build(init);
         this.optimizer = new AdamOptimizer(cfg.learningRate(), 0.9, 0.999, 1e-5, policy, value);
         this.rng = init.split();
@@ -135,7 +142,7 @@ public final class Ppo implements AutoCloseable {
         valueD = new double[Math.max(nEnvs, cfg.batchSize())];
         rewardD = new double[nEnvs];
         finalValueD = new double[nEnvs];
-        logStdD = new double[actDim];
+        logStdD = new double[Math.max(policy.logStdSize(), Math.max(nEnvs, cfg.batchSize()) * actDim)];
 
         rawObs = envs.reset(seed);
         if (obsRms != null) {
@@ -167,7 +174,7 @@ public final class Ppo implements AutoCloseable {
         double[] mbReturns = new double[batchSize];
         double[] mbOldValues = new double[batchSize];
         double[] dMean = new double[batchSize * actDim];
-        double[] dLogStd = new double[actDim];
+        double[] dLogStd = new double[batchSize * actDim];
         double[] dValue = new double[batchSize];
         try {
             while (iteration < numIterations) {
@@ -176,10 +183,14 @@ public final class Ppo implements AutoCloseable {
                 double frac = 1.0 - (double) iteration / numIterations;
                 double learningRate = cfg.annealLr() ? frac * cfg.learningRate() : cfg.learningRate();
                 optimizer.setLearningRate(learningRate);
+                double clipCoef = cfg.annealClip() ? frac * cfg.clipCoef() : cfg.clipCoef();
 
                 // ---- rollout: nSteps vector steps with the current stochastic policy
                 buffer.clear();
                 for (int step = 0; step < cfg.nSteps(); step++) {
+                    if (policy.stateDependent() && StateDependentNoise.redraws(step, cfg.sdeSampleFreq())) {
+                        policy.resetNoise(nEnvs, rng);
+                    }
                     normalizeInto(rawObs, obsF);
                     INDArray obs = nd(nEnvs)[0];
                     put(obsF, obs);
@@ -245,9 +256,9 @@ public final class Ppo implements AutoCloseable {
                         put(mbObs, nd[0]);
 
                         NdArrays.toDoubles(policy.forward(nd[0]), meanD);
-                        policy.logStd(logStdD);
-                        PpoLoss.PolicyStats ps = PpoLoss.policy(meanD, logStdD, mbAct, mbOldLogProb, mbAdv, b, actDim,
-                                cfg.clipCoef(), cfg.entCoef(), dMean, dLogStd);
+                        int logStdStride = policy.logStdRows(b, logStdD);
+                        PpoLoss.PolicyStats ps = PpoLoss.policy(meanD, logStdD, logStdStride, mbAct, mbOldLogProb,
+                                mbAdv, b, actDim, clipCoef, cfg.entCoef(), dMean, dLogStd);
                         // SB3's early stop: skip this step and end the update once the policy moved too far.
                         if (cfg.targetKl() != null && ps.approxKl() > 1.5 * cfg.targetKl()) {
                             continueTraining = false;
@@ -257,7 +268,7 @@ public final class Ppo implements AutoCloseable {
                         policy.backward(nd[1], dLogStd);
 
                         NdArrays.toDoubles(value.forward(nd[0]), valueD);
-                        double vLoss = PpoLoss.value(valueD, mbOldValues, mbReturns, b, cfg.clipVloss(), cfg.clipCoef(),
+                        double vLoss = PpoLoss.value(valueD, mbOldValues, mbReturns, b, cfg.clipVloss(), clipCoef,
                                 cfg.vfCoef(), dValue);
                         NdArrays.fromDoubles(dValue, nd[2]);
                         value.backward(nd[2]);
@@ -279,9 +290,9 @@ public final class Ppo implements AutoCloseable {
                 // ---- log
                 int m = Math.max(1, minibatches);
                 policy.logStd(logStdD);
-                double std = 0;
-                for (double ls : logStdD) {
-                    std += Math.exp(ls) / actDim;
+                double std = 0; // the mean std parameter (with gSDE, of the exploration matrix's entries)
+                for (int i = 0; i < policy.logStdSize(); i++) {
+                    std += Math.exp(logStdD[i]) / policy.logStdSize();
                 }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
                 if (metrics != null) {
@@ -471,15 +482,16 @@ public final class Ppo implements AutoCloseable {
         h.put("norm_obs", obsRms != null);
         h.put("clip_obs", cfg.clipObs());
         h.put("obs_epsilon", OBS_EPSILON);
+        h.put("use_sde", policy.stateDependent());
         h.put("iteration", iteration);
         h.put("global_step", globalStep);
         h.set("provenance", provenance.toJson());
         PolicyExport.putSimToReal(cp, cfg.simToReal());
         cp.put(POLICY_MEAN, policy.meanNet().getParams());
-        double[] ls = new double[actDim];
+        double[] ls = new double[policy.logStdSize()];
         policy.logStd(ls);
-        float[] lsF = new float[actDim];
-        for (int i = 0; i < actDim; i++) {
+        float[] lsF = new float[ls.length];
+        for (int i = 0; i < ls.length; i++) {
             lsF[i] = (float) ls[i];
         }
         cp.put(LOG_STD, lsF);
@@ -509,6 +521,9 @@ public final class Ppo implements AutoCloseable {
             h.put("ret_count", retRms.count());
         }
         cp.put("discounted_returns", discountedReturns);
+        if (policy.stateDependent()) {
+            cp.put(SDE_MATRICES, policy.explorationMatrices());
+        }
         double[] recent = new double[2 * recentEpisodes.size()];
         int k = 0;
         for (double[] e : recentEpisodes) {
@@ -561,8 +576,8 @@ public final class Ppo implements AutoCloseable {
     private void restore(Checkpoint cp) throws IOException {
         provenance = Provenance.fromJson(cp.field("provenance"));
         policy.meanNet().setParams(cp.floats(POLICY_MEAN, (int) policy.meanNet().numParams()));
-        float[] ls = cp.floats(LOG_STD, actDim);
-        for (int i = 0; i < actDim; i++) {
+        float[] ls = cp.floats(LOG_STD, policy.logStdSize());
+        for (int i = 0; i < ls.length; i++) {
             policy.logStd().putScalar(0, i, ls[i]);
         }
         value.setParams(cp.floats("value", (int) value.numParams()));
@@ -578,6 +593,10 @@ public final class Ppo implements AutoCloseable {
                     cp.field("ret_count").asDouble()));
         }
         System.arraycopy(cp.doubles("discounted_returns", nEnvs), 0, discountedReturns, 0, nEnvs);
+        if (policy.stateDependent() && cp.has(SDE_MATRICES)) {
+            double[] m = cp.doubles(SDE_MATRICES, -1);
+            policy.setExplorationMatrices(m, m.length / policy.sde().matrixSize());
+        }
         double[] recent = cp.doubles("recent_episodes", -1);
         recentEpisodes.clear();
         for (int i = 0; i + 1 < recent.length; i += 2) {

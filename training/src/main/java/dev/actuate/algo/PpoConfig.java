@@ -32,8 +32,15 @@ import java.util.List;
  * @param hiddenSizes    hidden layer widths of both the policy and the value network
  * @param activation     hidden activation, tanh or relu
  * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
- * @param logStdInit     initial state-independent log-std
+ * @param logStdInit     initial log-std (with gSDE, of every entry of its log-std matrix)
  * @param checkpointEvery iterations between checkpoints
+ * @param useSde         generalised state-dependent exploration (gSDE): noise = last hidden layer times an
+ *                       exploration matrix per env, redrawn at each rollout's start
+ * @param sdeSampleFreq  with gSDE, also redraw every this many steps of a rollout; -1 only at its start
+ * @param fullStd        with gSDE, one log-std per latent feature and action (else one per feature)
+ * @param useExpln       with gSDE, SB3's {@code expln} instead of {@code exp} for the std
+ * @param annealClip     anneal {@code clipCoef} linearly to 0 over the run, as the learning rate (the Zoo's
+ *                       {@code clip_range: lin_x})
  * @param simToReal       sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record PpoConfig(
@@ -62,6 +69,11 @@ public record PpoConfig(
         boolean orthoInit,
         double logStdInit,
         int checkpointEvery,
+        boolean useSde,
+        int sdeSampleFreq,
+        boolean fullStd,
+        boolean useExpln,
+        boolean annealClip,
         SimToReal simToReal) {
 
     public PpoConfig {
@@ -82,6 +94,10 @@ public record PpoConfig(
         range("clip_obs", clipObs, 0, 1e9, false);
         range("clip_reward", clipReward, 0, 1e9, false);
         range("log_std_init", logStdInit, -20, 2, true);
+        if (sdeSampleFreq != -1 && sdeSampleFreq <= 0) {
+            throw new IllegalArgumentException("sde_sample_freq must be -1 (only at each rollout's start) or a"
+                    + " positive number of steps, got " + sdeSampleFreq);
+        }
         if (targetKl != null) {
             range("target_kl", targetKl, 0, 1e3, false);
         }
@@ -107,20 +123,22 @@ public record PpoConfig(
             double logStdInit, int checkpointEvery) {
         this(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda, clipCoef,
                 clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs, clipReward,
-                hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, SimToReal.NONE);
+                hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, false, -1, true, false, false, SimToReal.NONE);
     }
 
     /** The same config with other sim-to-real aids. */
     public PpoConfig withSimToReal(SimToReal s) {
         return new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, s);
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd,
+                useExpln, annealClip, s);
     }
 
     /** Stable-Baselines3's PPO defaults with [64, 64] tanh nets; 1M steps. */
     public static PpoConfig defaults() {
         return new PpoConfig(1_000_000, 1, 2048, 64, 10, 3e-4, false, 0.99, 0.95, 0.2, false, true,
-                0.0, 0.5, 0.5, null, false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10);
+                0.0, 0.5, 0.5, null, false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10,
+                false, -1, true, false, false, SimToReal.NONE);
     }
 
     /** Env steps collected per iteration, over all envs. */
@@ -136,13 +154,15 @@ public record PpoConfig(
     public PpoConfig withTimesteps(long n) {
         return new PpoConfig(n, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, simToReal);
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
+                fullStd, useExpln, annealClip, simToReal);
     }
 
     public PpoConfig withEnvs(int n) {
         return new PpoConfig(nTimesteps, n, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, simToReal);
+                clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
+                fullStd, useExpln, annealClip, simToReal);
     }
 
     private static void positive(String key, long v) {

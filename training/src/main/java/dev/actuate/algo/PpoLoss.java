@@ -27,14 +27,28 @@ public final class PpoLoss {
     public static PolicyStats policy(double[] mean, double[] logStd, double[] actions, double[] oldLogProb,
                                      double[] advantages, int batch, int actDim, double clipCoef, double entCoef,
                                      double[] dMean, double[] dLogStd) {
+        return policy(mean, logStd, 0, actions, oldLogProb, advantages, batch, actDim, clipCoef, entCoef, dMean,
+                dLogStd);
+    }
+
+    /**
+     * The same loss with row i's log-std at {@code logStd[i * logStdStride]}: stride 0 is the shared
+     * (state-independent) log-std, stride {@code actDim} a per-row one (gSDE's log sigma), whose gradient
+     * {@code dLogStd [batch * actDim]} is then per row and {@code H} the batch mean of the rows' entropies.
+     */
+    public static PolicyStats policy(double[] mean, double[] logStd, int logStdStride, double[] actions,
+                                     double[] oldLogProb, double[] advantages, int batch, int actDim, double clipCoef,
+                                     double entCoef, double[] dMean, double[] dLogStd) {
+        int logStdRows = logStdStride == 0 ? 1 : batch;
         java.util.Arrays.fill(dMean, 0, batch * actDim, 0.0);
-        java.util.Arrays.fill(dLogStd, 0, actDim, 0.0);
+        java.util.Arrays.fill(dLogStd, 0, logStdRows * actDim, 0.0);
         double pgLoss = 0;
         double approxKl = 0;
         int clipped = 0;
         for (int i = 0; i < batch; i++) {
             int off = i * actDim;
-            double logRatio = DiagGaussian.logProb(actions, off, mean, off, logStd, 0, actDim) - oldLogProb[i];
+            int sOff = i * logStdStride;
+            double logRatio = DiagGaussian.logProb(actions, off, mean, off, logStd, sOff, actDim) - oldLogProb[i];
             double ratio = Math.exp(logRatio);
             double a = advantages[i];
             double pg1 = -a * ratio;
@@ -44,7 +58,8 @@ public final class PpoLoss {
             double dRatio = pg1 >= pg2 ? -a : 0.0;
             double dLogProb = dRatio * ratio / batch;
             if (dLogProb != 0.0) {
-                DiagGaussian.addLogProbGrad(actions, off, mean, off, logStd, 0, actDim, dLogProb, dMean, off, dLogStd, 0);
+                DiagGaussian.addLogProbGrad(actions, off, mean, off, logStd, sOff, actDim, dLogProb, dMean, off,
+                        dLogStd, sOff);
             }
             approxKl += (ratio - 1) - logRatio;
             if (Math.abs(ratio - 1) > clipCoef) {
@@ -52,9 +67,13 @@ public final class PpoLoss {
             }
         }
         pgLoss /= batch;
-        double entropy = DiagGaussian.entropy(logStd, 0, actDim);
-        for (int j = 0; j < actDim; j++) {
-            dLogStd[j] -= entCoef; // dH/dlogStd_j = 1 for every row; the batch mean keeps it 1
+        double entropy = 0;
+        for (int r = 0; r < logStdRows; r++) {
+            entropy += DiagGaussian.entropy(logStd, r * actDim, actDim) / logStdRows;
+        }
+        // dH/dlogStd_j = 1 per row; the batch mean keeps it 1 for a shared log-std and makes it 1/batch per row.
+        for (int k = 0; k < logStdRows * actDim; k++) {
+            dLogStd[k] -= entCoef / logStdRows;
         }
         return new PolicyStats(pgLoss - entCoef * entropy, pgLoss, entropy, approxKl / batch, (double) clipped / batch);
     }

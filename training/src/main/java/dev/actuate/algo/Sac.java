@@ -6,6 +6,7 @@ import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
 import dev.actuate.nn.SquashedGaussian;
+import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -38,6 +39,10 @@ import java.util.function.Predicate;
  *
  * <p>Actions live in {@code [-1, 1]^A} (the replay buffer stores them so); {@link Collector} maps them onto
  * the env's box. The deterministic policy for evaluation is {@code tanh(mean)}.
+ *
+ * <p>With {@code useSde} the actor outputs only the mean and explores by gSDE ({@link SacSde}); the collection
+ * noise is redrawn at each rollout's start and every {@code sdeSampleFreq} steps, the training noise before
+ * every gradient step.
  */
 public final class Sac implements AutoCloseable {
     public static final String ALGORITHM = "sac";
@@ -55,8 +60,10 @@ public final class Sac implements AutoCloseable {
     private final int obsDim;
     private final int actDim;
     private final int batchSize;
-    /** obs -> [mean | log_std] of the pre-squash Gaussian. */
+    /** obs -> [mean | log_std] of the pre-squash Gaussian; obs -> mean with gSDE. */
     private final Mlp actor;
+    /** Null without gSDE. */
+    private final SacSde sde;
     private final TwinCritic qf;
     private final TwinCritic qfTarget;
     private final AdamOptimizer actorOptimizer;
@@ -127,13 +134,18 @@ public final class Sac implements AutoCloseable {
         this.batchSize = cfg.batchSize();
 
         Rng init = new Rng(seed);
-        this.actor = OffPolicyParts.net(obsDim, 2 * actDim, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY)
+        int actorOutputs = cfg.useSde() ? actDim : 2 * actDim;
+        this.actor = OffPolicyParts.net(obsDim, actorOutputs, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY)
                 .build(init);
+        this.sde = cfg.useSde() ? new SacSde(cfg.hiddenSizes().get(cfg.hiddenSizes().size() - 1), actDim,
+                cfg.batchSize(), cfg.fullStd(), cfg.useExpln(), cfg.logStdInit(), cfg.clipMean(), actor.dataType())
+                : null;
         Mlp.Builder q = OffPolicyParts.net(obsDim + actDim, 1, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY);
         this.qf = new TwinCritic(q, init);
         this.qfTarget = new TwinCritic(q, init);
         qfTarget.copyParamsFrom(qf);
-        this.actorOptimizer = new AdamOptimizer(cfg.learningRate(), actor);
+        this.actorOptimizer = sde == null ? new AdamOptimizer(cfg.learningRate(), actor)
+                : new AdamOptimizer(cfg.learningRate(), actor, sde.logStd());
         this.qOptimizer = new AdamOptimizer(cfg.learningRate(), qf);
         this.logAlpha = new LogAlpha(Math.log(cfg.entCoef() == null ? cfg.entCoefInit() : Math.max(cfg.entCoef(), 1e-300)));
         this.alphaOptimizer = cfg.entCoef() == null ? new AdamOptimizer(cfg.learningRate(), logAlpha) : null;
@@ -149,7 +161,7 @@ public final class Sac implements AutoCloseable {
         qInNd = OffPolicyParts.zeros(b, obsDim + actDim);
         dQ1Nd = OffPolicyParts.zeros(b, 1);
         dQ2Nd = OffPolicyParts.zeros(b, 1);
-        dActorNd = OffPolicyParts.zeros(b, 2 * actDim);
+        dActorNd = OffPolicyParts.zeros(b, actorOutputs);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
         actorOut = new double[b * 2 * actDim];
         mean = new double[b * actDim];
@@ -170,7 +182,7 @@ public final class Sac implements AutoCloseable {
         dQda = new double[b * actDim];
         dMean = new double[b * actDim];
         dLogStd = new double[b * actDim];
-        dActor = new double[b * 2 * actDim];
+        dActor = new double[b * actorOutputs];
         action = new double[actDim];
         obs1 = new float[obsDim];
     }
@@ -213,7 +225,10 @@ public final class Sac implements AutoCloseable {
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
                 // ---- act: uniform random during the warm-up, then a sample of the squashed Gaussian
-                if (globalStep < cfg.learningStarts()) {
+                if (sde != null && StateDependentNoise.redraws(rolloutSteps, cfg.sdeSampleFreq())) {
+                    sde.resetCollectionNoise(rng);
+                }
+                if (globalStep < cfg.learningStarts() && !(sde != null && cfg.useSdeAtWarmup())) {
                     collector.randomAction(rng, action);
                 } else {
                     sampleAction(collector.observation(), action);
@@ -274,6 +289,9 @@ public final class Sac implements AutoCloseable {
     /** One gradient step: critics, actor, temperature, then the Polyak update of the target critics. */
     void update() {
         replay.sample(rng, batch);
+        if (sde != null) {
+            sde.resetTrainingNoise(rng); // the log-std changed since the last draw
+        }
         double alpha = alpha();
         criticUpdate(alpha);
         actorUpdate(alpha);
@@ -343,9 +361,13 @@ public final class Sac implements AutoCloseable {
         }
         actorLoss = loss;
         entropy = -sumLogProb / b;
+        if (sde != null) {
+            // gSDE: the mean-only head's gradient, and the log-std's into its own module; skip the loop below.
+            sde.actorLossGrad(dQda, alpha, 1.0 / b, dActor);
+        }
         Arrays.fill(dMean, 0);
         Arrays.fill(dLogStd, 0);
-        for (int r = 0; r < b; r++) {
+        for (int r = 0; sde == null && r < b; r++) {
             int o = r * actDim;
             SquashedGaussian.addActorLossGrad(mean, o, logStd, o, eps, o, dQda, o, actDim, alpha, 1.0 / b,
                     dMean, o, dLogStd, o);
@@ -399,6 +421,10 @@ public final class Sac implements AutoCloseable {
 
     /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of an actor output; log-probs too. */
     private void policySample(INDArray out, int n, double[] act, double[] logProb) {
+        if (sde != null) {
+            sde.sample(out, actor.lastHidden(), n, true, act, logProb);
+            return;
+        }
         NdArrays.toDoubles(out, actorOut);
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < actDim; i++) {
@@ -419,6 +445,10 @@ public final class Sac implements AutoCloseable {
             obs1[j] = (float) observation[j];
         }
         OffPolicyParts.put(obs1, obs1Nd);
+        if (sde != null) {
+            sde.sample(actor.forward(obs1Nd), actor.lastHidden(), 1, false, out, nextLogProb);
+            return;
+        }
         policySample(actor.forward(obs1Nd), 1, out, nextLogProb);
     }
 
@@ -498,9 +528,19 @@ public final class Sac implements AutoCloseable {
         return nextLogProb;
     }
 
+    /** gSDE's actor head, or null (tests). */
+    SacSde sde() {
+        return sde;
+    }
+
     /** The final model: the actor (deterministic policy {@code tanh(mean)}) and provenance. */
     public Checkpoint model() {
-        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance, cfg.simToReal());
+        Checkpoint cp = OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep,
+                provenance, cfg.simToReal());
+        if (sde != null) {
+            sde.describe(cp.header());
+        }
+        return cp;
     }
 
     /** Everything an exact continuation needs except the replay buffer ({@link #saveCheckpoint} adds it). */
@@ -517,6 +557,9 @@ public final class Sac implements AutoCloseable {
             OffPolicyParts.saveAdam(cp, "alpha_adam", alphaOptimizer);
         }
         collector.save(cp);
+        if (sde != null) {
+            sde.save(cp);
+        }
         return cp;
     }
 
@@ -556,6 +599,9 @@ public final class Sac implements AutoCloseable {
         rolloutEpisodes = cp.field("rollout_episodes").asLong();
         logRows = cp.field("log_rows").asLong();
         collector.restore(cp);
+        if (sde != null) {
+            sde.restore(cp);
+        }
         OffPolicyModels.restoreReplay(cp, file, replay, globalStep);
     }
 

@@ -28,6 +28,15 @@ import java.util.List;
  * @param checkpointEvery      env steps between checkpoints
  * @param logInterval          env steps between metrics rows
  * @param saveReplayBuffer     store the replay buffer with each checkpoint (exact resume; can be large)
+ * @param useSde               generalised state-dependent exploration (gSDE, {@link SacSde}): a mean-only actor,
+ *                             a {@code [latent, actions]} log-std and noise {@code latent W}, W redrawn at each
+ *                             rollout's start
+ * @param sdeSampleFreq        with gSDE, also redraw every this many steps of a rollout; -1 only at its start
+ * @param useSdeAtWarmup       with gSDE, explore with it instead of uniform actions during the warm-up
+ * @param logStdInit           with gSDE, the initial log-std (SB3's SAC: -3)
+ * @param fullStd              with gSDE, one log-std per latent feature and action (else one per feature)
+ * @param useExpln             with gSDE, SB3's {@code expln} instead of {@code exp} for the std
+ * @param clipMean             with gSDE, clip the mean to +-this before the tanh (SB3: 2; 0 disables)
  * @param simToReal            sim-to-real aids applied to the training envs ({@code sim_to_real:}; docs/sim-to-real.md)
  */
 public record SacConfig(
@@ -51,6 +60,13 @@ public record SacConfig(
         long checkpointEvery,
         long logInterval,
         boolean saveReplayBuffer,
+        boolean useSde,
+        int sdeSampleFreq,
+        boolean useSdeAtWarmup,
+        double logStdInit,
+        boolean fullStd,
+        boolean useExpln,
+        double clipMean,
         SimToReal simToReal) {
 
     public SacConfig {
@@ -76,9 +92,20 @@ public record SacConfig(
         hiddenSizes = Check.hidden(hiddenSizes);
         Check.activation(activation);
         Check.logEvery(checkpointEvery, logInterval);
+        if (sdeSampleFreq != -1 && sdeSampleFreq <= 0) {
+            throw new IllegalArgumentException("sde_sample_freq must be -1 (only at each rollout's start) or a"
+                    + " positive number of steps, got " + sdeSampleFreq);
+        }
+        Check.range("log_std_init", logStdInit, -20, 2, true);
+        Check.range("clip_mean", clipMean, 0, 1e3, true);
+        if (useSde && clipMean > 0 && !"relu".equals(activation)) {
+            // The deployed policy expresses the mean clip with ReLU layers (PolicyExport).
+            throw new IllegalArgumentException("use_sde with clip_mean > 0 needs activation relu, got '" + activation
+                    + "' (or set clip_mean: 0)");
+        }
     }
 
-    /** Without sim-to-real aids (the form before {@code sim_to_real} existed). */
+    /** Without gSDE (its settings at SB3's defaults) and without sim-to-real aids. */
     public SacConfig(long nTimesteps, int bufferSize, long learningStarts, int batchSize, double learningRate,
             boolean annealLr, double gamma, double tau, int trainFreq, TrainFreqUnit trainFreqUnit, int gradientSteps,
             Double entCoef, double entCoefInit, Double targetEntropy, int targetUpdateInterval,
@@ -86,14 +113,16 @@ public record SacConfig(
             boolean saveReplayBuffer) {
         this(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
                 trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval, hiddenSizes,
-                activation, checkpointEvery, logInterval, saveReplayBuffer, SimToReal.NONE);
+                activation, checkpointEvery, logInterval, saveReplayBuffer, false, -1, false, -3.0, true, false, 2.0,
+                SimToReal.NONE);
     }
 
     /** The same config with other sim-to-real aids. */
     public SacConfig withSimToReal(SimToReal s) {
         return new SacConfig(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau,
                 trainFreq, trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval,
-                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer, s);
+                hiddenSizes, activation, checkpointEvery, logInterval, saveReplayBuffer, useSde, sdeSampleFreq, useSdeAtWarmup,
+                logStdInit, fullStd, useExpln, clipMean, s);
     }
 
     /** Stable-Baselines3's SAC defaults: [256, 256] ReLU, batch 256, lr 3e-4, auto alpha; 1M steps. */
@@ -105,14 +134,16 @@ public record SacConfig(
     public SacConfig withTimesteps(long n) {
         return new SacConfig(n, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau, trainFreq,
                 trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval, hiddenSizes,
-                activation, checkpointEvery, logInterval, saveReplayBuffer, simToReal);
+                activation, checkpointEvery, logInterval, saveReplayBuffer, useSde, sdeSampleFreq, useSdeAtWarmup,
+                logStdInit, fullStd, useExpln, clipMean, simToReal);
     }
 
     /** The same config with other network widths and batch size (benchmarks, fast tests). */
     public SacConfig withNetwork(List<Integer> hidden, int batch) {
         return new SacConfig(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
                 trainFreq, trainFreqUnit, gradientSteps, entCoef, entCoefInit, targetEntropy, targetUpdateInterval,
-                hidden, activation, checkpointEvery, logInterval, saveReplayBuffer, simToReal);
+                hidden, activation, checkpointEvery, logInterval, saveReplayBuffer, useSde, sdeSampleFreq,
+                useSdeAtWarmup, logStdInit, fullStd, useExpln, clipMean, simToReal);
     }
 
     public OffPolicySchedule schedule() {

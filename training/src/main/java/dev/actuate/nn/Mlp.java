@@ -276,6 +276,18 @@ public final class Mlp implements Parameterized {
         return buf.a[w.length - 1];
     }
 
+    /**
+     * The last hidden layer's activations of the last {@link #forward} ({@code [batch, sizes[-2]]}, the input
+     * for a network without hidden layers): the latent features of state-dependent exploration. A buffer
+     * owned by this network, valid until the next forward.
+     */
+    public INDArray lastHidden() {
+        if (current == null) {
+            throw new IllegalStateException("lastHidden() needs a forward pass first");
+        }
+        return w.length == 1 ? lastInput : current.a[w.length - 2];
+    }
+
     /** Backward pass of the last {@link #forward}: overwrites the gradients with dLoss/dParams. */
     public void backward(INDArray dOut) {
         backward(dOut, false);

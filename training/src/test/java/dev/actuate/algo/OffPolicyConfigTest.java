@@ -41,12 +41,21 @@ class OffPolicyConfigTest {
         assertThat(lander.hiddenSizes()).containsExactly(400, 300);
         assertThat(lander.entCoef()).isNull(); // auto
         Td3Config pendulum = ConfigYaml.load(configs().resolve("td3/Pendulum-v1.yaml"), Td3Config.defaults());
-        assertThat(pendulum.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
-        assertThat(pendulum.gradientSteps()).isEqualTo(-1);
+        assertThat(pendulum.trainFreqUnit()).isEqualTo(TrainFreqUnit.STEP);
+        assertThat(pendulum.gradientSteps()).isEqualTo(1);
         assertThat(pendulum.policyDelay()).isEqualTo(2);
         DdpgConfig car = ConfigYaml.load(configs().resolve("ddpg/MountainCarContinuous-v0.yaml"), DdpgConfig.defaults());
         assertThat(car.noiseType()).isEqualTo(NoiseType.ORNSTEIN_UHLENBECK);
         assertThat(car.noiseStd()).isEqualTo(0.5);
+        // gSDE where the Zoo uses it.
+        SacConfig sacCar = ConfigYaml.load(configs().resolve("sac/MountainCarContinuous-v0.yaml"), SacConfig.defaults());
+        assertThat(sacCar.useSde()).isTrue();
+        assertThat(sacCar.logStdInit()).isEqualTo(-3.67);
+        assertThat(sacCar.sdeSampleFreq()).isEqualTo(-1);
+        SacConfig walker = ConfigYaml.load(configs().resolve("sac/BipedalWalker-v3.yaml"), SacConfig.defaults());
+        assertThat(walker.useSde()).isTrue();
+        assertThat(walker.logStdInit()).isEqualTo(-3.0);
+        assertThat(ConfigYaml.load(configs().resolve("sac/Pendulum-v1.yaml"), SacConfig.defaults()).useSde()).isFalse();
     }
 
     @Test

@@ -25,5 +25,18 @@ class PpoConfigFilesTest {
         assertThat(lunar.nEnvs()).isEqualTo(16);
         assertThat(lunar.gaeLambda()).isEqualTo(0.98);
         assertThat(lunar.entCoef()).isEqualTo(0.01);
+        assertThat(lunar.useSde()).isFalse();
+        // gSDE where the Zoo uses it.
+        PpoConfig pendulum = ConfigYaml.load(dir.resolve("Pendulum-v1.yaml"), PpoConfig.defaults());
+        assertThat(pendulum.useSde()).isTrue();
+        assertThat(pendulum.sdeSampleFreq()).isEqualTo(4);
+        assertThat(pendulum.logStdInit()).isEqualTo(0.0);
+        PpoConfig car = ConfigYaml.load(dir.resolve("MountainCarContinuous-v0.yaml"), PpoConfig.defaults());
+        assertThat(car.useSde()).isTrue();
+        assertThat(car.logStdInit()).isEqualTo(-3.29);
+        assertThat(car.orthoInit()).isFalse();
+        PpoConfig hardcore = ConfigYaml.load(dir.resolve("BipedalWalkerHardcore-v3.yaml"), PpoConfig.defaults());
+        assertThat(hardcore.annealClip()).isTrue(); // the Zoo's clip_range: lin_0.2
+        assertThat(pendulum.annealClip()).isFalse();
     }
 }

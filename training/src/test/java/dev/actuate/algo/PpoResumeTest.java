@@ -47,7 +47,26 @@ class PpoResumeTest {
 
     @Test
     void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
-        PpoConfig cfg = tiny();
+        assertResumeIsExact(tiny());
+    }
+
+    /** gSDE: the log-std matrix, the exploration matrices and the generator travel in the checkpoint. */
+    @Test
+    void resumedGsdeRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+        PpoConfig cfg = ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4, "log_std_init", -1.0),
+                tiny(), "test");
+        assertResumeIsExact(cfg);
+        try (Ppo p = new Ppo(cfg, "Pendulum-v1", 11)) {
+            p.train(null, null, q -> q.iteration() < 1);
+            Checkpoint cp = p.checkpoint();
+            assertThat(cp.doubles(Ppo.SDE_MATRICES, 2 * 16)).isEqualTo(p.policy().explorationMatrices());
+            assertThat(cp.floats(Ppo.LOG_STD, 16)).hasSize(16);
+            assertThat(cp.field("use_sde").asBoolean()).isTrue();
+        }
+    }
+
+    private void assertResumeIsExact(PpoConfig cfg) throws Exception {
+        Path dir = Files.createTempDirectory(this.dir, "run");
         byte[] straightPolicy;
         byte[] straightModel;
         List<String> straightMetrics;
@@ -113,7 +132,7 @@ class PpoResumeTest {
             sb.append(name).append(java.util.Arrays.toString(cp.floats(name, -1)));
         }
         for (String name : new String[] {"obs_mean", "obs_var", "ret_mean", "ret_var", "discounted_returns",
-                "recent_episodes", "env.0.actions", "env.1.actions", "env.0.observation"}) {
+                "recent_episodes", "env.0.actions", "env.1.actions", "env.0.observation", Ppo.SDE_MATRICES}) {
             if (cp.has(name)) {
                 sb.append(name).append(java.util.Arrays.toString(cp.doubles(name, -1)));
             }
