@@ -2,6 +2,7 @@ package dev.actuate.algo;
 
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
@@ -38,6 +39,11 @@ import java.util.function.Predicate;
  *
  * <p>Actions live in {@code [-1, 1]^A} (the replay buffer stores them so); {@link Collector} maps them onto
  * the env's box. The deterministic policy for evaluation is {@code tanh(mean)}.
+ *
+ * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes run on its own thread
+ * (they share only read-only inputs) and Adam's elementwise steps are split; the actor's passes stay on the
+ * caller, as does every use of the generator, so runs are bit-identical for one and two threads. The
+ * data dependencies are the published algorithm's: the actor step uses the critics after their step.
  */
 public final class Sac implements AutoCloseable {
     public static final String ALGORITHM = "sac";
@@ -67,6 +73,7 @@ public final class Sac implements AutoCloseable {
     private final double targetEntropy;
     private final ReplayBuffer replay;
     private final ReplayBuffer.Batch batch;
+    private final Lanes lanes;
     /** Warm-up actions, action sampling and replay sampling. */
     private final Rng rng;
     private Provenance provenance;
@@ -87,8 +94,11 @@ public final class Sac implements AutoCloseable {
     private final INDArray obsNd;
     private final INDArray nextObsNd;
     private final INDArray qInNd;
-    private final INDArray dQ1Nd;
-    private final INDArray dQ2Nd;
+    private final INDArray nextQInNd;
+    /** Per critic: {@code [q1, q2]} networks, targets, output gradients (dQ1Nd, dQ2Nd). */
+    private final Mlp[] qNets;
+    private final Mlp[] qTargetNets;
+    private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
     private final double[] actorOut;
@@ -103,10 +113,11 @@ public final class Sac implements AutoCloseable {
     private final double[] piLogProb;
     private final double[] q1;
     private final double[] q2;
+    private final double[][] qv;
+    private final double[][] targetQ;
     private final float[] nextQ;
     private final float[] y;
-    private final double[] dQ1;
-    private final double[] dQ2;
+    private final double[][] dQ;
     private final double[] dQda;
     private final double[] dMean;
     private final double[] dLogStd;
@@ -114,8 +125,13 @@ public final class Sac implements AutoCloseable {
     private final double[] action;
     private final float[] obs1;
 
-    /** A fresh run: networks initialised and the env reset from {@code seed}. */
+    /** A fresh run with {@link Lanes#defaultThreads()} learner threads. */
     public Sac(SacConfig cfg, String envId, long seed) {
+        this(cfg, envId, seed, Lanes.defaultThreads());
+    }
+
+    /** A fresh run: networks initialised and the env reset from {@code seed}; 1 or 2 learner threads. */
+    public Sac(SacConfig cfg, String envId, long seed, int threads) {
         this.cfg = cfg;
         this.envId = envId;
         this.seed = seed;
@@ -142,13 +158,16 @@ public final class Sac implements AutoCloseable {
         this.batch = replay.newBatch(batchSize);
         this.rng = init.split();
         this.provenance = Provenance.capture(ALGORITHM, envId, seed, cfg);
+        this.lanes = new Lanes(threads);
+        this.qNets = new Mlp[] {qf.q1(), qf.q2()};
+        this.qTargetNets = new Mlp[] {qfTarget.q1(), qfTarget.q2()};
 
         int b = batchSize;
         obsNd = OffPolicyParts.zeros(b, obsDim);
         nextObsNd = OffPolicyParts.zeros(b, obsDim);
         qInNd = OffPolicyParts.zeros(b, obsDim + actDim);
-        dQ1Nd = OffPolicyParts.zeros(b, 1);
-        dQ2Nd = OffPolicyParts.zeros(b, 1);
+        nextQInNd = OffPolicyParts.zeros(b, obsDim + actDim);
+        dQNd = new INDArray[] {OffPolicyParts.zeros(b, 1), OffPolicyParts.zeros(b, 1)};
         dActorNd = OffPolicyParts.zeros(b, 2 * actDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
         actorOut = new double[b * 2 * actDim];
@@ -163,10 +182,11 @@ public final class Sac implements AutoCloseable {
         piLogProb = new double[b];
         q1 = new double[b];
         q2 = new double[b];
+        qv = new double[][] {q1, q2};
+        targetQ = new double[2][b];
         nextQ = new float[b];
         y = new float[b];
-        dQ1 = new double[b];
-        dQ2 = new double[b];
+        dQ = new double[2][b];
         dQda = new double[b * actDim];
         dMean = new double[b * actDim];
         dLogStd = new double[b * actDim];
@@ -295,20 +315,23 @@ public final class Sac implements AutoCloseable {
         int b = batchSize;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
         policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
-        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, qInNd);
-        NdArrays.toDoubles(qfTarget.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qfTarget.q2().forward(qInNd), q2);
+        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
+        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
+        // Critic c's target and online forward passes on lane c: shared read-only inputs, its own buffers.
+        lanes.run(2, c -> {
+            NdArrays.toDoubles(qTargetNets[c].forward(nextQInNd), targetQ[c]);
+            NdArrays.toDoubles(qNets[c].forward(qInNd), qv[c]);
+        });
         for (int i = 0; i < b; i++) {
-            nextQ[i] = (float) (Math.min(q1[i], q2[i]) - alpha * nextLogProb[i]);
+            nextQ[i] = (float) (Math.min(targetQ[0][i], targetQ[1][i]) - alpha * nextLogProb[i]);
         }
         TdTarget.compute(batch.rewards, batch.terminated, nextQ, cfg.gamma(), y);
 
-        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
-        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
         double mse1 = 0;
         double mse2 = 0;
         double sumQ = 0;
+        double[] dQ1 = dQ[0];
+        double[] dQ2 = dQ[1];
         for (int i = 0; i < b; i++) {
             double e1 = q1[i] - y[i];
             double e2 = q2[i] - y[i];
@@ -320,10 +343,11 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
-        NdArrays.fromDoubles(dQ1, dQ1Nd);
-        NdArrays.fromDoubles(dQ2, dQ2Nd);
-        qf.backward(dQ1Nd, dQ2Nd);
-        qOptimizer.step();
+        lanes.run(2, c -> {
+            NdArrays.fromDoubles(dQ[c], dQNd[c]);
+            qNets[c].backward(dQNd[c]);
+        });
+        qOptimizer.step(lanes);
     }
 
     /**
@@ -357,7 +381,7 @@ public final class Sac implements AutoCloseable {
         }
         NdArrays.fromDoubles(dActor, dActorNd);
         actor.backward(dActorNd);
-        actorOptimizer.step();
+        actorOptimizer.step(lanes);
     }
 
     /**
@@ -368,16 +392,20 @@ public final class Sac implements AutoCloseable {
     void minQInputGradient(float[] obs, double[] actions, double[] out) {
         int b = batchSize;
         OffPolicyParts.concat(obs, obsDim, actions, actDim, b, qInNd);
-        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
+        lanes.run(2, c -> NdArrays.toDoubles(qNets[c].forward(qInNd), qv[c]));
+        double[] dQ1 = dQ[0];
+        double[] dQ2 = dQ[1];
         for (int i = 0; i < b; i++) {
             boolean first = q1[i] <= q2[i];
             dQ1[i] = first ? 1.0 : 0.0;
             dQ2[i] = first ? 0.0 : 1.0;
         }
-        NdArrays.fromDoubles(dQ1, dQ1Nd);
-        NdArrays.fromDoubles(dQ2, dQ2Nd);
-        INDArray dIn = qf.backwardInput(dQ1Nd, dQ2Nd);
+        // As TwinCritic.backwardInput, with each critic's input-only pass on its lane; the sum stays here.
+        lanes.run(2, c -> {
+            NdArrays.fromDoubles(dQ[c], dQNd[c]);
+            qNets[c].backwardInput(dQNd[c]);
+        });
+        INDArray dIn = qf.q1().inputGradient().addi(qf.q2().inputGradient());
         OffPolicyParts.columns(dIn, obsDim, actDim, out);
     }
 
@@ -559,8 +587,13 @@ public final class Sac implements AutoCloseable {
         OffPolicyModels.restoreReplay(cp, file, replay, globalStep);
     }
 
+    public int learnerThreads() {
+        return lanes.threads();
+    }
+
     @Override
     public void close() {
+        lanes.close();
         collector.close();
     }
 }

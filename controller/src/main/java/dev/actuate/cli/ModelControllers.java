@@ -1,7 +1,6 @@
 package dev.actuate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.actuate.algo.Ddpg;
 import dev.actuate.algo.OffPolicyModels;
 import dev.actuate.algo.Ppo;
 import dev.actuate.algo.Sac;
@@ -75,7 +74,7 @@ public final class ModelControllers {
             String algorithm = cp.field("algorithm").asText();
             return switch (algorithm) {
                 case Ppo.ALGORITHM -> gaussianMean(cp, env);
-                case Sac.ALGORITHM, Td3.ALGORITHM, Ddpg.ALGORITHM -> OffPolicyModels.controller(cp, env);
+                case Sac.ALGORITHM, Td3.ALGORITHM, Td3.DDPG -> OffPolicyModels.controller(cp, env);
                 default -> throw new IOException(file + ": unsupported algorithm '" + algorithm + "'");
             };
         } catch (IOException e) {

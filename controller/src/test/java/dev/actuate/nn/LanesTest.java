@@ -1,0 +1,117 @@
+package dev.actuate.nn;
+
+import dev.actuate.sim.Rng;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LanesTest {
+    @Test
+    void secondTaskRunsOnTheWorkerAndBothFinishBeforeRunReturns() {
+        try (Lanes lanes = new Lanes(2)) {
+            Thread[] ran = new Thread[2];
+            int[] sums = new int[2];
+            for (int round = 0; round < 1_000; round++) {
+                lanes.run(2, i -> {
+                    ran[i] = Thread.currentThread();
+                    sums[i] += i + 1;
+                });
+            }
+            assertThat(ran[0]).isSameAs(Thread.currentThread());
+            assertThat(ran[1]).isNotSameAs(Thread.currentThread());
+            assertThat(sums).containsExactly(1_000, 2_000);
+        }
+        try (Lanes one = new Lanes(1)) {
+            AtomicReference<Thread> t = new AtomicReference<>();
+            one.run(2, i -> t.set(Thread.currentThread()));
+            assertThat(t.get()).isSameAs(Thread.currentThread());
+        }
+    }
+
+    @Test
+    void aFailureOnEitherLaneReachesTheCallerAndTheLanesStayUsable() {
+        try (Lanes lanes = new Lanes(2)) {
+            assertThatThrownBy(() -> lanes.run(2, i -> {
+                if (i == 1) {
+                    throw new IllegalStateException("worker failed");
+                }
+            })).hasMessage("worker failed");
+            assertThatThrownBy(() -> lanes.run(2, i -> {
+                if (i == 0) {
+                    throw new IllegalArgumentException("caller failed");
+                }
+            })).hasMessage("caller failed");
+            int[] n = new int[1];
+            lanes.run(2, i -> {
+                synchronized (n) {
+                    n[0]++;
+                }
+            });
+            assertThat(n[0]).isEqualTo(2);
+        }
+        assertThatThrownBy(() -> new Lanes(3)).hasMessageContaining("1 or 2");
+    }
+
+    @Test
+    void rangesCoverTheElementsOnce() {
+        try (Lanes lanes = new Lanes(2)) {
+            assertThat(lanes.range(0, 7)).containsExactly(0, 3);
+            assertThat(lanes.range(1, 7)).containsExactly(3, 7);
+        }
+    }
+
+    /**
+     * Two critic-sized networks trained concurrently, each on its own thread calling cblas at the same time as
+     * the other, end bit-identical to the same steps on one thread: the OpenBLAS build is safe to call from two
+     * threads and neither lane's result depends on the other.
+     */
+    @Test
+    void concurrentTrainingOfTwoNetworksIsBitIdenticalToSequential() {
+        float[][] one = trainPair(1);
+        float[][] two = trainPair(2);
+        assertThat(two[0]).containsExactly(one[0]);
+        assertThat(two[1]).containsExactly(one[1]);
+        assertThat(two[2]).containsExactly(one[2]);
+        assertThat(two[3]).containsExactly(one[3]);
+    }
+
+    private static float[][] trainPair(int threads) {
+        Rng rng = new Rng(7);
+        Mlp.Builder b = Mlp.builder(10, 1).hidden(256, 256).activation(Activation.RELU);
+        Mlp[] nets = {b.build(rng), b.build(rng)};
+        AdamOptimizer adam = new AdamOptimizer(1e-3, nets[0], nets[1]);
+        int batch = 256;
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, batch, 10);
+        INDArray[] dOut = {Nd4j.zeros(DataType.FLOAT, batch, 1), Nd4j.zeros(DataType.FLOAT, batch, 1)};
+        x.assign(Nd4j.rand(DataType.FLOAT, batch, 10).subi(0.5));
+        dOut[0].assign(Nd4j.rand(DataType.FLOAT, batch, 1).subi(0.5));
+        dOut[1].assign(Nd4j.rand(DataType.FLOAT, batch, 1).subi(0.5));
+        float[][] inputGrads = new float[2][];
+        try (Lanes lanes = new Lanes(threads)) {
+            for (int step = 0; step < 20; step++) {
+                lanes.run(2, i -> {
+                    nets[i].forward(x);
+                    nets[i].backward(dOut[i]);
+                    inputGrads[i] = nets[i].inputGradient().dup().data().asFloat();
+                });
+                adam.step(lanes);
+            }
+        }
+        return new float[][] {nets[0].getParams(), nets[1].getParams(), concat(inputGrads[0], inputGrads[1]),
+                adam.state().dup().data().asFloat()};
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = new float[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
