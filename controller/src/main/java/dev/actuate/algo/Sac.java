@@ -34,8 +34,9 @@ import java.util.function.Predicate;
  * {@code targetEntropy = -|A|} by Adam on {@code log alpha}, uniform random warm-up for
  * {@code learningStarts} steps, and {@code trainFreq}/{@code gradientSteps}.
  *
- * <p>The actor's gradient reaches it through the critics: {@link TwinCritic#backwardInput} gives
- * {@code d min(Q1, Q2) / da} without touching the critics' gradients or optimiser state.
+ * <p>The actor's gradient reaches it through the critics: each critic's {@link Mlp#backwardInput} gives
+ * {@code dQ/da} without touching its gradients or optimiser state, and each row takes the smaller Q's
+ * ({@code d min(Q1, Q2) / da}).
  *
  * <p>Actions live in {@code [-1, 1]^A} (the replay buffer stores them so); {@link Collector} maps them onto
  * the env's box. The deterministic policy for evaluation is {@code tanh(mean)}.
@@ -119,6 +120,8 @@ public final class Sac implements AutoCloseable {
     private final float[] y;
     private final double[][] dQ;
     private final double[] dQda;
+    private final double[] dQda2;
+    private final INDArray onesNd;
     private final double[] dMean;
     private final double[] dLogStd;
     private final double[] dActor;
@@ -188,6 +191,8 @@ public final class Sac implements AutoCloseable {
         y = new float[b];
         dQ = new double[2][b];
         dQda = new double[b * actDim];
+        dQda2 = new double[b * actDim];
+        onesNd = Nd4j.ones(DataType.FLOAT, b, 1);
         dMean = new double[b * actDim];
         dLogStd = new double[b * actDim];
         dActor = new double[b * 2 * actDim];
@@ -301,6 +306,8 @@ public final class Sac implements AutoCloseable {
             temperatureUpdate(piLogProb);
         }
         updates++;
+        // Over the whole twin vector, as one op: split per critic, OpenBLAS's saxpy rounds some elements
+        // differently (vector body vs scalar tail), which would change the run.
         if (updates % cfg.targetUpdateInterval() == 0) {
             qfTarget.polyakUpdate(qf, cfg.tau());
         }
@@ -343,11 +350,13 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
+        // Critic c's backward pass and its half of the Adam step (exactly its own parameters) on lane c.
         lanes.run(2, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             qNets[c].backward(dQNd[c]);
+            qOptimizer.stepPart(c, 2);
         });
-        qOptimizer.step(lanes);
+        qOptimizer.endStep();
     }
 
     /**
@@ -381,7 +390,7 @@ public final class Sac implements AutoCloseable {
         }
         NdArrays.fromDoubles(dActor, dActorNd);
         actor.backward(dActorNd);
-        actorOptimizer.step(lanes);
+        actorOptimizer.step();
     }
 
     /**
@@ -392,21 +401,19 @@ public final class Sac implements AutoCloseable {
     void minQInputGradient(float[] obs, double[] actions, double[] out) {
         int b = batchSize;
         OffPolicyParts.concat(obs, obsDim, actions, actDim, b, qInNd);
-        lanes.run(2, c -> NdArrays.toDoubles(qNets[c].forward(qInNd), qv[c]));
-        double[] dQ1 = dQ[0];
-        double[] dQ2 = dQ[1];
-        for (int i = 0; i < b; i++) {
-            boolean first = q1[i] <= q2[i];
-            dQ1[i] = first ? 1.0 : 0.0;
-            dQ2[i] = first ? 0.0 : 1.0;
-        }
-        // As TwinCritic.backwardInput, with each critic's input-only pass on its lane; the sum stays here.
+        // Each critic's forward and input-only backward pass (dQ_c/d[s | a] for every row) on its lane; then
+        // each row takes the gradient of the smaller Q, as backpropagating min(Q1, Q2) does.
         lanes.run(2, c -> {
-            NdArrays.fromDoubles(dQ[c], dQNd[c]);
-            qNets[c].backwardInput(dQNd[c]);
+            NdArrays.toDoubles(qNets[c].forward(qInNd), qv[c]);
+            qNets[c].backwardInput(onesNd);
         });
-        INDArray dIn = qf.q1().inputGradient().addi(qf.q2().inputGradient());
-        OffPolicyParts.columns(dIn, obsDim, actDim, out);
+        OffPolicyParts.columns(qf.q1().inputGradient(), obsDim, actDim, out);
+        OffPolicyParts.columns(qf.q2().inputGradient(), obsDim, actDim, dQda2);
+        for (int i = 0; i < b; i++) {
+            if (q1[i] > q2[i]) {
+                System.arraycopy(dQda2, i * actDim, out, i * actDim, actDim);
+            }
+        }
     }
 
     /**

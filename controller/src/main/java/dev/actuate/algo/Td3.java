@@ -84,6 +84,8 @@ public final class Td3 implements AutoCloseable {
     private double qfLoss = Double.NaN;
     private double actorLoss = Double.NaN;
     private double meanQ = Double.NaN;
+    /** The critic step already ran the actor's forward pass on this batch's observations (into piAct). */
+    private boolean actorForwardDone;
 
     private final INDArray obsNd;
     private final INDArray nextObsNd;
@@ -268,12 +270,14 @@ public final class Td3 implements AutoCloseable {
     /** One critic step; every {@code policyDelay}-th also an actor step and the Polyak updates of all targets. */
     void update() {
         replay.sample(rng, batch);
-        criticUpdate();
+        boolean actorStep = (updates + 1) % cfg.policyDelay() == 0;
+        criticUpdate(actorStep);
         updates++;
-        if (updates % cfg.policyDelay() == 0) {
+        if (actorStep) {
             actorUpdate();
             actorUpdates++;
             actorTarget.polyakUpdate(actor, cfg.tau());
+            // Over the whole vector, as before: per critic, OpenBLAS's saxpy would round some elements differently.
             NdArrays.polyak(qfTarget, qf, cfg.tau());
         }
     }
@@ -284,6 +288,14 @@ public final class Td3 implements AutoCloseable {
      * both critics regress on y with loss {@code mse(qf1, y) + mse(qf2, y)}. DDPG: one critic, no smoothing.
      */
     void criticUpdate() {
+        criticUpdate(false);
+    }
+
+    /**
+     * The critic step; with {@code actorStep} and one critic (DDPG), also the actor's forward pass for the actor
+     * step that follows, on the second lane.
+     */
+    void criticUpdate(boolean actorStep) {
         int b = batchSize;
         int critics = q.length;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
@@ -297,10 +309,19 @@ public final class Td3 implements AutoCloseable {
         OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
         OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
         // Critic c's target and online forward passes on lane c: they read the shared inputs and write only
-        // critic c's buffers.
-        lanes.run(critics, c -> {
-            NdArrays.toDoubles(qTarget[c].forward(nextQInNd), targetQ[c]);
-            NdArrays.toDoubles(q[c].forward(qInNd), qv[c]);
+        // critic c's buffers. With one critic, the second lane runs the actor's forward pass on s for the actor
+        // step: it depends only on the actor, which the critic step leaves alone.
+        actorForwardDone = actorStep && critics == 1;
+        if (actorForwardDone) {
+            OffPolicyParts.put(batch.obs, obsNd);
+        }
+        lanes.run(actorForwardDone ? 2 : critics, c -> {
+            if (c < critics) {
+                NdArrays.toDoubles(qTarget[c].forward(nextQInNd), targetQ[c]);
+                NdArrays.toDoubles(q[c].forward(qInNd), qv[c]);
+            } else {
+                NdArrays.toDoubles(actor.forward(obsNd), piAct);
+            }
         });
         for (int i = 0; i < b; i++) {
             nextQ[i] = (float) (critics == 2 ? Math.min(targetQ[0][i], targetQ[1][i]) : targetQ[0][i]);
@@ -324,18 +345,23 @@ public final class Td3 implements AutoCloseable {
         }
         qfLoss = loss;
         meanQ = sumQ / b;
+        // Critic c's backward pass and its part of the Adam step (exactly its own parameters) on lane c.
         lanes.run(critics, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             q[c].backward(dQNd[c]);
+            qOptimizer.stepPart(c, critics);
         });
-        qOptimizer.step(lanes);
+        qOptimizer.endStep();
     }
 
     /** Actor step on {@code -mean(qf1(s, actor(s)))}; dQ1/da comes from qf1's input-only backward pass. */
     void actorUpdate() {
         int b = batchSize;
-        OffPolicyParts.put(batch.obs, obsNd);
-        NdArrays.toDoubles(actor.forward(obsNd), piAct);
+        if (!actorForwardDone) {
+            OffPolicyParts.put(batch.obs, obsNd);
+            NdArrays.toDoubles(actor.forward(obsNd), piAct);
+        }
+        actorForwardDone = false;
         OffPolicyParts.concat(batch.obs, obsDim, piAct, actDim, b, qInNd);
         double[] q1 = qv[0];
         double[] dQ1 = dQ[0];
@@ -350,7 +376,7 @@ public final class Td3 implements AutoCloseable {
         OffPolicyParts.columns(q[0].backwardInput(dQNd[0]), obsDim, actDim, dAct);
         NdArrays.fromDoubles(dAct, dActorNd);
         actor.backward(dActorNd);
-        actorOptimizer.step(lanes);
+        actorOptimizer.step();
     }
 
     /** Target policy smoothing noise: {@code clip(N(0, std), -clip, clip)}. */

@@ -132,26 +132,40 @@ public final class AdamOptimizer {
 
     /**
      * The same step with each module's elements split between the lanes' threads. Adam is elementwise, so
-     * the result is bit-identical to {@link #step()} (ND4J-updater modules step on the caller).
+     * the result is bit-identical to {@link #step()}.
      */
     public void step(Lanes lanes) {
-        if (lanes.threads() == 1) {
-            step();
-            return;
+        lanes.run(2, lane -> stepPart(lane, 2));
+        endStep();
+    }
+
+    /**
+     * Part {@code part} of {@code parts} (1 or 2) of one step: elements {@code [n part / parts, n (part + 1) /
+     * parts)} of each Java-loop module, and the ND4J-updater modules in part 0. The parts may run on different
+     * threads at once; {@link #endStep()} follows once all have run. For a {@link TwinCritic} of two equal
+     * networks, part c of 2 is exactly critic c's parameters, so a thread that just did critic c's backward
+     * pass can take its Adam step too.
+     */
+    public void stepPart(int part, int parts) {
+        if (parts < 1 || parts > 2 || part < 0 || part >= parts) {
+            throw new IllegalArgumentException("Adam step part " + part + " of " + parts);
         }
-        int iter = iteration;
-        lanes.run(2, lane -> {
-            for (int i = 0; i < modules.length; i++) {
-                if (fast[i] != null) {
-                    long[] r = lanes.range(lane, fast[i].n);
-                    fast[i].step(iter, (int) r[0], (int) r[1], scratch[lane]);
-                } else if (lane == 0) {
-                    INDArray g = modules[i].gradients();
-                    updaters[i].applyUpdater(g, iter, 0);
-                    modules[i].params().subi(g);
-                }
+        for (int i = 0; i < modules.length; i++) {
+            if (fast[i] != null) {
+                int n = fast[i].n;
+                int from = (int) ((long) n * part / parts);
+                int to = (int) ((long) n * (part + 1) / parts);
+                fast[i].step(iteration, from, to, scratch[part]);
+            } else if (part == 0) {
+                INDArray g = modules[i].gradients();
+                updaters[i].applyUpdater(g, iteration, 0);
+                modules[i].params().subi(g);
             }
-        });
+        }
+    }
+
+    /** Ends a step taken by {@link #stepPart} (the bias correction counts steps). */
+    public void endStep() {
         iteration++;
     }
 

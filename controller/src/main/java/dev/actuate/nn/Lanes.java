@@ -102,13 +102,6 @@ public final class Lanes implements AutoCloseable {
         }
     }
 
-    /** Splits {@code [0, length)} into {@code threads()} contiguous ranges; range {@code lane} of them. */
-    public long[] range(int lane, long length) {
-        long from = length * lane / threads;
-        long to = length * (lane + 1) / threads;
-        return new long[] {from, to};
-    }
-
     private void awaitDone(long ticket) {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (done != ticket) {

@@ -58,14 +58,6 @@ class LanesTest {
         assertThatThrownBy(() -> new Lanes(3)).hasMessageContaining("1 or 2");
     }
 
-    @Test
-    void rangesCoverTheElementsOnce() {
-        try (Lanes lanes = new Lanes(2)) {
-            assertThat(lanes.range(0, 7)).containsExactly(0, 3);
-            assertThat(lanes.range(1, 7)).containsExactly(3, 7);
-        }
-    }
-
     /**
      * Two critic-sized networks trained concurrently, each on its own thread calling cblas at the same time as
      * the other, end bit-identical to the same steps on one thread: the OpenBLAS build is safe to call from two
