@@ -11,8 +11,8 @@ import java.util.function.IntConsumer;
  *
  * <p><b>Why two Java threads rather than BLAS threads.</b> OpenMP BLAS threads busy-wait between calls; on
  * a 2-core machine that is shared they made small-net steps 2-5x slower (docs/benchmarks.md). Here each
- * thread makes its own single-threaded cblas call (OpenBLAS's own threads stay at 1), and a lane waiting
- * for the other spins only briefly before parking.
+ * thread makes its own single-threaded cblas call (two lanes set OpenBLAS to one thread), and a lane
+ * waiting for the other spins only briefly before parking.
  *
  * <p><b>Exactness.</b> A task's result must not depend on which thread runs it or on the other lane:
  * results are then bit-identical for one and two threads ({@code LanesTest} and the algorithms' tests
@@ -41,6 +41,7 @@ public final class Lanes implements AutoCloseable {
         }
         this.threads = threads;
         if (threads == 2) {
+            CpuKernels.singleThreadedBlas();
             worker = new Thread(this::work, "actuate-learner-lane");
             worker.setDaemon(true);
             worker.start();

@@ -26,6 +26,9 @@ class LanesTest {
             assertThat(ran[0]).isSameAs(Thread.currentThread());
             assertThat(ran[1]).isNotSameAs(Thread.currentThread());
             assertThat(sums).containsExactly(1_000, 2_000);
+            if (CpuKernels.ENABLED) {
+                assertThat(CpuKernels.blasThreads()).isEqualTo(1); // each lane's cblas call stays on its thread
+            }
         }
         try (Lanes one = new Lanes(1)) {
             AtomicReference<Thread> t = new AtomicReference<>();
