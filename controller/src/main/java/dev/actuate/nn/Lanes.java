@@ -1,13 +1,15 @@
 package dev.actuate.nn;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Runs independent pieces of one training step on one or two threads: with two, {@code task(1)} runs on a
- * persistent worker thread while {@code task(0)} runs on the caller, which then waits for it. Off-policy
+ * persistent worker thread while {@code task(0)} runs on the caller, which then waits for it (or runs it
+ * itself when the worker has not started it: on a busy machine the worker may not be scheduled). Off-policy
  * learners use it for the twin critics (each lane owns one network's buffers, so the pieces share nothing
- * they write) and for element ranges of elementwise updates (Adam, Polyak).
+ * they write) and for element ranges of Adam's elementwise step.
  *
  * <p><b>Why two Java threads rather than BLAS threads.</b> OpenMP BLAS threads busy-wait between calls; on
  * a 2-core machine that is shared they made small-net steps 2-5x slower (docs/benchmarks.md). Here each
@@ -30,6 +32,9 @@ public final class Lanes implements AutoCloseable {
     /** Bumped by the caller to hand the worker a task; the worker sets {@code done} to the same value. */
     private volatile long posted;
     private volatile long done;
+    /** The last ticket whose task 1 someone (worker or caller) has taken. */
+    private final AtomicLong claimed = new AtomicLong();
+    private long stolen;
     private volatile Throwable failure;
     private volatile boolean closed;
     private volatile Thread caller;
@@ -65,7 +70,9 @@ public final class Lanes implements AutoCloseable {
 
     /**
      * Runs {@code task(0)}, ..., {@code task(n - 1)} for {@code n} of 1 or 2 and returns when all have finished.
-     * With two threads and {@code n = 2}, {@code task(1)} runs on the worker; otherwise all run here, in order.
+     * With two threads and {@code n = 2}, {@code task(1)} is offered to the worker while {@code task(0)} runs
+     * here; if the worker has not taken it by then (descheduled on a busy machine), this thread runs it too,
+     * so a late worker never costs more than running both here. Otherwise all run here, in order.
      */
     public void run(int n, IntConsumer task) {
         if (n < 1 || n > 2) {
@@ -91,7 +98,17 @@ public final class Lanes implements AutoCloseable {
         } catch (Throwable t) {
             mine = t;
         }
-        awaitDone(ticket);
+        if (claimed.compareAndSet(ticket - 1, ticket)) {
+            // The worker has not started task 1: run it here rather than wait for the worker to be scheduled.
+            stolen++;
+            try {
+                task.accept(1);
+            } catch (Throwable t) {
+                mine = mine != null ? mine : t;
+            }
+        } else {
+            awaitDone(ticket);
+        }
         this.task = null;
         Throwable theirs = failure;
         failure = null;
@@ -101,6 +118,11 @@ public final class Lanes implements AutoCloseable {
         if (theirs != null) {
             rethrow(theirs);
         }
+    }
+
+    /** How many second tasks the calling thread ran itself because the worker had not taken them (tests). */
+    long stolen() {
+        return stolen;
     }
 
     private void awaitDone(long ticket) {
@@ -129,10 +151,15 @@ public final class Lanes implements AutoCloseable {
                 return;
             }
             seen = posted;
+            // Only the claimant of a ticket runs its task 1; a ticket the caller took is skipped.
+            if (!claimed.compareAndSet(seen - 1, seen)) {
+                continue;
+            }
+            IntConsumer t = task;
             try {
-                task.accept(1);
-            } catch (Throwable t) {
-                failure = t;
+                t.accept(1);
+            } catch (Throwable e) {
+                failure = e;
             }
             done = seen;
             Thread c = caller;

@@ -13,19 +13,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LanesTest {
     @Test
-    void secondTaskRunsOnTheWorkerAndBothFinishBeforeRunReturns() {
+    void eachTaskRunsOnceAndBothFinishBeforeRunReturns() {
         try (Lanes lanes = new Lanes(2)) {
-            Thread[] ran = new Thread[2];
             int[] sums = new int[2];
-            for (int round = 0; round < 1_000; round++) {
-                lanes.run(2, i -> {
-                    ran[i] = Thread.currentThread();
-                    sums[i] += i + 1;
-                });
+            for (int round = 0; round < 2_000; round++) {
+                // Plain ints: run() must publish the worker's writes to the caller.
+                lanes.run(2, i -> sums[i] += i + 1);
             }
-            assertThat(ran[0]).isSameAs(Thread.currentThread());
-            assertThat(ran[1]).isNotSameAs(Thread.currentThread());
-            assertThat(sums).containsExactly(1_000, 2_000);
+            assertThat(sums).containsExactly(2_000, 4_000);
             if (CpuKernels.ENABLED) {
                 assertThat(CpuKernels.blasThreads()).isEqualTo(1); // each lane's cblas call stays on its thread
             }
@@ -34,6 +29,30 @@ class LanesTest {
             AtomicReference<Thread> t = new AtomicReference<>();
             one.run(2, i -> t.set(Thread.currentThread()));
             assertThat(t.get()).isSameAs(Thread.currentThread());
+        }
+    }
+
+    /** A worker that takes task 1 runs it on its own thread; task 0 here waits until it has started. */
+    @Test
+    void theWorkerRunsTheSecondTaskWhenItTakesIt() {
+        try (Lanes lanes = new Lanes(2)) {
+            Thread[] ran = new Thread[2];
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            lanes.run(2, i -> {
+                ran[i] = Thread.currentThread();
+                if (i == 1) {
+                    started.countDown();
+                } else {
+                    try {
+                        assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            assertThat(ran[0]).isSameAs(Thread.currentThread());
+            assertThat(ran[1]).isNotSameAs(Thread.currentThread()).isNotNull();
+            assertThat(lanes.stolen()).isZero();
         }
     }
 
