@@ -291,15 +291,24 @@ public final class Td3 implements AutoCloseable {
         criticUpdate(false);
     }
 
-    /**
-     * The critic step; with {@code actorStep} and one critic (DDPG), also the actor's forward pass for the actor
-     * step that follows, on the second lane.
-     */
+    /** The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows. */
     void criticUpdate(boolean actorStep) {
         int b = batchSize;
         int critics = q.length;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
-        NdArrays.toDoubles(actorTarget.forward(nextObsNd), nextAct);
+        // On actor steps the actor's forward pass on s (for the actor step) runs beside the target actor's on
+        // s': different networks, and the critic step leaves the actor alone.
+        actorForwardDone = actorStep;
+        if (actorStep) {
+            OffPolicyParts.put(batch.obs, obsNd);
+        }
+        lanes.run(actorStep ? 2 : 1, lane -> {
+            if (lane == 0) {
+                NdArrays.toDoubles(actorTarget.forward(nextObsNd), nextAct);
+            } else {
+                NdArrays.toDoubles(actor.forward(obsNd), piAct);
+            }
+        });
         if (cfg.targetPolicyNoise() > 0) {
             for (int k = 0; k < b * actDim; k++) {
                 double smoothing = targetNoise(rng, cfg.targetPolicyNoise(), cfg.targetNoiseClip());
@@ -308,19 +317,17 @@ public final class Td3 implements AutoCloseable {
         }
         OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
         OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
-        // Critic c's target and online forward passes on lane c: they read the shared inputs and write only
-        // critic c's buffers. With one critic, the second lane runs the actor's forward pass on s for the actor
-        // step: it depends only on the actor, which the critic step leaves alone.
-        actorForwardDone = actorStep && critics == 1;
-        if (actorForwardDone) {
-            OffPolicyParts.put(batch.obs, obsNd);
-        }
-        lanes.run(actorForwardDone ? 2 : critics, c -> {
-            if (c < critics) {
-                NdArrays.toDoubles(qTarget[c].forward(nextQInNd), targetQ[c]);
-                NdArrays.toDoubles(q[c].forward(qInNd), qv[c]);
+        // The target and online critics' forward passes, each network on one lane (they read the shared
+        // inputs and write only their own buffers): lane c takes critic c's pair for TD3; DDPG's one target
+        // and one online critic take a lane each.
+        lanes.run(2, lane -> {
+            if (critics == 2) {
+                NdArrays.toDoubles(qTarget[lane].forward(nextQInNd), targetQ[lane]);
+                NdArrays.toDoubles(q[lane].forward(qInNd), qv[lane]);
+            } else if (lane == 0) {
+                NdArrays.toDoubles(qTarget[0].forward(nextQInNd), targetQ[0]);
             } else {
-                NdArrays.toDoubles(actor.forward(obsNd), piAct);
+                NdArrays.toDoubles(q[0].forward(qInNd), qv[0]);
             }
         });
         for (int i = 0; i < b; i++) {
