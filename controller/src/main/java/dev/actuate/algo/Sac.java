@@ -41,10 +41,11 @@ import java.util.function.Predicate;
  * <p>Actions live in {@code [-1, 1]^A} (the replay buffer stores them so); {@link Collector} maps them onto
  * the env's box. The deterministic policy for evaluation is {@code tanh(mean)}.
  *
- * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes run on its own thread
- * (they share only read-only inputs) and Adam's elementwise steps are split; the actor's passes stay on the
+ * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes and its half of the
+ * Adam step run on its own thread (they share only read-only inputs); the actor's passes stay on the
  * caller, as does every use of the generator, so runs are bit-identical for one and two threads. The
- * data dependencies are the published algorithm's: the actor step uses the critics after their step.
+ * data dependencies are the published algorithm's: the actor step uses the critics after their step, and
+ * the next step's target actions need the actor after its step, so steps do not overlap.
  */
 public final class Sac implements AutoCloseable {
     public static final String ALGORITHM = "sac";

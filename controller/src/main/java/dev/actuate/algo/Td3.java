@@ -37,9 +37,11 @@ import java.util.function.Predicate;
  * smoothing, as in Stable-Baselines3 ({@link #ddpg}); it keeps its own name, config ({@link DdpgConfig}) and
  * checkpoints.
  *
- * <p><b>Threads.</b> With two {@link Lanes}, the twin critics' forward, backward and Adam run on two threads
- * (each critic on its own, sharing only read-only inputs) and Adam's elementwise steps are split; the
- * generator is only used on the calling thread, so runs are bit-identical for one and two threads.
+ * <p><b>Threads.</b> With two {@link Lanes}, each of TD3's twin critics runs its forward passes, backward
+ * pass and its part of the Adam step on its own thread (sharing only read-only inputs); DDPG's target and
+ * online critic forwards run side by side; on actor steps the actor's forward pass runs beside the target
+ * actor's. The generator is only used on the calling thread, so runs are bit-identical for one and two
+ * threads.
  */
 public final class Td3 implements AutoCloseable {
     public static final String ALGORITHM = "td3";

@@ -80,6 +80,31 @@ class LanesTest {
         assertThatThrownBy(() -> new Lanes(3)).hasMessageContaining("1 or 2");
     }
 
+    /** Adam is elementwise: its step split in two element ranges on two threads equals the whole step. */
+    @Test
+    void adamStepSplitAcrossLanesEqualsTheWholeStep() {
+        Mlp.Builder b = Mlp.builder(5, 3).hidden(32).activation(Activation.RELU); // 291 params: an uneven split
+        Mlp whole = b.build(new Rng(4));
+        Mlp split = b.build(new Rng(4));
+        AdamOptimizer wholeAdam = new AdamOptimizer(1e-2, whole);
+        AdamOptimizer splitAdam = new AdamOptimizer(1e-2, split);
+        Rng g = new Rng(9);
+        try (Lanes lanes = new Lanes(2)) {
+            for (int step = 0; step < 5; step++) {
+                for (int i = 0; i < whole.numParams(); i++) {
+                    double v = g.nextGaussian();
+                    whole.gradients().putScalar(0, i, v);
+                    split.gradients().putScalar(0, i, v);
+                }
+                wholeAdam.step();
+                splitAdam.step(lanes);
+            }
+        }
+        assertThat(split.getParams()).containsExactly(whole.getParams());
+        assertThat(splitAdam.state().dup().data().asFloat()).containsExactly(wholeAdam.state().dup().data().asFloat());
+        assertThat(splitAdam.iteration()).isEqualTo(5);
+    }
+
     /**
      * Two critic-sized networks trained concurrently, each on its own thread calling cblas at the same time as
      * the other, end bit-identical to the same steps on one thread: the OpenBLAS build is safe to call from two
