@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code actuate bench train}: steady-state env-steps/s of full training (rollouts and updates). */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Benchmark training throughput: env steps per second of full training (rollout plus update)",
-        "with the env's config, measured over whole iterations after one warm-up iteration."})
+        "with the env's config and its networks (--net overrides), after a warm-up."})
 public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
     String algo;
@@ -34,6 +34,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--net", split = ",", paramLabel = "H1,H2", description = "Hidden widths overriding the "
+            + "config's networks, e.g. 256,256 (default: the config's)")
+    java.util.List<Integer> net;
+
+    @Option(names = "--learner-threads", paramLabel = "T", description = "SAC/TD3/DDPG learner threads, 1 or 2 "
+            + "(default: 2 on a machine with 2 or more cores)")
+    Integer learnerThreads;
+
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
 
@@ -45,17 +53,26 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
         }
         Path cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
-        Trainer.BenchResult r = algorithm.trainer().bench(env, cfg, envs, seed, seconds);
+        if (net != null && (net.isEmpty() || net.stream().anyMatch(h -> h == null || h <= 0))) {
+            throw new IllegalArgumentException("--net must list positive hidden widths, e.g. 256,256; got " + net);
+        }
+        if (learnerThreads != null && (learnerThreads < 1 || learnerThreads > 2)) {
+            throw new IllegalArgumentException("--learner-threads must be 1 or 2, got " + learnerThreads);
+        }
+        Trainer.BenchResult r = algorithm.trainer().bench(new Trainer.BenchRequest(env, cfg, envs, seed, seconds, net,
+                learnerThreads));
         Backends.Info info = Backends.describe();
         if (json) {
             System.out.println(String.format(Locale.ROOT,
                     "{\"steps_per_sec\": %.1f, \"algo\": \"%s\", \"env\": \"%s\", \"envs\": %d, \"steps\": %d,"
-                            + " \"seconds\": %.2f, \"backend\": \"%s\", \"blas_threads\": %d, \"cores\": %d%s}",
-                    r.stepsPerSec(), r.algorithm(), r.envId(), r.envs(), r.steps(), r.seconds(), info.backend(),
+                            + " \"seconds\": %.2f, \"hidden_sizes\": %s, \"batch_size\": %d, \"learner_threads\": %d,"
+                            + " \"backend\": \"%s\", \"blas_threads\": %d, \"cores\": %d%s}",
+                    r.stepsPerSec(), r.algorithm(), r.envId(), r.envs(), r.steps(), r.seconds(),
+                    r.hiddenSizes().toString().replace(" ", ""), r.batchSize(), r.learnerThreads(), info.backend(),
                     info.blasThreads(), Runtime.getRuntime().availableProcessors(), cpuFields(r)));
         } else {
-            System.out.println(String.format(Locale.ROOT, "%s %s, %d envs: %.0f env-steps/s (%d steps in %.1f s)",
-                    r.algorithm(), r.envId(), r.envs(), r.stepsPerSec(), r.steps(), r.seconds()));
+            System.out.println(String.format(Locale.ROOT, "%s %s, %d envs, nets %s: %.0f env-steps/s (%d steps in %.1f s)",
+                    r.algorithm(), r.envId(), r.envs(), r.hiddenSizes(), r.stepsPerSec(), r.steps(), r.seconds()));
         }
         return 0;
     }

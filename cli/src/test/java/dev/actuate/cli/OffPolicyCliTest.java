@@ -81,7 +81,15 @@ class OffPolicyCliTest {
         String last = capture(() -> assertThat(Actuate.run("bench", "train", "--algo", "ddpg", "--env", "Pendulum-v1",
                 "--seconds", "0.2", "--json")).isZero());
         assertThat(last).startsWith("{\"steps_per_sec\": ").contains("\"algo\": \"ddpg\"").endsWith("}");
+        assertThat(last).contains("\"hidden_sizes\": [400,300]"); // configs/ddpg/Pendulum-v1.yaml's networks
         double rate = Double.parseDouble(last.replaceAll("^\\{\"steps_per_sec\": ([0-9.]+),.*$", "$1"));
         assertThat(rate).isGreaterThan(0);
+        // The config's networks unless --net overrides them, and the learner threads, are reported.
+        String net = capture(() -> assertThat(Actuate.run("bench", "train", "--algo", "sac", "--env", "Pendulum-v1",
+                "--seconds", "0.2", "--net", "32,32", "--learner-threads", "1", "--json")).isZero());
+        assertThat(net).contains("\"algo\": \"sac\"", "\"hidden_sizes\": [32,32]", "\"batch_size\": 256",
+                "\"learner_threads\": 1");
+        assertThat(Actuate.run("bench", "train", "--algo", "td3", "--env", "Pendulum-v1", "--seconds", "0.2",
+                "--net", "0,32")).isNotZero();
     }
 }

@@ -9,7 +9,7 @@ public enum Algorithm {
     PPO(PpoTrainer::new),
     SAC(() -> new OffPolicyTrainer(Sac.ALGORITHM)),
     TD3(() -> new OffPolicyTrainer(Td3.ALGORITHM)),
-    DDPG(() -> new OffPolicyTrainer(Ddpg.ALGORITHM));
+    DDPG(() -> new OffPolicyTrainer(Td3.DDPG));
 
     private final Supplier<Trainer> trainer;
 

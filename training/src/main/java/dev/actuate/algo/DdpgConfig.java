@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * DDPG hyperparameters (Lillicrap et al., 2016, as in Stable-Baselines3: one critic, no target smoothing,
- * actor updated every critic update). Per-env values live in {@code configs/ddpg/<env-id>.yaml}.
+ * actor updated every critic update); it trains as {@link Td3#ddpg}. Per-env values live in
+ * {@code configs/ddpg/<env-id>.yaml}.
  *
  * @param nTimesteps       total env steps (the CLI's {@code --steps} overrides)
  * @param bufferSize       replay buffer capacity
@@ -101,6 +102,13 @@ public record DdpgConfig(
         return new DdpgConfig(nTimesteps, bufferSize, learningStarts, batch, learningRate, annealLr, gamma, tau,
                 trainFreq, trainFreqUnit, gradientSteps, noiseType, noiseStd, hidden, activation, checkpointEvery,
                 logInterval, saveReplayBuffer, simToReal);
+    }
+
+    /** The TD3 configuration that is this DDPG (as SB3): policy delay 1, no target policy smoothing. */
+    public Td3Config toTd3() {
+        return new Td3Config(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, annealLr, gamma, tau,
+                trainFreq, trainFreqUnit, gradientSteps, 1, 0.0, 0.0, noiseType, noiseStd, hiddenSizes, activation,
+                checkpointEvery, logInterval, saveReplayBuffer).withSimToReal(simToReal);
     }
 
     public OffPolicySchedule schedule() {

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class OffPolicyModels {
     public static final String ACTOR = "actor";
     /** Algorithms whose model files this class reads. */
-    public static final Set<String> ALGORITHMS = Set.of(Sac.ALGORITHM, Td3.ALGORITHM, Ddpg.ALGORITHM);
+    public static final Set<String> ALGORITHMS = Set.of(Sac.ALGORITHM, Td3.ALGORITHM, Td3.DDPG);
 
     private OffPolicyModels() {
     }

@@ -1,5 +1,6 @@
 package dev.actuate.algo;
 
+import dev.actuate.nn.Lanes;
 import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.RunDir;
@@ -10,12 +11,11 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * CLI glue for {@link Sac}, {@link Td3} and {@link Ddpg}: config resolution, run directory, progress bar,
- * resume and bench. They learn from one env, so {@code --envs} other than 1 is refused.
+ * CLI glue for {@link Sac}, {@link Td3} and DDPG ({@link Td3#ddpg}): config resolution, run directory, progress
+ * bar, resume and bench. They learn from one env, so {@code --envs} other than 1 is refused.
  */
 final class OffPolicyTrainer implements Trainer {
-    /** Bench shape from the issue: 256x256 nets, batch 256, one gradient step per env step. */
-    static final List<Integer> BENCH_HIDDEN = List.of(256, 256);
+    /** Bench batch (the Zoo's and SB3's off-policy batch); one gradient step per env step. */
     static final int BENCH_BATCH = 256;
     /** Gradient steps after the random warm-up before timing starts (JIT, buffers). */
     static final long BENCH_WARMUP_UPDATES = 200;
@@ -65,13 +65,13 @@ final class OffPolicyTrainer implements Trainer {
                         return new Outcome(td3.globalStep(), total, td3.globalStep() == total);
                     }
                 }
-                case Ddpg.ALGORITHM -> {
+                case Td3.DDPG -> {
                     DdpgConfig c = r.resume() ? null : load(r.configFile(), DdpgConfig.defaults());
                     if (c != null) {
                         Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
                     }
-                    try (Ddpg ddpg = r.resume() ? Ddpg.resume(run.checkpoint(), r.steps())
-                            : new Ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    try (Td3 ddpg = r.resume() ? Td3.resumeDdpg(run.checkpoint(), r.steps())
+                            : Td3.ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
                         long total = ddpg.config().nTimesteps();
                         ddpg.train(run, new ProgressBar(total, ddpg.globalStep(), r.quiet()),
                                 s -> !r.stop().getAsBoolean());
@@ -84,19 +84,22 @@ final class OffPolicyTrainer implements Trainer {
     }
 
     /**
-     * Steady-state env steps/s with the env's config but the issue's bench shape (256x256, batch 256, one
-     * gradient step per env step, learning after {@code BENCH_BATCH} random steps); timing starts after
-     * {@link #BENCH_WARMUP_UPDATES} gradient steps and runs for {@code seconds}.
+     * Steady-state env steps/s with the env's config (its networks unless {@code net} overrides them) in the
+     * bench shape: batch {@value #BENCH_BATCH}, one gradient step per env step, learning after
+     * {@code BENCH_BATCH} random steps; timing starts after {@link #BENCH_WARMUP_UPDATES} gradient steps and
+     * runs for {@code seconds}.
      */
     @Override
-    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
-        checkEnvs(envs);
+    public BenchResult bench(BenchRequest r) throws IOException {
+        checkEnvs(r.envs());
         long huge = Long.MAX_VALUE / 4;
         long warm = BENCH_BATCH + BENCH_WARMUP_UPDATES;
+        double seconds = r.seconds();
+        String envId = r.envId();
         // [wall ns, step, process CPU ns, thread CPU ns]
         long[] start = new long[4];
         long[] end = new long[4];
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.management.ThreadMXBean threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Predicate<Long> keepGoing = step -> {
             long now = System.nanoTime();
@@ -104,39 +107,44 @@ final class OffPolicyTrainer implements Trainer {
             mark[0] = now;
             mark[1] = step;
             mark[2] = os instanceof com.sun.management.OperatingSystemMXBean o ? o.getProcessCpuTime() : -1;
-            mark[3] = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+            mark[3] = threadBean.isCurrentThreadCpuTimeSupported() ? threadBean.getCurrentThreadCpuTime() : -1;
             if (step == warm) {
                 return true;
             }
             return step < warm || (now - start[0]) / 1e9 < seconds;
         };
+        List<Integer> hidden;
+        int threads = r.learnerThreads() != null ? r.learnerThreads() : Lanes.defaultThreads();
         switch (algorithm) {
             case Sac.ALGORITHM -> {
-                SacConfig c = load(configFile, SacConfig.defaults());
+                SacConfig c = load(r.configFile(), SacConfig.defaults());
+                hidden = r.net() != null ? r.net() : c.hiddenSizes();
                 c = new SacConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.entCoef(), c.entCoefInit(),
-                        c.targetEntropy(), 1, BENCH_HIDDEN, c.activation(), huge, huge, false)
+                        c.targetEntropy(), 1, hidden, c.activation(), huge, huge, false)
                         .withSimToReal(c.simToReal());
-                try (Sac sac = new Sac(c, envId, seed)) {
+                try (Sac sac = new Sac(c, envId, r.seed(), threads)) {
                     sac.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
             }
             case Td3.ALGORITHM -> {
-                Td3Config c = load(configFile, Td3Config.defaults());
+                Td3Config c = load(r.configFile(), Td3Config.defaults());
+                hidden = r.net() != null ? r.net() : c.hiddenSizes();
                 c = new Td3Config(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
                         false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.policyDelay(), c.targetPolicyNoise(),
-                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), BENCH_HIDDEN, c.activation(), huge, huge, false)
+                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), hidden, c.activation(), huge, huge, false)
                         .withSimToReal(c.simToReal());
-                try (Td3 td3 = new Td3(c, envId, seed)) {
+                try (Td3 td3 = new Td3(c, envId, r.seed(), threads)) {
                     td3.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
             }
-            case Ddpg.ALGORITHM -> {
-                DdpgConfig c = load(configFile, DdpgConfig.defaults());
+            case Td3.DDPG -> {
+                DdpgConfig c = load(r.configFile(), DdpgConfig.defaults());
+                hidden = r.net() != null ? r.net() : c.hiddenSizes();
                 c = new DdpgConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
-                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), BENCH_HIDDEN,
+                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), hidden,
                         c.activation(), huge, huge, false).withSimToReal(c.simToReal());
-                try (Ddpg ddpg = new Ddpg(c, envId, seed)) {
+                try (Td3 ddpg = Td3.ddpg(c, envId, r.seed(), threads)) {
                     ddpg.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
             }
@@ -146,6 +154,7 @@ final class OffPolicyTrainer implements Trainer {
         long steps = end[1] - start[1];
         double processCpu = start[2] < 0 || end[2] < 0 ? Double.NaN : (end[2] - start[2]) / 1e9;
         double threadCpu = start[3] < 0 || end[3] < 0 ? Double.NaN : (end[3] - start[3]) / 1e9;
-        return new BenchResult(algorithm, envId, 1, steps, s, steps / s, processCpu, threadCpu);
+        return new BenchResult(algorithm, envId, 1, steps, s, steps / s, processCpu, threadCpu, hidden, BENCH_BATCH,
+                threads);
     }
 }

@@ -101,7 +101,7 @@ public final class PolicyExport {
                 output = Activation.IDENTITY;
                 mapping = LoadedModel.OutputMap.SQUASH_TO_BOX;
             }
-            case Td3.ALGORITHM, Ddpg.ALGORITHM -> {
+            case Td3.ALGORITHM, Td3.DDPG -> {
                 sizes = sizes(cp, "actor_sizes");
                 params = cp.floats(OffPolicyModels.ACTOR, -1);
                 output = Activation.TANH;

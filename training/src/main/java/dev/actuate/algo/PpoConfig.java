@@ -158,6 +158,13 @@ public record PpoConfig(
                 fullStd, useExpln, annealClip, simToReal);
     }
 
+    /** The same config with other hidden widths for both networks (benchmarks). */
+    public PpoConfig withHiddenSizes(List<Integer> hidden) {
+        return new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
+                clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
+                clipReward, hidden, activation, orthoInit, logStdInit, checkpointEvery);
+    }
+
     public PpoConfig withEnvs(int n) {
         return new PpoConfig(nTimesteps, n, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,

@@ -46,11 +46,20 @@ final class PpoTrainer implements Trainer {
     }
 
     @Override
-    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
-        PpoConfig cfg = config(configFile, Long.MAX_VALUE / 4, envs);
+    public BenchResult bench(BenchRequest r) throws IOException {
+        if (r.learnerThreads() != null) {
+            throw new IllegalArgumentException("--learner-threads applies to SAC, TD3 and DDPG; PPO's envs run on "
+                    + "VectorEnv's threads");
+        }
+        PpoConfig cfg = config(r.configFile(), Long.MAX_VALUE / 4, r.envs());
+        if (r.net() != null) {
+            cfg = cfg.withHiddenSizes(r.net());
+        }
+        String envId = r.envId();
+        double seconds = r.seconds();
         long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
         long[] end = new long[2];
-        try (Ppo ppo = new Ppo(cfg, envId, seed)) {
+        try (Ppo ppo = new Ppo(cfg, envId, r.seed())) {
             ppo.train(null, null, p -> {
                 long now = System.nanoTime();
                 if (p.iteration() == 1) {
@@ -65,6 +74,7 @@ final class PpoTrainer implements Trainer {
         }
         double s = (end[0] - start[0]) / 1e9;
         long steps = end[1] - start[1];
-        return new BenchResult(Ppo.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s);
+        return new BenchResult(Ppo.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s, Double.NaN, Double.NaN,
+                cfg.hiddenSizes(), cfg.batchSize(), 1);
     }
 }

@@ -2,6 +2,7 @@ package dev.actuate.algo;
 
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
@@ -34,8 +35,9 @@ import java.util.function.Predicate;
  * {@code targetEntropy = -|A|} by Adam on {@code log alpha}, uniform random warm-up for
  * {@code learningStarts} steps, and {@code trainFreq}/{@code gradientSteps}.
  *
- * <p>The actor's gradient reaches it through the critics: {@link TwinCritic#backwardInput} gives
- * {@code d min(Q1, Q2) / da} without touching the critics' gradients or optimiser state.
+ * <p>The actor's gradient reaches it through the critics: each critic's {@link Mlp#backwardInput} gives
+ * {@code dQ/da} without touching its gradients or optimiser state, and each row takes the smaller Q's
+ * ({@code d min(Q1, Q2) / da}).
  *
  * <p>Actions live in {@code [-1, 1]^A} (the replay buffer stores them so); {@link Collector} maps them onto
  * the env's box. The deterministic policy for evaluation is {@code tanh(mean)}.
@@ -43,6 +45,12 @@ import java.util.function.Predicate;
  * <p>With {@code useSde} the actor outputs only the mean and explores by gSDE ({@link SacSde}); the collection
  * noise is redrawn at each rollout's start and every {@code sdeSampleFreq} steps, the training noise before
  * every gradient step.
+ *
+ * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes and its half of the
+ * Adam step run on its own thread (they share only read-only inputs); the actor's passes stay on the
+ * caller, as does every use of the generator, so runs are bit-identical for one and two threads. The
+ * data dependencies are the published algorithm's: the actor step uses the critics after their step, and
+ * the next step's target actions need the actor after its step, so steps do not overlap.
  */
 public final class Sac implements AutoCloseable {
     public static final String ALGORITHM = "sac";
@@ -74,6 +82,7 @@ public final class Sac implements AutoCloseable {
     private final double targetEntropy;
     private final ReplayBuffer replay;
     private final ReplayBuffer.Batch batch;
+    private final Lanes lanes;
     /** Warm-up actions, action sampling and replay sampling. */
     private final Rng rng;
     private Provenance provenance;
@@ -94,8 +103,11 @@ public final class Sac implements AutoCloseable {
     private final INDArray obsNd;
     private final INDArray nextObsNd;
     private final INDArray qInNd;
-    private final INDArray dQ1Nd;
-    private final INDArray dQ2Nd;
+    private final INDArray nextQInNd;
+    /** Per critic: {@code [q1, q2]} networks, targets, output gradients (dQ1Nd, dQ2Nd). */
+    private final Mlp[] qNets;
+    private final Mlp[] qTargetNets;
+    private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
     private final double[] actorOut;
@@ -110,19 +122,27 @@ public final class Sac implements AutoCloseable {
     private final double[] piLogProb;
     private final double[] q1;
     private final double[] q2;
+    private final double[][] qv;
+    private final double[][] targetQ;
     private final float[] nextQ;
     private final float[] y;
-    private final double[] dQ1;
-    private final double[] dQ2;
+    private final double[][] dQ;
     private final double[] dQda;
+    private final double[] dQda2;
+    private final INDArray onesNd;
     private final double[] dMean;
     private final double[] dLogStd;
     private final double[] dActor;
     private final double[] action;
     private final float[] obs1;
 
-    /** A fresh run: networks initialised and the env reset from {@code seed}. */
+    /** A fresh run with {@link Lanes#defaultThreads()} learner threads. */
     public Sac(SacConfig cfg, String envId, long seed) {
+        this(cfg, envId, seed, Lanes.defaultThreads());
+    }
+
+    /** A fresh run: networks initialised and the env reset from {@code seed}; 1 or 2 learner threads. */
+    public Sac(SacConfig cfg, String envId, long seed, int threads) {
         this.cfg = cfg;
         this.envId = envId;
         this.seed = seed;
@@ -154,13 +174,16 @@ public final class Sac implements AutoCloseable {
         this.batch = replay.newBatch(batchSize);
         this.rng = init.split();
         this.provenance = Provenance.capture(ALGORITHM, envId, seed, cfg);
+        this.lanes = new Lanes(threads);
+        this.qNets = new Mlp[] {qf.q1(), qf.q2()};
+        this.qTargetNets = new Mlp[] {qfTarget.q1(), qfTarget.q2()};
 
         int b = batchSize;
         obsNd = OffPolicyParts.zeros(b, obsDim);
         nextObsNd = OffPolicyParts.zeros(b, obsDim);
         qInNd = OffPolicyParts.zeros(b, obsDim + actDim);
-        dQ1Nd = OffPolicyParts.zeros(b, 1);
-        dQ2Nd = OffPolicyParts.zeros(b, 1);
+        nextQInNd = OffPolicyParts.zeros(b, obsDim + actDim);
+        dQNd = new INDArray[] {OffPolicyParts.zeros(b, 1), OffPolicyParts.zeros(b, 1)};
         dActorNd = OffPolicyParts.zeros(b, actorOutputs);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
         actorOut = new double[b * 2 * actDim];
@@ -175,11 +198,14 @@ public final class Sac implements AutoCloseable {
         piLogProb = new double[b];
         q1 = new double[b];
         q2 = new double[b];
+        qv = new double[][] {q1, q2};
+        targetQ = new double[2][b];
         nextQ = new float[b];
         y = new float[b];
-        dQ1 = new double[b];
-        dQ2 = new double[b];
+        dQ = new double[2][b];
         dQda = new double[b * actDim];
+        dQda2 = new double[b * actDim];
+        onesNd = Nd4j.ones(DataType.FLOAT, b, 1);
         dMean = new double[b * actDim];
         dLogStd = new double[b * actDim];
         dActor = new double[b * actorOutputs];
@@ -299,6 +325,8 @@ public final class Sac implements AutoCloseable {
             temperatureUpdate(piLogProb);
         }
         updates++;
+        // Over the whole twin vector, as one op: split per critic, OpenBLAS's saxpy rounds some elements
+        // differently (vector body vs scalar tail), which would change the run.
         if (updates % cfg.targetUpdateInterval() == 0) {
             qfTarget.polyakUpdate(qf, cfg.tau());
         }
@@ -313,20 +341,23 @@ public final class Sac implements AutoCloseable {
         int b = batchSize;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
         policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
-        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, qInNd);
-        NdArrays.toDoubles(qfTarget.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qfTarget.q2().forward(qInNd), q2);
+        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
+        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
+        // Critic c's target and online forward passes on lane c: shared read-only inputs, its own buffers.
+        lanes.run(2, c -> {
+            NdArrays.toDoubles(qTargetNets[c].forward(nextQInNd), targetQ[c]);
+            NdArrays.toDoubles(qNets[c].forward(qInNd), qv[c]);
+        });
         for (int i = 0; i < b; i++) {
-            nextQ[i] = (float) (Math.min(q1[i], q2[i]) - alpha * nextLogProb[i]);
+            nextQ[i] = (float) (Math.min(targetQ[0][i], targetQ[1][i]) - alpha * nextLogProb[i]);
         }
         TdTarget.compute(batch.rewards, batch.terminated, nextQ, cfg.gamma(), y);
 
-        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
-        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
         double mse1 = 0;
         double mse2 = 0;
         double sumQ = 0;
+        double[] dQ1 = dQ[0];
+        double[] dQ2 = dQ[1];
         for (int i = 0; i < b; i++) {
             double e1 = q1[i] - y[i];
             double e2 = q2[i] - y[i];
@@ -338,10 +369,13 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
-        NdArrays.fromDoubles(dQ1, dQ1Nd);
-        NdArrays.fromDoubles(dQ2, dQ2Nd);
-        qf.backward(dQ1Nd, dQ2Nd);
-        qOptimizer.step();
+        // Critic c's backward pass and its half of the Adam step (exactly its own parameters) on lane c.
+        lanes.run(2, c -> {
+            NdArrays.fromDoubles(dQ[c], dQNd[c]);
+            qNets[c].backward(dQNd[c]);
+            qOptimizer.stepPart(c, 2);
+        });
+        qOptimizer.endStep();
     }
 
     /**
@@ -390,17 +424,19 @@ public final class Sac implements AutoCloseable {
     void minQInputGradient(float[] obs, double[] actions, double[] out) {
         int b = batchSize;
         OffPolicyParts.concat(obs, obsDim, actions, actDim, b, qInNd);
-        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
+        // Each critic's forward and input-only backward pass (dQ_c/d[s | a] for every row) on its lane; then
+        // each row takes the gradient of the smaller Q, as backpropagating min(Q1, Q2) does.
+        lanes.run(2, c -> {
+            NdArrays.toDoubles(qNets[c].forward(qInNd), qv[c]);
+            qNets[c].backwardInput(onesNd);
+        });
+        OffPolicyParts.columns(qf.q1().inputGradient(), obsDim, actDim, out);
+        OffPolicyParts.columns(qf.q2().inputGradient(), obsDim, actDim, dQda2);
         for (int i = 0; i < b; i++) {
-            boolean first = q1[i] <= q2[i];
-            dQ1[i] = first ? 1.0 : 0.0;
-            dQ2[i] = first ? 0.0 : 1.0;
+            if (q1[i] > q2[i]) {
+                System.arraycopy(dQda2, i * actDim, out, i * actDim, actDim);
+            }
         }
-        NdArrays.fromDoubles(dQ1, dQ1Nd);
-        NdArrays.fromDoubles(dQ2, dQ2Nd);
-        INDArray dIn = qf.backwardInput(dQ1Nd, dQ2Nd);
-        OffPolicyParts.columns(dIn, obsDim, actDim, out);
     }
 
     /**
@@ -605,8 +641,13 @@ public final class Sac implements AutoCloseable {
         OffPolicyModels.restoreReplay(cp, file, replay, globalStep);
     }
 
+    public int learnerThreads() {
+        return lanes.threads();
+    }
+
     @Override
     public void close() {
+        lanes.close();
         collector.close();
     }
 }

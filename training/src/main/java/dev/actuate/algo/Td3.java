@@ -3,8 +3,10 @@ package dev.actuate.algo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.Parameterized;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -30,13 +32,27 @@ import java.util.function.Predicate;
  *
  * <p>The actor's gradient is {@code -dQ1/da} from the critic's input-only backward pass, which leaves
  * the critics' parameters and optimiser state alone.
+ *
+ * <p><b>DDPG</b> (Lillicrap et al., 2016) is this class with one critic, policy delay 1 and no target
+ * smoothing, as in Stable-Baselines3 ({@link #ddpg}); it keeps its own name, config ({@link DdpgConfig}) and
+ * checkpoints.
+ *
+ * <p><b>Threads.</b> With two {@link Lanes}, each of TD3's twin critics runs its forward passes, backward
+ * pass and its part of the Adam step on its own thread (sharing only read-only inputs); DDPG's target and
+ * online critic forwards run side by side; on actor steps the actor's forward pass runs beside the target
+ * actor's. The generator is only used on the calling thread, so runs are bit-identical for one and two
+ * threads.
  */
 public final class Td3 implements AutoCloseable {
     public static final String ALGORITHM = "td3";
+    public static final String DDPG = "ddpg";
     public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
             "episodes", "learning_rate", "qf_loss", "actor_loss", "mean_q", "updates", "steps_per_sec");
 
+    private final String algorithm;
     private final Td3Config cfg;
+    /** What run directories and checkpoints record: {@code cfg} for TD3, the {@link DdpgConfig} for DDPG. */
+    private final Record runConfig;
     private final String envId;
     private final long seed;
     private final OffPolicySchedule schedule;
@@ -46,8 +62,12 @@ public final class Td3 implements AutoCloseable {
     private final int batchSize;
     private final Mlp actor;
     private final Mlp actorTarget;
-    private final TwinCritic qf;
-    private final TwinCritic qfTarget;
+    /** The critics, 2 (TD3) or 1 (DDPG), and the modules holding all their parameters. */
+    private final Mlp[] q;
+    private final Mlp[] qTarget;
+    private final Parameterized qf;
+    private final Parameterized qfTarget;
+    private final Lanes lanes;
     private final AdamOptimizer actorOptimizer;
     private final AdamOptimizer qOptimizer;
     private final ExplorationNoise noise;
@@ -66,28 +86,51 @@ public final class Td3 implements AutoCloseable {
     private double qfLoss = Double.NaN;
     private double actorLoss = Double.NaN;
     private double meanQ = Double.NaN;
+    /** The critic step already ran the actor's forward pass on this batch's observations (into piAct). */
+    private boolean actorForwardDone;
 
     private final INDArray obsNd;
     private final INDArray nextObsNd;
     private final INDArray qInNd;
-    private final INDArray dQ1Nd;
-    private final INDArray dQ2Nd;
+    private final INDArray nextQInNd;
+    private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
     private final double[] nextAct;
     private final double[] piAct;
-    private final double[] q1;
-    private final double[] q2;
+    /** Per critic: Q(s, a) and the target critic's Q(s', a'). */
+    private final double[][] qv;
+    private final double[][] targetQ;
     private final float[] nextQ;
     private final float[] y;
-    private final double[] dQ1;
-    private final double[] dQ2;
+    private final double[][] dQ;
     private final double[] dAct;
     private final double[] action;
     private final float[] obs1;
 
+    /** TD3 with {@link Lanes#defaultThreads()} learner threads. */
     public Td3(Td3Config cfg, String envId, long seed) {
+        this(cfg, envId, seed, Lanes.defaultThreads());
+    }
+
+    /** TD3 with 1 or 2 learner threads (the same results either way). */
+    public Td3(Td3Config cfg, String envId, long seed, int threads) {
+        this(ALGORITHM, cfg, cfg, 2, envId, seed, threads);
+    }
+
+    /** DDPG: one critic, policy delay 1, no target policy smoothing. */
+    public static Td3 ddpg(DdpgConfig cfg, String envId, long seed) {
+        return ddpg(cfg, envId, seed, Lanes.defaultThreads());
+    }
+
+    public static Td3 ddpg(DdpgConfig cfg, String envId, long seed, int threads) {
+        return new Td3(DDPG, cfg.toTd3(), cfg, 1, envId, seed, threads);
+    }
+
+    private Td3(String algorithm, Td3Config cfg, Record runConfig, int critics, String envId, long seed, int threads) {
+        this.algorithm = algorithm;
         this.cfg = cfg;
+        this.runConfig = runConfig;
         this.envId = envId;
         this.seed = seed;
         this.schedule = cfg.schedule();
@@ -102,34 +145,50 @@ public final class Td3 implements AutoCloseable {
         this.actor = pi.build(init);
         this.actorTarget = pi.build(init);
         actorTarget.copyParamsFrom(actor);
-        Mlp.Builder q = OffPolicyParts.net(obsDim + actDim, 1, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY);
-        this.qf = new TwinCritic(q, init);
-        this.qfTarget = new TwinCritic(q, init);
-        qfTarget.copyParamsFrom(qf);
+        Mlp.Builder qb = OffPolicyParts.net(obsDim + actDim, 1, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY);
+        if (critics == 2) {
+            TwinCritic twin = new TwinCritic(qb, init);
+            TwinCritic twinTarget = new TwinCritic(qb, init);
+            this.q = new Mlp[] {twin.q1(), twin.q2()};
+            this.qTarget = new Mlp[] {twinTarget.q1(), twinTarget.q2()};
+            this.qf = twin;
+            this.qfTarget = twinTarget;
+        } else {
+            Mlp one = qb.build(init);
+            Mlp oneTarget = qb.build(init);
+            this.q = new Mlp[] {one};
+            this.qTarget = new Mlp[] {oneTarget};
+            this.qf = one;
+            this.qfTarget = oneTarget;
+        }
+        qfTarget.params().assign(qf.params());
         this.actorOptimizer = new AdamOptimizer(cfg.learningRate(), actor);
         this.qOptimizer = new AdamOptimizer(cfg.learningRate(), qf);
         this.noise = new ExplorationNoise(cfg.noiseType(), cfg.noiseStd(), actDim);
         this.replay = new ReplayBuffer(cfg.bufferSize(), obsDim, actDim);
         this.batch = replay.newBatch(batchSize);
         this.rng = init.split();
-        this.provenance = Provenance.capture(ALGORITHM, envId, seed, cfg);
+        this.provenance = Provenance.capture(algorithm, envId, seed, runConfig);
+        this.lanes = new Lanes(threads);
 
         int b = batchSize;
         obsNd = OffPolicyParts.zeros(b, obsDim);
         nextObsNd = OffPolicyParts.zeros(b, obsDim);
         qInNd = OffPolicyParts.zeros(b, obsDim + actDim);
-        dQ1Nd = OffPolicyParts.zeros(b, 1);
-        dQ2Nd = OffPolicyParts.zeros(b, 1);
+        nextQInNd = OffPolicyParts.zeros(b, obsDim + actDim);
+        dQNd = new INDArray[critics];
+        for (int c = 0; c < critics; c++) {
+            dQNd[c] = OffPolicyParts.zeros(b, 1);
+        }
         dActorNd = OffPolicyParts.zeros(b, actDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
         nextAct = new double[b * actDim];
         piAct = new double[b * actDim];
-        q1 = new double[b];
-        q2 = new double[b];
+        qv = new double[critics][b];
+        targetQ = new double[critics][b];
         nextQ = new float[b];
         y = new float[b];
-        dQ1 = new double[b];
-        dQ2 = new double[b];
+        dQ = new double[critics][b];
         dAct = new double[b * actDim];
         action = new double[actDim];
         obs1 = new float[obsDim];
@@ -140,10 +199,10 @@ public final class Td3 implements AutoCloseable {
     /** As {@link Sac#train}: until {@code nTimesteps} or until {@code keepGoing} returns false after a step. */
     public void train(RunDir run, ProgressBar bar, Predicate<Td3> keepGoing) throws IOException {
         if (run != null) {
-            run.writeConfig(cfg);
+            run.writeConfig(runConfig);
             run.writeProvenance(provenance);
         }
-        try (RunLog log = new RunLog(run, METRICS, logRows, ALGORITHM, envId, seed)) {
+        try (RunLog log = new RunLog(run, METRICS, logRows, algorithm, envId, seed)) {
             long lastLogStep = globalStep;
             long lastLogNanos = System.nanoTime();
             double learningRate = schedule.learningRate(globalStep);
@@ -213,76 +272,117 @@ public final class Td3 implements AutoCloseable {
     /** One critic step; every {@code policyDelay}-th also an actor step and the Polyak updates of all targets. */
     void update() {
         replay.sample(rng, batch);
-        criticUpdate();
+        boolean actorStep = (updates + 1) % cfg.policyDelay() == 0;
+        criticUpdate(actorStep);
         updates++;
-        if (updates % cfg.policyDelay() == 0) {
+        if (actorStep) {
             actorUpdate();
             actorUpdates++;
             actorTarget.polyakUpdate(actor, cfg.tau());
-            qfTarget.polyakUpdate(qf, cfg.tau());
+            // Over the whole vector, as before: per critic, OpenBLAS's saxpy would round some elements differently.
+            NdArrays.polyak(qfTarget, qf, cfg.tau());
         }
     }
 
     /**
      * {@code y = r + gamma (1 - terminated) min(qf1Target, qf2Target)(s', a')} with the smoothed target action
      * {@code a' = clip(actorTarget(s') + clip(N(0, targetPolicyNoise), -targetNoiseClip, targetNoiseClip), -1, 1)};
-     * both critics regress on y with loss {@code mse(qf1, y) + mse(qf2, y)}.
+     * both critics regress on y with loss {@code mse(qf1, y) + mse(qf2, y)}. DDPG: one critic, no smoothing.
      */
     void criticUpdate() {
+        criticUpdate(false);
+    }
+
+    /** The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows. */
+    void criticUpdate(boolean actorStep) {
         int b = batchSize;
+        int critics = q.length;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
-        NdArrays.toDoubles(actorTarget.forward(nextObsNd), nextAct);
-        for (int k = 0; k < b * actDim; k++) {
-            double smoothing = targetNoise(rng, cfg.targetPolicyNoise(), cfg.targetNoiseClip());
-            nextAct[k] = Math.max(-1.0, Math.min(1.0, nextAct[k] + smoothing));
+        // On actor steps the actor's forward pass on s (for the actor step) runs beside the target actor's on
+        // s': different networks, and the critic step leaves the actor alone.
+        actorForwardDone = actorStep;
+        if (actorStep) {
+            OffPolicyParts.put(batch.obs, obsNd);
         }
-        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, qInNd);
-        NdArrays.toDoubles(qfTarget.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qfTarget.q2().forward(qInNd), q2);
+        lanes.run(actorStep ? 2 : 1, lane -> {
+            if (lane == 0) {
+                NdArrays.toDoubles(actorTarget.forward(nextObsNd), nextAct);
+            } else {
+                NdArrays.toDoubles(actor.forward(obsNd), piAct);
+            }
+        });
+        if (cfg.targetPolicyNoise() > 0) {
+            for (int k = 0; k < b * actDim; k++) {
+                double smoothing = targetNoise(rng, cfg.targetPolicyNoise(), cfg.targetNoiseClip());
+                nextAct[k] = Math.max(-1.0, Math.min(1.0, nextAct[k] + smoothing));
+            }
+        }
+        OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
+        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
+        // The target and online critics' forward passes, each network on one lane (they read the shared
+        // inputs and write only their own buffers): lane c takes critic c's pair for TD3; DDPG's one target
+        // and one online critic take a lane each.
+        lanes.run(2, lane -> {
+            if (critics == 2) {
+                NdArrays.toDoubles(qTarget[lane].forward(nextQInNd), targetQ[lane]);
+                NdArrays.toDoubles(q[lane].forward(qInNd), qv[lane]);
+            } else if (lane == 0) {
+                NdArrays.toDoubles(qTarget[0].forward(nextQInNd), targetQ[0]);
+            } else {
+                NdArrays.toDoubles(q[0].forward(qInNd), qv[0]);
+            }
+        });
         for (int i = 0; i < b; i++) {
-            nextQ[i] = (float) Math.min(q1[i], q2[i]);
+            nextQ[i] = (float) (critics == 2 ? Math.min(targetQ[0][i], targetQ[1][i]) : targetQ[0][i]);
         }
         TdTarget.compute(batch.rewards, batch.terminated, nextQ, cfg.gamma(), y);
 
-        OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
-        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
-        NdArrays.toDoubles(qf.q2().forward(qInNd), q2);
-        double mse1 = 0;
-        double mse2 = 0;
+        double loss = 0;
         double sumQ = 0;
-        for (int i = 0; i < b; i++) {
-            double e1 = q1[i] - y[i];
-            double e2 = q2[i] - y[i];
-            mse1 += e1 * e1 / b;
-            mse2 += e2 * e2 / b;
-            // SB3's TD3 loss is mse(qf1, y) + mse(qf2, y), without SAC's factor 0.5.
-            dQ1[i] = 2 * e1 / b;
-            dQ2[i] = 2 * e2 / b;
-            sumQ += 0.5 * (q1[i] + q2[i]);
+        for (int c = 0; c < critics; c++) {
+            double[] qc = qv[c];
+            double[] dc = dQ[c];
+            double mse = 0;
+            for (int i = 0; i < b; i++) {
+                double e = qc[i] - y[i];
+                mse += e * e / b;
+                // SB3's TD3 loss is the sum of the critics' mse, without SAC's factor 0.5.
+                dc[i] = 2 * e / b;
+                sumQ += qc[i] / critics;
+            }
+            loss += mse;
         }
-        qfLoss = mse1 + mse2;
+        qfLoss = loss;
         meanQ = sumQ / b;
-        NdArrays.fromDoubles(dQ1, dQ1Nd);
-        NdArrays.fromDoubles(dQ2, dQ2Nd);
-        qf.backward(dQ1Nd, dQ2Nd);
-        qOptimizer.step();
+        // Critic c's backward pass and its part of the Adam step (exactly its own parameters) on lane c.
+        lanes.run(critics, c -> {
+            NdArrays.fromDoubles(dQ[c], dQNd[c]);
+            q[c].backward(dQNd[c]);
+            qOptimizer.stepPart(c, critics);
+        });
+        qOptimizer.endStep();
     }
 
     /** Actor step on {@code -mean(qf1(s, actor(s)))}; dQ1/da comes from qf1's input-only backward pass. */
     void actorUpdate() {
         int b = batchSize;
-        OffPolicyParts.put(batch.obs, obsNd);
-        NdArrays.toDoubles(actor.forward(obsNd), piAct);
+        if (!actorForwardDone) {
+            OffPolicyParts.put(batch.obs, obsNd);
+            NdArrays.toDoubles(actor.forward(obsNd), piAct);
+        }
+        actorForwardDone = false;
         OffPolicyParts.concat(batch.obs, obsDim, piAct, actDim, b, qInNd);
-        NdArrays.toDoubles(qf.q1().forward(qInNd), q1);
+        double[] q1 = qv[0];
+        double[] dQ1 = dQ[0];
+        NdArrays.toDoubles(q[0].forward(qInNd), q1);
         double loss = 0;
         for (int i = 0; i < b; i++) {
             loss -= q1[i] / b;
         }
         actorLoss = loss;
         Arrays.fill(dQ1, -1.0 / b);
-        NdArrays.fromDoubles(dQ1, dQ1Nd);
-        OffPolicyParts.columns(qf.q1().backwardInput(dQ1Nd), obsDim, actDim, dAct);
+        NdArrays.fromDoubles(dQ1, dQNd[0]);
+        OffPolicyParts.columns(q[0].backwardInput(dQNd[0]), obsDim, actDim, dAct);
         NdArrays.fromDoubles(dAct, dActorNd);
         actor.backward(dActorNd);
         actorOptimizer.step();
@@ -327,8 +427,18 @@ public final class Td3 implements AutoCloseable {
         return actor;
     }
 
-    public TwinCritic qf() {
+    /** All critics' parameters: a {@link TwinCritic} for TD3, the one critic for DDPG. */
+    public Parameterized qf() {
         return qf;
+    }
+
+    /** The name the run goes by: {@code td3} or {@code ddpg}. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    public int learnerThreads() {
+        return lanes.threads();
     }
 
     Mlp actorTarget() {
@@ -352,12 +462,13 @@ public final class Td3 implements AutoCloseable {
     }
 
     public Checkpoint model() {
-        return OffPolicyModels.model(ALGORITHM, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance, cfg.simToReal());
+        return OffPolicyModels.model(algorithm, envId, obsDim, actDim, actor, cfg.activation(), globalStep, provenance,
+                cfg.simToReal());
     }
 
     public Checkpoint checkpoint() {
         Checkpoint cp = model();
-        ObjectNode h = OffPolicyParts.checkpointHeader(cp, cfg, seed, updates);
+        ObjectNode h = OffPolicyParts.checkpointHeader(cp, runConfig, seed, updates);
         h.put("actor_updates", actorUpdates);
         OffPolicyParts.saveCounters(cp, rolloutSteps, rolloutEpisodes, logRows, rng);
         cp.put("actor_target", actorTarget.getParams());
@@ -374,12 +485,31 @@ public final class Td3 implements AutoCloseable {
         OffPolicyParts.writeCheckpoint(file, checkpoint(), cfg.saveReplayBuffer(), replay, globalStep);
     }
 
+    /** Continues a TD3 checkpoint with {@link Lanes#defaultThreads()} learner threads. */
     public static Td3 resume(Path file, Long totalSteps) throws IOException {
+        return resume(file, totalSteps, Lanes.defaultThreads());
+    }
+
+    public static Td3 resume(Path file, Long totalSteps, int threads) throws IOException {
         Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
         Td3Config cfg = OffPolicyParts.resumeConfig(cp, file, Td3Config.defaults(), totalSteps, Td3Config::withTimesteps);
-        Td3 td3 = new Td3(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        Td3 td3 = new Td3(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
         td3.restore(cp, file);
         return td3;
+    }
+
+    /** Continues a DDPG checkpoint. */
+    public static Td3 resumeDdpg(Path file, Long totalSteps) throws IOException {
+        return resumeDdpg(file, totalSteps, Lanes.defaultThreads());
+    }
+
+    public static Td3 resumeDdpg(Path file, Long totalSteps, int threads) throws IOException {
+        Checkpoint cp = OffPolicyParts.readCheckpoint(file, DDPG);
+        DdpgConfig cfg = OffPolicyParts.resumeConfig(cp, file, DdpgConfig.defaults(), totalSteps,
+                DdpgConfig::withTimesteps);
+        Td3 ddpg = ddpg(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
+        ddpg.restore(cp, file);
+        return ddpg;
     }
 
     private void restore(Checkpoint cp, Path file) throws IOException {
@@ -394,7 +524,8 @@ public final class Td3 implements AutoCloseable {
         OffPolicyParts.loadRng(cp, "rng_state", rng);
         globalStep = cp.field("global_step").asLong();
         updates = cp.field("updates").asLong();
-        actorUpdates = cp.field("actor_updates").asLong();
+        // DDPG checkpoints carry no actor_updates: every update there is an actor update.
+        actorUpdates = cp.header().has("actor_updates") ? cp.field("actor_updates").asLong() : updates;
         rolloutSteps = cp.field("rollout_steps").asLong();
         rolloutEpisodes = cp.field("rollout_episodes").asLong();
         logRows = cp.field("log_rows").asLong();
@@ -404,6 +535,7 @@ public final class Td3 implements AutoCloseable {
 
     @Override
     public void close() {
+        lanes.close();
         collector.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.actuate.algo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import java.util.List;
 
 /**
  * What the CLI needs from an algorithm: train into a run directory, and measure training throughput.
@@ -39,14 +40,22 @@ public interface Trainer {
      * step compares variants better than wall time.
      */
     record BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec,
-                       double processCpuSeconds, double threadCpuSeconds) {
-        BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec) {
-            this(algorithm, envId, envs, steps, seconds, stepsPerSec, Double.NaN, Double.NaN);
-        }
+                       double processCpuSeconds, double threadCpuSeconds, List<Integer> hiddenSizes, int batchSize,
+                       int learnerThreads) {
+    }
+
+    /**
+     * What to benchmark.
+     *
+     * @param net            hidden widths overriding the config's networks, or null for the config's
+     * @param learnerThreads off-policy learner threads (1 or 2), or null for the default
+     */
+    record BenchRequest(String envId, Path configFile, Integer envs, long seed, double seconds, List<Integer> net,
+                        Integer learnerThreads) {
     }
 
     Outcome train(TrainRequest request) throws IOException;
 
     /** Trains with the env's config for about {@code seconds} after warm-up and reports the rate. */
-    BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException;
+    BenchResult bench(BenchRequest request) throws IOException;
 }

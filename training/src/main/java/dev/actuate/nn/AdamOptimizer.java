@@ -32,8 +32,8 @@ public final class AdamOptimizer {
     private final INDArray state;
     /** Per module, the Java float step when the CPU fast path applies (else null entries); see FloatAdam. */
     private final FloatAdam[] fast;
-    /** Heap scratch for FloatAdam: gradient, m, v, params, each as long as the largest fast module. */
-    private final float[][] scratch;
+    /** Heap scratch for FloatAdam per lane: gradient, m, v, params, each as long as the largest fast module. */
+    private final float[][][] scratch;
     private int iteration;
 
     /** Adam with PyTorch's defaults {@code b1 = 0.9, b2 = 0.999, eps = 1e-8}. */
@@ -90,7 +90,7 @@ public final class AdamOptimizer {
                 largest = Math.max(largest, (int) p);
             }
         }
-        scratch = new float[4][largest];
+        scratch = new float[][][] {new float[4][largest], new float[4][(largest + 1) / 2]};
     }
 
     /**
@@ -120,13 +120,52 @@ public final class AdamOptimizer {
     public void step() {
         for (int i = 0; i < modules.length; i++) {
             INDArray g = modules[i].gradients();
-            if (fast != null && fast[i] != null) {
-                fast[i].step(iteration);
+            if (fast[i] != null) {
+                fast[i].step(iteration, 0, fast[i].n, scratch[0]);
             } else {
                 updaters[i].applyUpdater(g, iteration, 0);
                 modules[i].params().subi(g);
             }
         }
+        iteration++;
+    }
+
+    /**
+     * The same step with each module's elements split between the lanes' threads. Adam is elementwise, so
+     * the result is bit-identical to {@link #step()}.
+     */
+    public void step(Lanes lanes) {
+        lanes.run(2, lane -> stepPart(lane, 2));
+        endStep();
+    }
+
+    /**
+     * Part {@code part} of {@code parts} (1 or 2) of one step: elements {@code [n part / parts, n (part + 1) /
+     * parts)} of each Java-loop module, and the ND4J-updater modules in part 0. The parts may run on different
+     * threads at once; {@link #endStep()} follows once all have run. For a {@link TwinCritic} of two equal
+     * networks, part c of 2 is exactly critic c's parameters, so a thread that just did critic c's backward
+     * pass can take its Adam step too.
+     */
+    public void stepPart(int part, int parts) {
+        if (parts < 1 || parts > 2 || part < 0 || part >= parts) {
+            throw new IllegalArgumentException("Adam step part " + part + " of " + parts);
+        }
+        for (int i = 0; i < modules.length; i++) {
+            if (fast[i] != null) {
+                int n = fast[i].n;
+                int from = (int) ((long) n * part / parts);
+                int to = (int) ((long) n * (part + 1) / parts);
+                fast[i].step(iteration, from, to, scratch[part]);
+            } else if (part == 0) {
+                INDArray g = modules[i].gradients();
+                updaters[i].applyUpdater(g, iteration, 0);
+                modules[i].params().subi(g);
+            }
+        }
+    }
+
+    /** Ends a step taken by {@link #stepPart} (the bias correction counts steps). */
+    public void endStep() {
         iteration++;
     }
 
@@ -152,11 +191,12 @@ public final class AdamOptimizer {
             this.n = n;
         }
 
-        void step(int iter) {
-            float[] gs = scratch[0];
-            float[] ms = scratch[1];
-            float[] vs = scratch[2];
-            float[] ps = scratch[3];
+        /** Steps elements {@code [from, to)}, with {@code s} as the gradient, m, v and param scratch. */
+        void step(int iter, int from, int to, float[][] s) {
+            float[] gs = s[0];
+            float[] ms = s[1];
+            float[] vs = s[2];
+            float[] ps = s[3];
             float b1 = (float) config.getBeta1();
             float b2 = (float) config.getBeta2();
             float eps = (float) config.getEpsilon();
@@ -171,10 +211,11 @@ public final class AdamOptimizer {
             }
             float c1 = 1f - b1;
             float c2 = 1f - b2;
-            g.get(0, gs, 0, n);
-            m.get(0, ms, 0, n);
-            v.get(0, vs, 0, n);
-            p.get(0, ps, 0, n);
+            int n = to - from;
+            g.get(from, gs, 0, n);
+            m.get(from, ms, 0, n);
+            v.get(from, vs, 0, n);
+            p.get(from, ps, 0, n);
             for (int k = 0; k < n; k++) {
                 float gk = gs[k];
                 float mk = b1 * ms[k] + gk * c1;
@@ -185,10 +226,10 @@ public final class AdamOptimizer {
                 gs[k] = up;
                 ps[k] -= up;
             }
-            g.put(0, gs, 0, n);
-            m.put(0, ms, 0, n);
-            v.put(0, vs, 0, n);
-            p.put(0, ps, 0, n);
+            g.put(from, gs, 0, n);
+            m.put(from, ms, 0, n);
+            v.put(from, vs, 0, n);
+            p.put(from, ps, 0, n);
         }
     }
 

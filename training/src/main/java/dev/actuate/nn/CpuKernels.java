@@ -45,6 +45,22 @@ public final class CpuKernels {
         }
     }
 
+    /**
+     * Sets the OpenBLAS that {@link #gemm} calls to one thread (no-op off the fast path). The bundled OpenBLAS
+     * 0.3.19 is a pthreads build (no libgomp), safe to call from several Java threads at once; with more
+     * than one BLAS thread each such call would also wake its own busy-waiting BLAS threads.
+     */
+    public static void singleThreadedBlas() {
+        if (ENABLED && openblas_nolapack.blas_get_num_threads() != 1) {
+            openblas_nolapack.blas_set_num_threads(1);
+        }
+    }
+
+    /** The OpenBLAS thread count {@link #gemm} runs with (-1 off the fast path). */
+    static int blasThreads() {
+        return ENABLED ? openblas_nolapack.blas_get_num_threads() : -1;
+    }
+
     /** Whether {@code a} is a float32, c-order, row-contiguous 2-D array (a dense matrix, possibly a view). */
     static boolean dense(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.ordering() == 'c'

@@ -20,7 +20,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * from the op-count and FLOP figures in the fast-path notes, not yet measured for the fused variant;
  * {@code EngineBench} measures the back-to-back twin step at both sizes. Measured since (SAC bench, CPU):
  * after the {@link CpuKernels} fast path, gemms are about two thirds of a step and ReLU/bias/Adam loops
- * most of the rest, so fusing would save little at 256x256.
+ * most of the rest, so fusing would save little at 256x256. With two learner threads ({@link Lanes}) the
+ * twins run side by side instead, one per thread, which a fused network would prevent. Fusing only the
+ * first layers (one {@code [obs | action] x [in, 2h]} gemm) was not done: at [400, 300] with the lander's
+ * 10 inputs that layer is 3% of a critic's multiply-adds.
  */
 public final class TwinCritic implements Parameterized {
     private final Mlp q1;

@@ -198,6 +198,24 @@ class SacTest {
         }
     }
 
+    /** The critics on two threads (each its own cblas calls, at the same time) give the one-thread run exactly. */
+    @Test
+    void twoLearnerThreadsGiveTheSameRunAsOne() throws Exception {
+        SacConfig c = tiny(300).withNetwork(List.of(64, 64), 64);
+        float[] one;
+        try (Sac sac = new Sac(c, PENDULUM, 13, 1)) {
+            sac.train(null, null, null);
+            assertThat(sac.learnerThreads()).isEqualTo(1);
+            one = allParams(sac);
+        }
+        try (Sac sac = new Sac(c, PENDULUM, 13, 2)) {
+            sac.train(null, null, null);
+            assertThat(sac.learnerThreads()).isEqualTo(2);
+            assertThat(sac.updates()).isEqualTo(300 - 64);
+            assertThat(allParams(sac)).containsExactly(one);
+        }
+    }
+
     static float[] allParams(Sac sac) {
         float[] a = copy(sac.actor().params());
         float[] q = copy(sac.qf().params());

@@ -131,7 +131,7 @@ class Td3Test {
         DdpgConfig c = new DdpgConfig(250, 10_000, 64, 32, 1e-3, false, 0.98, 0.005, 1, TrainFreqUnit.STEP, 1,
                 NoiseType.NORMAL, 0.1, List.of(16, 16), "relu", 1_000_000, 1_000, true);
         float[] straight;
-        try (Ddpg d = new Ddpg(c, PENDULUM, 1)) {
+        try (Td3 d = Td3.ddpg(c, PENDULUM, 1)) {
             d.train(null, null, null);
             straight = copy(d.actor().params());
             Path m = dir.resolve("m.actuate");
@@ -143,14 +143,67 @@ class Td3Test {
             assertThat(controller.act(new double[] {0.6, 0.8, -1.0})[0]).isCloseTo(2.0 * a, within(1e-4));
         }
         Path file = dir.resolve("ck.actuate");
-        try (Ddpg first = new Ddpg(c, PENDULUM, 1)) {
+        try (Td3 first = Td3.ddpg(c, PENDULUM, 1)) {
             first.train(null, null, s -> s.globalStep() < 100);
             first.saveCheckpoint(file);
         }
-        try (Ddpg resumed = Ddpg.resume(file, null)) {
+        try (Td3 resumed = Td3.resumeDdpg(file, null)) {
             resumed.train(null, null, null);
             assertThat(copy(resumed.actor().params())).containsExactly(straight);
         }
+    }
+
+    /** Critics (TD3) and Adam's element ranges (both) on two threads give the one-thread run exactly. */
+    @Test
+    void td3AndDdpgGiveTheSameRunOnOneAndTwoLearnerThreads() throws Exception {
+        Td3Config c = tiny(300, 2, NoiseType.NORMAL).withNetwork(List.of(64, 64), 64);
+        DdpgConfig d = new DdpgConfig(300, 10_000, 64, 64, 1e-3, false, 0.98, 0.005, 1, TrainFreqUnit.STEP, 1,
+                NoiseType.ORNSTEIN_UHLENBECK, 0.1, List.of(64, 64), "relu", 1_000_000, 1_000, true);
+        float[][] runs = new float[4][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (Td3 td3 = new Td3(c, PENDULUM, 21, threads); Td3 ddpg = Td3.ddpg(d, PENDULUM, 21, threads)) {
+                td3.train(null, null, null);
+                ddpg.train(null, null, null);
+                assertThat(td3.learnerThreads()).isEqualTo(threads);
+                runs[threads - 1] = concat(copy(td3.actor().params()), copy(td3.qf().params()));
+                runs[threads + 1] = concat(copy(ddpg.actor().params()), copy(ddpg.qf().params()));
+            }
+        }
+        assertThat(runs[1]).containsExactly(runs[0]);
+        assertThat(runs[3]).containsExactly(runs[2]);
+    }
+
+    /** DDPG is TD3 with one critic, every update an actor update, and no target smoothing noise. */
+    @Test
+    void ddpgIsTd3WithOneCriticPolicyDelayOneAndNoSmoothing() throws Exception {
+        DdpgConfig d = new DdpgConfig(120, 10_000, 64, 32, 1e-3, false, 0.98, 0.005, 1, TrainFreqUnit.STEP, 1,
+                NoiseType.NORMAL, 0.1, List.of(16, 16), "relu", 1_000_000, 1_000, true);
+        Td3Config t = d.toTd3();
+        assertThat(t.policyDelay()).isEqualTo(1);
+        assertThat(t.targetPolicyNoise()).isZero();
+        try (Td3 ddpg = Td3.ddpg(d, PENDULUM, 4)) {
+            ddpg.train(null, null, null);
+            assertThat(ddpg.algorithm()).isEqualTo("ddpg");
+            assertThat(ddpg.actorUpdates()).isEqualTo(ddpg.updates()).isEqualTo(120 - 64);
+            // One critic [4 -> 16 -> 16 -> 1]; TD3's twin would hold twice as many.
+            assertThat(ddpg.qf().numParams()).isEqualTo(4 * 16 + 16 + 16 * 16 + 16 + 16 + 1);
+            // Without smoothing the target action is the target actor's output itself.
+            ddpg.replay().sample(new Rng(1), ddpg.batch());
+            INDArray x = OffPolicyParts.zeros(32, 3);
+            OffPolicyParts.put(ddpg.batch().nextObs, x);
+            float[] clean = copy(ddpg.actorTarget().forward(x));
+            ddpg.criticUpdate();
+            double[] next = ddpg.lastNextActions();
+            for (int i = 0; i < 32; i++) {
+                assertThat(next[i]).isEqualTo(clean[i]);
+            }
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test
