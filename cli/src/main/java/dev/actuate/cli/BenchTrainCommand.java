@@ -44,7 +44,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
         }
-        Path cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
+        Path cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), Envs.fileName(env));
         Trainer.BenchResult r = algorithm.trainer().bench(env, cfg, envs, seed, seconds);
         Backends.Info info = Backends.describe();
         if (json) {

@@ -26,6 +26,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "First episode's seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--hold", paramLabel = "K", description = "Also report the fraction of episodes whose last K steps"
+            + " all met the env's success condition (e.g. a robot description's success: pole within 12 degrees).")
+    Integer hold;
+
     @Option(names = "--json", description = "Print one JSON object as the last line.")
     boolean json;
 
@@ -33,6 +37,9 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (episodes <= 0) {
             throw new IllegalArgumentException("--episodes must be positive, got " + episodes);
+        }
+        if (hold != null && hold <= 0) {
+            throw new IllegalArgumentException("--hold must be positive, got " + hold);
         }
         String id = policy.envId();
         double threshold = Envs.spec(id).rewardThreshold();
@@ -46,6 +53,9 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  return       %.2f ± %.2f%n", r.meanReturn(), r.stdReturn());
         System.out.printf(Locale.ROOT, "  success rate %.2f (return >= %.1f)%n", r.successRate(threshold), threshold);
         System.out.printf(Locale.ROOT, "  mean length  %.1f%n", r.meanLength());
+        if (hold != null) {
+            System.out.printf(Locale.ROOT, "  held rate    %.2f (success on each of the last %d steps)%n", r.heldRate(hold), hold);
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
@@ -53,6 +63,9 @@ public final class EvalCommand implements Callable<Integer> {
                     .put("episodes", r.episodes()).put("mean_return", r.meanReturn()).put("std_return", r.stdReturn())
                     .put("success_rate", r.successRate(threshold)).put("mean_length", r.meanLength())
                     .put("reward_threshold", threshold);
+            if (hold != null) {
+                o.put("hold_steps", hold).put("held_rate", r.heldRate(hold));
+            }
             System.out.println(mapper.writeValueAsString(o));
         }
         System.out.flush();

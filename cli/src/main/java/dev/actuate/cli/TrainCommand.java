@@ -18,10 +18,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
     String algo;
 
-    @Option(names = "--env", required = true, description = "Env id, e.g. Pendulum-v1 (see `actuate envs`)")
+    @Option(names = "--env", required = true, description = "Env id, e.g. Pendulum-v1 (see `actuate envs`), or a robot YAML path")
     String env;
 
-    @Option(names = "--config", description = "Config YAML (default configs/<algo>/<env>.yaml, else built-in defaults)")
+    @Option(names = "--config", description = "Config YAML (default configs/<algo>/<env>.yaml, for a robot YAML"
+            + " configs/<algo>/<its file name>, else built-in defaults)")
     Path config;
 
     @Option(names = "--steps", description = "Total env steps (overrides the config's n_timesteps)")
@@ -52,16 +53,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (envs != null && envs <= 0) {
             throw new IllegalArgumentException("--envs must be positive, got " + envs);
         }
-        Path runDir = out != null ? out : Path.of("runs", algorithm.id() + "-" + env + "-" + seed);
+        Path runDir = out != null ? out : Path.of("runs", algorithm.id() + "-" + Envs.fileName(env) + "-" + seed);
         Path cfg = null;
         if (resume) {
             if (config != null || envs != null) {
                 throw new IllegalArgumentException("--resume continues with the checkpoint's config; drop --config/--envs");
             }
         } else {
-            cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
+            cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), Envs.fileName(env));
             if (cfg == null && !quiet) {
-                System.err.println("actuate train: no configs/" + algorithm.id() + "/" + env
+                System.err.println("actuate train: no configs/" + algorithm.id() + "/" + Envs.fileName(env)
                         + ".yaml found; using the built-in defaults");
             }
         }
