@@ -29,6 +29,8 @@ public final class Envs {
     private static final Map<String, EnvSpec> SPECS = new LinkedHashMap<>();
     /** Robot descriptions by the path given, loaded once per process. */
     private static final Map<String, EnvSpec> DESCRIBED = new HashMap<>();
+    /** Plug-in env ids and the provider class that registered each. */
+    private static final Map<String, String> PROVIDERS = new HashMap<>();
 
     static {
         // Pendulum has no threshold in Gymnasium; -200 is the goal Actuate's results are judged by.
@@ -66,14 +68,15 @@ public final class Envs {
             for (EnvProvider p : ServiceLoader.load(EnvProvider.class, loader)) {
                 for (EnvSpec spec : p.envs()) {
                     EnvSpec known = SPECS.get(spec.id());
-                    if (known != null && known.factory().getClass() == spec.factory().getClass()) {
-                        continue; // the same provider found again through a parent class loader
+                    if (known != null && p.getClass().getName().equals(PROVIDERS.get(spec.id()))) {
+                        continue; // the same plug-in again (on the class path and named, or named twice)
                     }
                     if (known != null) {
                         throw new IllegalArgumentException(source + ": plug-in " + p.getClass().getName()
                                 + " registers env id '" + spec.id() + "', which is already registered");
                     }
                     register(spec);
+                    PROVIDERS.put(spec.id(), p.getClass().getName());
                     n++;
                 }
             }
