@@ -103,6 +103,16 @@ public final class Envs {
                 + ", or the path of a robot YAML with a model: section");
     }
 
+    /** The robot description behind an id, or null when the id is not a robot YAML's path. */
+    public static RobotDescription description(String id) {
+        if (SPECS.containsKey(id) || !RobotDescriptionLoader.isDescriptionPath(id)) {
+            return null;
+        }
+        try (Env env = spec(id).factory().get()) {
+            return ((DescribedEnv) env).description();
+        }
+    }
+
     /** The spec of a described robot under the id {@code id} (its path, as given). */
     public static EnvSpec describedSpec(String id, RobotDescription d) {
         return new EnvSpec(id, d.task().maxEpisodeSteps(), d.task().rewardThreshold(), () -> new DescribedEnv(d, id));

@@ -49,6 +49,9 @@ public final class PolicyExport {
         int actDim = cp.field("act_dim").asInt();
         String envId = cp.field("env").asText();
         Box box;
+        // A robot description knows its signals: the policy file records them, and `actuate run` checks
+        // them against the robot config it is deployed to.
+        dev.actuate.sim.robot.RobotDescription described;
         try (Env env = Envs.make(envId)) {
             if (env.observationSpace().dim() != obsDim || env.actionSpace().dim() != actDim) {
                 throw new IOException(cp.source() + ": model for " + envId + " has " + obsDim + " observations and "
@@ -56,6 +59,7 @@ public final class PolicyExport {
                         + env.actionSpace().dim());
             }
             box = env.actionSpace();
+            described = Envs.description(envId);
         } catch (IllegalArgumentException e) {
             throw new IOException(cp.source() + ": " + e.getMessage(), e);
         }
@@ -129,8 +133,10 @@ public final class PolicyExport {
         }
         provenance.put("exported_from", cp.header().path("kind").asText("model"));
         return new PolicyFile(envId, algorithm,
-                new PolicyFile.Observation(obsDim, null, null, norm),
-                new PolicyFile.Action(actDim, box.low(), box.high(), null, null, mapping), layers, provenance);
+                new PolicyFile.Observation(obsDim, described == null ? null : described.stateNames(),
+                        described == null ? null : described.stateUnits(), norm),
+                new PolicyFile.Action(actDim, box.low(), box.high(), described == null ? null : described.commandNames(),
+                        described == null ? null : described.commandUnits(), mapping), layers, provenance);
     }
 
     private static int[] sizes(Checkpoint cp, String field) throws IOException {

@@ -19,8 +19,24 @@ public record RobotDescription(Path file, String name, double rateHz, List<Signa
         commands = List.copyOf(commands);
     }
 
-    /** A signal's name and limits as the hardware section declares them. */
-    public record SignalRange(String name, double min, double max) {
+    /** A signal's name, unit and limits as the hardware section declares them. */
+    public record SignalRange(String name, String unit, double min, double max) {
+    }
+
+    public List<String> stateNames() {
+        return states.stream().map(SignalRange::name).toList();
+    }
+
+    public List<String> stateUnits() {
+        return states.stream().map(SignalRange::unit).toList();
+    }
+
+    public List<String> commandNames() {
+        return commands.stream().map(SignalRange::name).toList();
+    }
+
+    public List<String> commandUnits() {
+        return commands.stream().map(SignalRange::unit).toList();
     }
 
     /** The same robot with other randomisation (a training config's override). */

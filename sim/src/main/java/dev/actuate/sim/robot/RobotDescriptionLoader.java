@@ -115,7 +115,9 @@ public final class RobotDescriptionLoader {
             if (!seen.add(n)) {
                 throw named.error("duplicate signal name");
             }
-            out.add(new SignalRange(n, min, max));
+            Node unit = named.get("unit");
+            out.add(new SignalRange(n, unit.isNull() ? "" : unit.isNumber() ? String.valueOf(unit.number()) : unit.string(""),
+                    min, max));
         }
         return out;
     }

@@ -1,0 +1,36 @@
+package dev.actuate.cli;
+
+import dev.actuate.policy.PolicyFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A robot YAML path works where an env id does: train, eval (with --hold), and the policy records its signals. */
+class RobotDescriptionCliTest {
+    static final String CARTPOLE = Path.of("..", "configs", "robots", "cartpole.yaml").toString();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsAndEvaluatesADescribedRobot() throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(Actuate.run("train", "--algo", "sac", "--env", CARTPOLE, "--steps", "300", "--out", run.toString(),
+                "--quiet")).isZero();
+        PolicyFile p = ModelControllers.readPolicy(run.resolve("model.actuate"));
+        assertThat(p.envId()).isEqualTo(CARTPOLE);
+        assertThat(p.observation().names()).containsExactly("cart/position", "cart/velocity", "pole/cos", "pole/sin",
+                "pole/velocity");
+        assertThat(p.observation().units()).containsExactly("m", "m/s", "1", "1", "rad/s");
+        assertThat(p.action().names()).containsExactly("cart/force");
+        String out = RunCommandTest.capture(() -> Actuate.run("eval", "--model", run.resolve("model.actuate").toString(),
+                "--episodes", "2", "--hold", "100", "--json"));
+        String json = out.substring(out.lastIndexOf('{'));
+        // 300 steps of training cannot swing the pole up: nothing is held at the end.
+        assertThat(json).contains("\"episodes\":2").contains("\"mean_length\":500.0").contains("\"hold_steps\":100")
+                .contains("\"held_rate\":0.0");
+    }
+}
