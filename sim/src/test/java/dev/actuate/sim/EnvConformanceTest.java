@@ -23,7 +23,7 @@ class EnvConformanceTest {
         return Stream.concat(Envs.specs().stream().map(EnvSpec::id), describedRobots().stream());
     }
 
-    /** The shipped robot YAMLs that describe their own simulation ({@code model:}), by path from this module. */
+    /** The shipped robot YAMLs that describe their own simulation ({@code model:}) or vary one ({@code base:}). */
     static List<String> describedRobots() {
         Path dir = Path.of("..", "configs", "robots");
         if (!Files.isDirectory(dir)) {
@@ -32,7 +32,8 @@ class EnvConformanceTest {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> out = new ArrayList<>();
             for (Path f : files.sorted().toList()) {
-                if (f.toString().endsWith(".yaml") && Files.readString(f).contains("\nmodel:")) {
+                String text = Files.readString(f);
+                if (f.toString().endsWith(".yaml") && (text.contains("\nmodel:") || text.contains("\nbase:"))) {
                     out.add(f.toString());
                 }
             }

@@ -65,6 +65,10 @@ public final class RobotDescriptionLoader {
     }
 
     public static RobotDescription load(Path file) {
+        return load(file, 0);
+    }
+
+    private static RobotDescription load(Path file, int depth) {
         String text;
         try {
             text = Files.readString(file);
@@ -73,16 +77,45 @@ public final class RobotDescriptionLoader {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read robot description " + file + ": " + e.getMessage());
         }
+        Object root = yaml(text, file);
+        if (root instanceof Map<?, ?> m && m.containsKey("base")) {
+            return variant(new Node(file.toString(), "", root), file, depth);
+        }
         return parse(text, file);
     }
 
-    public static RobotDescription parse(String yamlText, Path file) {
-        Object root;
+    /**
+     * A variant: {@code base:} names another robot description (relative to this file) and
+     * {@code randomize:} replaces its domain randomisation, so a training run can use randomised
+     * dynamics (and be evaluated on them) without copying the robot.
+     */
+    private static RobotDescription variant(Node top, Path file, int depth) {
+        top.checkKeys(Set.of("base", "randomize"));
+        if (depth > 8) {
+            throw top.get("base").error("more than 8 levels of base: (a cycle?)");
+        }
+        Path base = Path.of(top.get("base").string());
+        Path dir = file.toAbsolutePath().getParent();
+        if (!base.isAbsolute() && file.getParent() != null) {
+            base = file.getParent().resolve(base).normalize();
+        } else if (!base.isAbsolute() && dir != null) {
+            base = dir.resolve(base).normalize();
+        }
+        RobotDescription d = load(base, depth + 1);
+        Randomization r = top.has("randomize") ? randomization(top.get("randomize"), d.model()) : Randomization.NONE;
+        return new RobotDescription(file, d.name(), d.rateHz(), d.states(), d.commands(), d.model(), d.task(), r);
+    }
+
+    private static Object yaml(String text, Path file) {
         try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (YAMLException e) {
             throw new IllegalArgumentException(file + ": invalid YAML: " + e.getMessage());
         }
+    }
+
+    public static RobotDescription parse(String yamlText, Path file) {
+        Object root = yaml(yamlText, file);
         Node top = new Node(file.toString(), "", root).checkKeys(TOP);
         String name = top.get("robot").string();
         double rate = top.get("rate_hz").positive();

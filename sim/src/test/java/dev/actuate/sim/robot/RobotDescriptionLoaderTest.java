@@ -150,4 +150,22 @@ class RobotDescriptionLoaderTest {
                 .hasMessageContaining("no/such/robot.yaml does not exist");
         assertThatThrownBy(() -> Envs.make("NoSuchEnv-v0")).hasMessageContaining("or the path of a robot YAML");
     }
+
+    @Test
+    void aVariantReplacesTheRandomisationOfItsBase(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("slider.yaml"), SLIDER);
+        Path variant = dir.resolve("sub").resolve("slider-dr.yaml");
+        java.nio.file.Files.createDirectories(variant.getParent());
+        java.nio.file.Files.writeString(variant, "base: ../slider.yaml\nrandomize:\n  - {param: mass, scale: [0.5, 2]}\n");
+        RobotDescription d = RobotDescriptionLoader.load(variant);
+        assertThat(d.file()).isEqualTo(variant);
+        assertThat(d.name()).isEqualTo("slider");
+        assertThat(d.stateNames()).containsExactly("x", "v");
+        assertThat(d.randomization().entries()).hasSize(1);
+        assertThat(d.randomization().entries().get(0).targets()).containsExactly("block"); // moving bodies
+        java.nio.file.Files.writeString(variant, "base: ../slider.yaml\nrate_hz: 100\n");
+        assertThatThrownBy(() -> RobotDescriptionLoader.load(variant)).hasMessageContaining(variant + ": rate_hz: unknown key");
+        java.nio.file.Files.writeString(variant, "base: slider.yaml\n");
+        assertThatThrownBy(() -> RobotDescriptionLoader.load(variant)).hasMessageContaining("does not exist");
+    }
 }
