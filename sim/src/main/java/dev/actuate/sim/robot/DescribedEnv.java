@@ -101,6 +101,9 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
     private Joint[] joints;
     private double targetX;
     private double targetY;
+    /** The target site's position after the last step or reset (see {@link #updateSite()}). */
+    private double siteX;
+    private double siteY;
     private double[] viewBox;
 
     public DescribedEnv(RobotDescription description) {
@@ -221,6 +224,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         placeBodies(q, px, py, pa);
         buildWorld(px, py, pa);
         viewBox = null;
+        updateSite();
         double[] obs = observation();
         double[] zero = new double[task.actions().size()];
         for (int s = 0; s < task.settleSteps(); s++) {
@@ -464,6 +468,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
             world.step((float) h, model.velocityIterations(), model.positionIterations());
         }
 
+        updateSite();
         double[] obs = observation();
         double reward = 0;
         for (RewardTerm r : task.rewards()) {
@@ -559,7 +564,10 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
      * PlanarArm-v0 does), rather than JBox2D's body pose, which drifts from the joints by the
      * solver's slop.
      */
-    private double[] site() {
+    private void updateSite() {
+        if (task.target() == null) {
+            return;
+        }
         for (int b = 0; b < nBodies; b++) {
             siteScratchX[b] = bodies[b].getPosition().x;
             siteScratchY[b] = bodies[b].getPosition().y;
@@ -575,13 +583,13 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         double sy = t.siteY() * f;
         double c = Math.cos(siteScratchA[targetBody]);
         double s = Math.sin(siteScratchA[targetBody]);
-        return new double[] {siteScratchX[targetBody] + (c * sx - s * sy), siteScratchY[targetBody] + (s * sx + c * sy)};
+        siteX = siteScratchX[targetBody] + (c * sx - s * sy);
+        siteY = siteScratchY[targetBody] + (s * sx + c * sy);
     }
 
     private double[] observation() {
         List<ObservationTerm> terms = task.observations();
         double[] obs = new double[terms.size()];
-        double[] site = task.target() == null ? null : site();
         for (int i = 0; i < obs.length; i++) {
             ObservationTerm t = terms.get(i);
             double v;
@@ -591,9 +599,9 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
                 v = switch (t.targetReading()) {
                     case X -> targetX;
                     case Y -> targetY;
-                    case DX -> targetX - site[0];
-                    case DY -> targetY - site[1];
-                    case DISTANCE -> Math.hypot(targetX - site[0], targetY - site[1]);
+                    case DX -> targetX - siteX;
+                    case DY -> targetY - siteY;
+                    case DISTANCE -> Math.hypot(targetX - siteX, targetY - siteY);
                 };
             }
             v = switch (t.transform()) {
@@ -614,10 +622,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
 
     private double rewardValue(RewardTerm r, double ctrl) {
         return switch (r.type()) {
-            case TARGET_DISTANCE -> {
-                double[] s = site();
-                yield Math.hypot(targetX - s[0], targetY - s[1]);
-            }
+            case TARGET_DISTANCE -> Math.hypot(targetX - siteX, targetY - siteY);
             case POSE_ERROR -> {
                 double e = jointPosition(model.jointIndex(r.joint())) - r.target();
                 yield e * e;
@@ -652,8 +657,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         if (s.uprightBody() != null) {
             return Math.abs(wrap(bodies[model.bodyIndex(s.uprightBody())].getAngle())) <= s.uprightAngle();
         }
-        double[] site = site();
-        return Math.hypot(targetX - site[0], targetY - site[1]) < s.targetRadius();
+        return Math.hypot(targetX - siteX, targetY - siteY) < s.targetRadius();
     }
 
     // ---------------------------------------------------------------- inspection (tests, rendering)
