@@ -95,6 +95,15 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
     private final double[] siteScratchY;
     private final double[] siteScratchA;
     private final double[] siteScratchQ;
+    /** The joints from the root to the target's body, root first. */
+    private final int[] siteChain;
+    private final double[][] anchorA;
+    private final double[][] anchorB;
+    private final double[][] axisA;
+    private final double[] referenceAngle;
+    private final double[] rotAngle;
+    private final double[] rotCos;
+    private final double[] rotSin;
 
     private World world;
     private Body[] bodies;
@@ -154,6 +163,29 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         siteScratchY = new double[nBodies];
         siteScratchA = new double[nBodies];
         siteScratchQ = new double[nJoints];
+        anchorA = new double[nJoints][];
+        anchorB = new double[nJoints][];
+        axisA = new double[nJoints][];
+        referenceAngle = new double[nJoints];
+        rotAngle = new double[nBodies];
+        Arrays.fill(rotAngle, Double.NaN);
+        rotCos = new double[nBodies];
+        rotSin = new double[nBodies];
+        java.util.ArrayList<Integer> chain = new java.util.ArrayList<>();
+        for (int b = targetBody; b >= 0; ) {
+            int up = -1;
+            for (int j = 0; j < nJoints; j++) {
+                if (child[j] == b) {
+                    up = j;
+                }
+            }
+            if (up < 0) {
+                break;
+            }
+            chain.add(0, up);
+            b = parent[up];
+        }
+        siteChain = chain.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static Box observationBox(RobotDescription d) {
@@ -221,6 +253,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
                 targetY = rng.uniform(t.b()[0], t.b()[1]);
             }
         }
+        jointGeometry();
         placeBodies(q, px, py, pa);
         buildWorld(px, py, pa);
         viewBox = null;
@@ -269,30 +302,56 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
     /** Forward kinematics of the tree: each child from its parent's pose and the joint position. */
     private void placeBodies(double[] q, double[] px, double[] py, double[] pa) {
         for (int j = 0; j < nJoints; j++) {
-            Model.Joint spec = model.joints().get(j);
-            int a = parent[j];
-            int b = child[j];
-            double[] la = localAnchor(j, a);
-            double[] lb = localAnchor(j, b);
-            double ref = model.bodies().get(b).angle() - model.bodies().get(a).angle();
-            double ca = Math.cos(pa[a]);
-            double sa = Math.sin(pa[a]);
-            double ax = la[0];
-            double ay = la[1];
-            if (spec.type() == JointType.PRISMATIC) {
-                double[] axis = localAxis(j);
-                ax += axis[0] * q[j];
-                ay += axis[1] * q[j];
-                pa[b] = pa[a] + ref;
-            } else {
-                pa[b] = pa[a] + ref + q[j];
-            }
-            double wx = px[a] + (ca * ax - sa * ay);
-            double wy = py[a] + (sa * ax + ca * ay);
-            double cb = Math.cos(pa[b]);
-            double sb = Math.sin(pa[b]);
-            px[b] = wx - (cb * lb[0] - sb * lb[1]);
-            py[b] = wy - (sb * lb[0] + cb * lb[1]);
+            placeChild(j, q, px, py, pa);
+        }
+    }
+
+    /** Places joint {@code j}'s child from its parent's pose; cos/sin are cached per body angle (trig dominates). */
+    private void placeChild(int j, double[] q, double[] px, double[] py, double[] pa) {
+        int a = parent[j];
+        int b = child[j];
+        double[] la = anchorA[j];
+        double[] lb = anchorB[j];
+        rotation(a, pa[a]);
+        double ca = rotCos[a];
+        double sa = rotSin[a];
+        double ax = la[0];
+        double ay = la[1];
+        if (model.joints().get(j).type() == JointType.PRISMATIC) {
+            double[] axis = axisA[j];
+            ax += axis[0] * q[j];
+            ay += axis[1] * q[j];
+            pa[b] = pa[a] + referenceAngle[j];
+        } else {
+            pa[b] = pa[a] + referenceAngle[j] + q[j];
+        }
+        double wx = px[a] + (ca * ax - sa * ay);
+        double wy = py[a] + (sa * ax + ca * ay);
+        if (lb[0] == 0 && lb[1] == 0) { // the child's origin is the joint (the usual convention)
+            px[b] = wx;
+            py[b] = wy;
+            return;
+        }
+        rotation(b, pa[b]);
+        px[b] = wx - (rotCos[b] * lb[0] - rotSin[b] * lb[1]);
+        py[b] = wy - (rotSin[b] * lb[0] + rotCos[b] * lb[1]);
+    }
+
+    private void rotation(int body, double angle) {
+        if (rotAngle[body] != angle) { // NaN at first: always computed once
+            rotAngle[body] = angle;
+            rotCos[body] = Math.cos(angle);
+            rotSin[body] = Math.sin(angle);
+        }
+    }
+
+    /** Per-episode joint geometry (anchors scale with the randomised lengths). */
+    private void jointGeometry() {
+        for (int j = 0; j < nJoints; j++) {
+            anchorA[j] = localAnchor(j, parent[j]);
+            anchorB[j] = localAnchor(j, child[j]);
+            referenceAngle[j] = model.bodies().get(child[j]).angle() - model.bodies().get(parent[j]).angle();
+            axisA[j] = localAxis(j);
         }
     }
 
@@ -370,9 +429,9 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         Model.Joint spec = model.joints().get(j);
         int a = parent[j];
         int b = child[j];
-        double[] la = localAnchor(j, a);
-        double[] lb = localAnchor(j, b);
-        float ref = (float) (model.bodies().get(b).angle() - model.bodies().get(a).angle());
+        double[] la = anchorA[j];
+        double[] lb = anchorB[j];
+        float ref = (float) referenceAngle[j];
         if (spec.type() == JointType.REVOLUTE) {
             RevoluteJointDef def = new RevoluteJointDef();
             def.bodyA = bodies[a];
@@ -395,7 +454,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         def.bodyB = bodies[b];
         def.localAnchorA.set((float) la[0], (float) la[1]);
         def.localAnchorB.set((float) lb[0], (float) lb[1]);
-        double[] axis = localAxis(j);
+        double[] axis = axisA[j];
         def.localAxisA.set((float) axis[0], (float) axis[1]);
         def.localAxisA.normalize();
         def.referenceAngle = ref;
@@ -568,21 +627,23 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         if (task.target() == null) {
             return;
         }
+        // Only the root's pose is read from the physics; the chain's joints place the rest.
         for (int b = 0; b < nBodies; b++) {
             siteScratchX[b] = bodies[b].getPosition().x;
             siteScratchY[b] = bodies[b].getPosition().y;
             siteScratchA[b] = bodies[b].getAngle();
         }
-        for (int j = 0; j < nJoints; j++) {
+        for (int j : siteChain) {
             siteScratchQ[j] = jointPosition(j);
+            placeChild(j, siteScratchQ, siteScratchX, siteScratchY, siteScratchA);
         }
-        placeBodies(siteScratchQ, siteScratchX, siteScratchY, siteScratchA);
         Task.Target t = task.target();
         double f = lengthFactor[targetBody];
         double sx = t.siteX() * f;
         double sy = t.siteY() * f;
-        double c = Math.cos(siteScratchA[targetBody]);
-        double s = Math.sin(siteScratchA[targetBody]);
+        rotation(targetBody, siteScratchA[targetBody]);
+        double c = rotCos[targetBody];
+        double s = rotSin[targetBody];
         siteX = siteScratchX[targetBody] + (c * sx - s * sy);
         siteY = siteScratchY[targetBody] + (s * sx + c * sy);
     }
