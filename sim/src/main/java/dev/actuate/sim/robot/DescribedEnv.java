@@ -811,33 +811,50 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         return path;
     }
 
-    /** The scene's extent at the episode's start, padded, at most 20 m wide (long ground bodies). */
+    /**
+     * A view that holds the robot wherever its joints take it: centred on the first body (the
+     * base, rail or ground), as wide as the moving bodies can reach (the distance of the free ones
+     * from it, plus every moving body's size, plus the prismatic joints' travel along x and y), at
+     * most 20 m.
+     */
     private double[] extent() {
-        double x0 = Double.POSITIVE_INFINITY;
-        double y0 = Double.POSITIVE_INFINITY;
-        double x1 = Double.NEGATIVE_INFINITY;
-        double y1 = Double.NEGATIVE_INFINITY;
-        for (Body b = world.getBodyList(); b != null; b = b.getNext()) {
-            for (Fixture f = b.getFixtureList(); f != null; f = f.getNext()) {
+        Vec2 c = bodies[0].getPosition();
+        boolean[] isChild = new boolean[nBodies];
+        for (int j = 0; j < nJoints; j++) {
+            isChild[child[j]] = true;
+        }
+        double far = 0;
+        double reach = 0.15;
+        for (int b = 0; b < nBodies; b++) {
+            if (model.bodies().get(b).fixed()) {
+                continue;
+            }
+            Vec2 p = bodies[b].getPosition();
+            if (!isChild[b]) {
+                far = Math.max(far, Math.hypot(p.x - c.x, p.y - c.y));
+            }
+            for (Fixture f = bodies[b].getFixtureList(); f != null; f = f.getNext()) {
                 AABB box = f.getAABB(0);
-                x0 = Math.min(x0, box.lowerBound.x);
-                y0 = Math.min(y0, box.lowerBound.y);
-                x1 = Math.max(x1, box.upperBound.x);
-                y1 = Math.max(y1, box.upperBound.y);
+                double rx = Math.max(Math.abs(box.lowerBound.x - p.x), Math.abs(box.upperBound.x - p.x));
+                double ry = Math.max(Math.abs(box.lowerBound.y - p.y), Math.abs(box.upperBound.y - p.y));
+                reach += Math.hypot(rx, ry);
+            }
+        }
+        double hx = far + reach;
+        double hy = far + reach;
+        for (Model.Joint j : model.joints()) {
+            if (j.type() == JointType.PRISMATIC && j.limited()) {
+                double travel = Math.max(Math.abs(j.lower()), Math.abs(j.upper()));
+                hx += travel * Math.abs(j.axisX());
+                hy += travel * Math.abs(j.axisY());
             }
         }
         if (task.target() != null) {
-            x0 = Math.min(x0, targetX);
-            x1 = Math.max(x1, targetX);
-            y0 = Math.min(y0, targetY);
-            y1 = Math.max(y1, targetY);
+            hx = Math.max(hx, Math.abs(targetX - c.x) + 0.15);
+            hy = Math.max(hy, Math.abs(targetY - c.y) + 0.15);
         }
-        if (!Double.isFinite(x0)) {
-            return new double[] {-2, -2, 2, 2};
-        }
-        double cx = (x0 + x1) / 2;
-        double cy = (y0 + y1) / 2;
-        double half = Math.min(10, Math.max(x1 - x0, y1 - y0) * 0.6 + 0.5);
-        return new double[] {cx - half, cy - half, cx + half, cy + half};
+        hx = Math.min(10, hx);
+        hy = Math.min(10, hy);
+        return new double[] {c.x - hx, c.y - hy, c.x + hx, c.y + hy};
     }
 }
