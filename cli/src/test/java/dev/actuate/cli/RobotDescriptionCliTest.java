@@ -33,4 +33,19 @@ class RobotDescriptionCliTest {
         assertThat(json).contains("\"episodes\":2").contains("\"mean_length\":500.0").contains("\"hold_steps\":100")
                 .contains("\"held_rate\":0.0");
     }
+
+    @Test
+    void robotTakesItsIdFromARobotYamlAndOtherwiseNeedsOne() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(Actuate.run("robot", "--env", "Pendulum-v1")).isEqualTo(2);
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("--id is required");
+        assertThat(dev.actuate.hw.robot.RobotOptions.defaultRateHz(Path.of("..", "configs", "robots", "balancer.yaml").toString())).isEqualTo(100.0);
+        assertThat(dev.actuate.hw.robot.RobotOptions.defaultRateHz("Pendulum-v1")).isEqualTo(20.0);
+    }
 }
