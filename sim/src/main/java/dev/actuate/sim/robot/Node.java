@@ -108,6 +108,17 @@ final class Node {
         return s;
     }
 
+    /** A scalar as text (numbers and booleans as written, e.g. a unit of {@code 1}); null when absent. */
+    String text() {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        throw error("expected a string, got " + describe());
+    }
+
     String string(String dflt) {
         return value == null ? dflt : string();
     }

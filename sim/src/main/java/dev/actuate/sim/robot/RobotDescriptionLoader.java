@@ -148,9 +148,8 @@ public final class RobotDescriptionLoader {
             if (!seen.add(n)) {
                 throw named.error("duplicate signal name");
             }
-            Node unit = named.get("unit");
-            out.add(new SignalRange(n, unit.isNull() ? "" : unit.isNumber() ? String.valueOf(unit.number()) : unit.string(""),
-                    min, max));
+            String unit = named.get("unit").text();
+            out.add(new SignalRange(n, unit == null ? "" : unit, min, max));
         }
         return out;
     }
