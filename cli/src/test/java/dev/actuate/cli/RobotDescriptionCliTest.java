@@ -48,4 +48,20 @@ class RobotDescriptionCliTest {
         assertThat(dev.actuate.hw.robot.RobotOptions.defaultRateHz(Path.of("..", "configs", "robots", "balancer.yaml").toString())).isEqualTo(100.0);
         assertThat(dev.actuate.hw.robot.RobotOptions.defaultRateHz("Pendulum-v1")).isEqualTo(20.0);
     }
+
+    @Test
+    void theShippedCartPolePolicyHoldsThePoleUpFromHanging() {
+        String model = Path.of("..", "models", "sac-cartpole.actuate").toString();
+        String out = RunCommandTest.capture(() -> Actuate.run("eval", "--model", model, "--env", CARTPOLE,
+                "--episodes", "100", "--seed", "0", "--hold", "100", "--json"));
+        com.fasterxml.jackson.databind.JsonNode j;
+        try {
+            j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.substring(out.lastIndexOf('{')));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(out, e);
+        }
+        // The goal: within 12 degrees of upright over the last 100 steps in at least 95 of 100 episodes.
+        assertThat(j.get("held_rate").asDouble()).isGreaterThanOrEqualTo(0.95);
+        assertThat(j.get("mean_length").asDouble()).isEqualTo(500.0);
+    }
 }
