@@ -66,7 +66,14 @@ public final class TrainCommand implements Callable<Integer> {
                         + ".yaml found; using the built-in defaults");
             }
         }
-        algorithm.trainer().train(new Trainer.TrainRequest(env, cfg, steps, seed, envs, runDir, resume, quiet));
+        String trainEnv = env;
+        if (!resume) {
+            // A training config may randomise a described robot: the run trains on its own variant file.
+            TrainingRandomization.Plan plan = TrainingRandomization.apply(env, cfg, runDir);
+            trainEnv = plan.envId();
+            cfg = plan.config();
+        }
+        algorithm.trainer().train(new Trainer.TrainRequest(trainEnv, cfg, steps, seed, envs, runDir, resume, quiet));
         if (!quiet) {
             System.err.println("actuate train: model written to " + runDir.resolve("model.actuate"));
         }

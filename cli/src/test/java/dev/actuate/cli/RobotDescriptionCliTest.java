@@ -64,4 +64,40 @@ class RobotDescriptionCliTest {
         assertThat(j.get("held_rate").asDouble()).isGreaterThanOrEqualTo(0.95);
         assertThat(j.get("mean_length").asDouble()).isEqualTo(500.0);
     }
+
+    @Test
+    void aTrainingConfigCanRandomiseTheRobotsDynamics() throws Exception {
+        Path cfg = dir.resolve("cartpole-dr.yaml");
+        java.nio.file.Files.writeString(cfg, "hidden_sizes: [16, 16]\nlearning_starts: 100\nrandomize:\n"
+                + "  - {param: mass, bodies: [pole], scale: [0.5, 2.0]}\n  - {param: motor, scale: [0.8, 1.0]}\n");
+        Path run = dir.resolve("run-dr");
+        assertThat(Actuate.run("train", "--algo", "sac", "--env", CARTPOLE, "--config", cfg.toString(), "--steps", "200",
+                "--out", run.toString(), "--quiet")).isZero();
+        Path variant = run.resolve("robot.yaml");
+        dev.actuate.sim.robot.RobotDescription d = dev.actuate.sim.robot.RobotDescriptionLoader.load(variant);
+        assertThat(d.randomization().entries()).hasSize(2);
+        assertThat(d.randomization().entries().get(1).targets()).containsExactly("cart", "pole");
+        assertThat(ModelControllers.readPolicy(run.resolve("model.actuate")).envId()).isEqualTo(variant.toString());
+        assertThat(java.nio.file.Files.readString(run.resolve("config.yaml"))).contains("hidden_sizes").doesNotContain("randomize");
+
+        java.nio.file.Files.writeString(cfg, "randomize:\n  - {param: mass, bodies: [poll], scale: [0.5, 2.0]}\n");
+        String err = captureErr(() -> Actuate.run("train", "--algo", "sac", "--env", CARTPOLE, "--config", cfg.toString(),
+                "--steps", "10", "--out", dir.resolve("bad").toString(), "--quiet"));
+        assertThat(err).contains(cfg + ": randomize[0].bodies[0]: references missing body 'poll'");
+        err = captureErr(() -> Actuate.run("train", "--algo", "sac", "--env", "Pendulum-v1", "--config", cfg.toString(),
+                "--steps", "10", "--out", dir.resolve("bad2").toString(), "--quiet"));
+        assertThat(err).contains("randomize: applies to robot descriptions");
+    }
+
+    private static String captureErr(Runnable r) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
