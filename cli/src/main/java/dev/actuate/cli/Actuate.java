@@ -3,6 +3,10 @@ package dev.actuate.cli;
 import dev.actuate.nn.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
 
 /** The single command-line entry point, {@code scripts/actuate}. */
 @Command(name = "actuate", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -12,6 +16,11 @@ import picocli.CommandLine.Command;
                 DemoCommand.class, ExportCommand.class, PredictCommand.class, ConvertCommand.class,
                 PackageCommand.class, CommandLine.HelpCommand.class})
 public final class Actuate {
+    @Option(names = "--plugin", paramLabel = "JAR", description = {"A jar of Java envs (registered through"
+            + " ServiceLoader as dev.actuate.sim.EnvProvider); repeatable, before the command.",
+            "The ACTUATE_PLUGINS environment variable lists more, separated by ':'."})
+    List<Path> plugins = List.of();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -38,6 +47,19 @@ public final class Actuate {
                 return 3;
             }
         }
+        // Plug-ins register their envs after parsing and before any command runs, so all commands see them.
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            Actuate top = parsed.commandSpec().commandLine().getCommand();
+            try {
+                Plugins.load(Plugins.parse(System.getenv(Plugins.ENVIRONMENT_VARIABLE)), Plugins.ENVIRONMENT_VARIABLE);
+                Plugins.load(top.plugins, "--plugin");
+            } catch (IllegalArgumentException e) {
+                cl.getErr().println("actuate: " + e.getMessage());
+                return 2;
+            }
+            return runLast.execute(parsed);
+        });
         return cl.execute(args);
     }
 }

@@ -52,7 +52,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
         }
-        Path cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
+        Path cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), Envs.fileName(env));
         if (net != null && (net.isEmpty() || net.stream().anyMatch(h -> h == null || h <= 0))) {
             throw new IllegalArgumentException("--net must list positive hidden widths, e.g. 256,256; got " + net);
         }

@@ -30,6 +30,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "First episode's seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--hold", paramLabel = "K", description = "Also report the fraction of episodes whose last K steps"
+            + " all met the env's success condition (e.g. a robot description's success: pole within 12 degrees).")
+    Integer hold;
+
     @Option(names = "--json", description = "Print one JSON object as the last line.")
     boolean json;
 
@@ -37,6 +41,9 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (episodes <= 0) {
             throw new IllegalArgumentException("--episodes must be positive, got " + episodes);
+        }
+        if (hold != null && hold <= 0) {
+            throw new IllegalArgumentException("--hold must be positive, got " + hold);
         }
         String id = policy.envId();
         double threshold = Envs.spec(id).rewardThreshold();
@@ -55,6 +62,9 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  sim-to-real  action delay %d, observation delay %d steps, noise std %s%n",
                     aids.actionDelay(), aids.observationDelay(), aids.observationNoise());
         }
+        if (hold != null) {
+            System.out.printf(Locale.ROOT, "  held rate    %.2f (success on each of the last %d steps)%n", r.heldRate(hold), hold);
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
@@ -64,6 +74,9 @@ public final class EvalCommand implements Callable<Integer> {
                     .put("reward_threshold", threshold).put("action_delay", aids.actionDelay())
                     .put("observation_delay", aids.observationDelay());
             o.set("observation_noise", mapper.valueToTree(aids.observationNoise()));
+            if (hold != null) {
+                o.put("hold_steps", hold).put("held_rate", r.heldRate(hold));
+            }
             System.out.println(mapper.writeValueAsString(o));
         }
         System.out.flush();

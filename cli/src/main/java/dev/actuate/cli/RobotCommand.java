@@ -22,19 +22,19 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "robot", mixinStandardHelpOptions = true,
         description = "Run a simulated robot as an MQTT device speaking Actuate's native protocol (docs/protocol.md).")
 public final class RobotCommand implements Callable<Integer> {
-    @Option(names = "--env", required = true, description = "Env id, e.g. LunarLanderContinuous-v3")
+    @Option(names = "--env", required = true, description = "Env id, e.g. LunarLanderContinuous-v3, or a robot YAML path")
     String envId;
 
     @Option(names = "--broker", defaultValue = "tcp://127.0.0.1:1883", description = "Broker URL (default ${DEFAULT-VALUE})")
     String broker;
 
-    @Option(names = "--id", required = true, description = "Robot id: topics are actuate/<id>/...")
+    @Option(names = "--id", description = "Robot id: topics are actuate/<id>/... (default: a robot YAML's robot:)")
     String id;
 
     @Option(names = "--lockstep", description = "Wait for the command answering each state before stepping (exact HIL comparisons)")
     boolean lockstep;
 
-    @Option(names = "--rate-hz", description = "Real-time step rate (default: the env's, 50 Hz for Box2D envs)")
+    @Option(names = "--rate-hz", description = "Real-time step rate (default: the env's, 50 Hz for Box2D envs, a robot YAML's rate_hz)")
     Double rateHz;
 
     @Option(names = "--seed", defaultValue = "0", description = "Episode i resets with seed + i (default ${DEFAULT-VALUE})")
@@ -76,6 +76,11 @@ public final class RobotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.actuate.sim.robot.RobotDescription described = Envs.description(envId);
+        if (id == null && described == null) {
+            throw new IllegalArgumentException("--id is required (only a robot YAML names its robot)");
+        }
+        String id = this.id != null ? this.id : described.name();
         Env env = Envs.make(envId);
         double rate = rateHz != null ? rateHz : RobotOptions.defaultRateHz(envId);
         RobotOptions o = RobotOptions.of(broker, id, rate).withLockstep(lockstep).withEpisodes(episodes, seed)

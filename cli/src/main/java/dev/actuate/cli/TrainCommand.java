@@ -22,10 +22,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
     String algo;
 
-    @Option(names = "--env", required = true, description = "Env id, e.g. Pendulum-v1 (see `actuate envs`)")
+    @Option(names = "--env", required = true, description = "Env id, e.g. Pendulum-v1 (see `actuate envs`), or a robot YAML path")
     String env;
 
-    @Option(names = "--config", description = "Config YAML (default configs/<algo>/<env>.yaml, else built-in defaults)")
+    @Option(names = "--config", description = "Config YAML (default configs/<algo>/<env>.yaml, for a robot YAML"
+            + " configs/<algo>/<its file name>, else built-in defaults)")
     Path config;
 
     @Option(names = "--steps", description = "Total env steps (overrides the config's n_timesteps; PPO rounds up to "
@@ -60,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (envs != null && envs <= 0) {
             throw new IllegalArgumentException("--envs must be positive, got " + envs);
         }
-        Path runDir = out != null ? out : Path.of("runs", algorithm.id() + "-" + env + "-" + (seed == null ? 0 : seed));
+        Path runDir = out != null ? out : Path.of("runs", algorithm.id() + "-" + Envs.fileName(env) + "-" + (seed == null ? 0 : seed));
         Path cfg = null;
         long runSeed = seed == null ? 0 : seed;
         if (resume) {
@@ -69,14 +70,21 @@ public final class TrainCommand implements Callable<Integer> {
             }
             runSeed = checkResume(runDir, algorithm.id(), env, seed, steps);
         } else {
-            cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
+            cfg = config != null ? config : DefaultConfigs.find(algorithm.id(), Envs.fileName(env));
             if (cfg == null && !quiet) {
-                System.err.println("actuate train: no configs/" + algorithm.id() + "/" + env
+                System.err.println("actuate train: no configs/" + algorithm.id() + "/" + Envs.fileName(env)
                         + ".yaml found; using the built-in defaults");
             }
         }
+        String trainEnv = env;
+        if (!resume) {
+            // A training config may randomise a described robot: the run trains on its own variant file.
+            TrainingRandomization.Plan plan = TrainingRandomization.apply(env, cfg, runDir);
+            trainEnv = plan.envId();
+            cfg = plan.config();
+        }
         try (StopRequest stop = StopRequest.onSignals(System.err, STOP_WAIT_MILLIS)) {
-            Trainer.Outcome o = algorithm.trainer().train(new Trainer.TrainRequest(env, cfg, steps, runSeed, envs,
+            Trainer.Outcome o = algorithm.trainer().train(new Trainer.TrainRequest(trainEnv, cfg, steps, runSeed, envs,
                     runDir, resume, quiet, stop::requested));
             if (!o.finished()) {
                 System.err.println("actuate train: stopped at step " + o.globalStep() + " of " + o.totalSteps()

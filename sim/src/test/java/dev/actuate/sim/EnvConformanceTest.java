@@ -5,6 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,10 +17,31 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Env contract, checked for every registered environment. */
+/** The Env contract, checked for every registered environment and every shipped robot description. */
 class EnvConformanceTest {
     static Stream<String> ids() {
-        return Envs.specs().stream().map(EnvSpec::id);
+        return Stream.concat(Envs.specs().stream().map(EnvSpec::id), describedRobots().stream());
+    }
+
+    /** The shipped robot YAMLs that describe their own simulation ({@code model:}) or vary one ({@code base:}). */
+    static List<String> describedRobots() {
+        Path dir = Path.of("..", "configs", "robots");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("robot configs not found at " + dir.toAbsolutePath());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> out = new ArrayList<>();
+            for (Path f : files.sorted().toList()) {
+                String text = Files.readString(f);
+                if (f.toString().endsWith(".yaml") && (text.contains("\nmodel:") || text.contains("\nbase:"))) {
+                    out.add(f.toString());
+                }
+            }
+            assertThat(out).as("described robots in " + dir).isNotEmpty();
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One step of a recorded trajectory; compared bit for bit. */

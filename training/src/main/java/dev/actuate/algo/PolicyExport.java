@@ -59,6 +59,9 @@ public final class PolicyExport {
         SimToReal aids = simToReal(cp);
         Box box;
         PolicyFile.SimToReal recorded;
+        // A robot description knows its signals: the policy file records them, and `actuate run` checks
+        // them against the robot config it is deployed to.
+        dev.actuate.sim.robot.RobotDescription described;
         try (Env env = aids.wrap(Envs.make(envId))) {
             if (env.observationSpace().dim() != obsDim || env.actionSpace().dim() != actDim) {
                 throw new IOException(cp.source() + ": model for " + envId + " has " + obsDim + " observations and "
@@ -70,6 +73,7 @@ public final class PolicyExport {
             recorded = new PolicyFile.SimToReal(AbstractEnv.controlPeriodSeconds(env), aids.actionDelay(),
                     aids.observationDelay(), aids.observationNoise().isEmpty() ? new double[0] : aids.noiseStd(stateDim),
                     aids.previousActions(), aids.initialAction(actDim));
+            described = Envs.description(envId);
         } catch (IllegalArgumentException e) {
             throw new IOException(cp.source() + ": " + e.getMessage(), e);
         }
@@ -150,9 +154,13 @@ public final class PolicyExport {
             provenance.put("global_step", step.asLong());
         }
         provenance.put("exported_from", cp.header().path("kind").asText("model"));
+        // Names only when the observation is the state alone (previous actions append unnamed inputs).
+        boolean stateNames = described != null && described.stateNames().size() == obsDim;
         return new PolicyFile(envId, algorithm,
-                new PolicyFile.Observation(obsDim, null, null, norm),
-                new PolicyFile.Action(actDim, box.low(), box.high(), null, null, mapping), layers, provenance, recorded);
+                new PolicyFile.Observation(obsDim, stateNames ? described.stateNames() : null,
+                        stateNames ? described.stateUnits() : null, norm),
+                new PolicyFile.Action(actDim, box.low(), box.high(), described == null ? null : described.commandNames(),
+                        described == null ? null : described.commandUnits(), mapping), layers, provenance, recorded);
     }
 
     /** Records a trainer's sim-to-real aids in its model/checkpoint header ({@code sim_to_real}). */

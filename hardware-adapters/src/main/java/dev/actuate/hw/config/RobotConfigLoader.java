@@ -24,10 +24,13 @@ import java.util.function.Function;
  * checked by hand so an error names the file and the key, and unknown keys are rejected to catch
  * typos. Passwords may come from environment variables ({@code password_env}) so that config
  * files need not hold secrets. Relative truststore paths resolve against the config file's folder.
+ * The simulation sections of a robot description ({@code model}, {@code task}, {@code randomize}) are
+ * the simulator's to validate (sim's {@code RobotDescriptionLoader}); here they are allowed and skipped,
+ * and a file read from disk with a {@code model:} section names itself as the robot's env.
  */
 public final class RobotConfigLoader {
     private static final Set<String> TOP = Set.of("robot", "broker", "adapter", "payload", "rate_hz", "env", "auth",
-            "tls", "signals", "safety");
+            "tls", "signals", "safety", "model", "task", "randomize");
     private static final Set<String> SIGNAL = Set.of("name", "unit", "min", "max", "out_of_range", "topic", "format", "field",
             "scale", "offset");
 
@@ -58,7 +61,7 @@ public final class RobotConfigLoader {
         }
         Path dir = file.toAbsolutePath().getParent();
         try {
-            return parse(text, dir);
+            return parse(text, dir, file.toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -66,6 +69,11 @@ public final class RobotConfigLoader {
 
     /** Parses YAML text; {@code baseDir} resolves relative paths (may be null). */
     public RobotConfig parse(String yamlText, Path baseDir) {
+        return parse(yamlText, baseDir, null);
+    }
+
+    /** {@code self}: the file's path, the env id of a robot that describes its own simulation. */
+    private RobotConfig parse(String yamlText, Path baseDir, String self) {
         Object root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
@@ -83,6 +91,13 @@ public final class RobotConfigLoader {
             throw new IllegalArgumentException("rate_hz: is required");
         }
         String env = string("env", m.get("env"), false);
+        if (m.get("model") != null) {
+            if (env != null) {
+                throw new IllegalArgumentException("env: give env (a registered simulator) or model (this file's own"
+                        + " simulation), not both");
+            }
+            env = self;
+        }
         Credentials creds = m.get("auth") == null ? null : credentials(map("auth", m.get("auth")));
         TlsConfig tls = m.get("tls") == null ? null : tls(map("tls", m.get("tls")), baseDir);
 

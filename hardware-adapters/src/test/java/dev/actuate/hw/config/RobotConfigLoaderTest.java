@@ -151,4 +151,19 @@ class RobotConfigLoaderTest {
         assertThatThrownBy(() -> new RobotConfigLoader(k -> null).parse(yaml.replace("dev/cmd", "dev/#"), null))
                 .hasMessageContaining("wildcards");
     }
+
+    @Test
+    void aRobotDescriptionIsItsOwnEnvAndItsSimulationSectionsAreLeftToTheSimulator() {
+        Path file = ROBOTS.resolve("cartpole.yaml");
+        RobotConfig c = RobotConfigLoader.load(file);
+        assertThat(c.envId()).isEqualTo(file.toString());
+        assertThat(c.stateSignals()).extracting(s -> s.name()).containsExactly("cart/position", "cart/velocity",
+                "pole/cos", "pole/sin", "pole/velocity");
+        assertThat(c.commandSignals()).extracting(s -> s.name()).containsExactly("cart/force");
+        RobotConfigLoader l = new RobotConfigLoader(k -> null);
+        // Parsed from text there is no file to name, so the env stays unset.
+        assertThat(l.parse(MINIMAL + "model: {}\n", null).envId()).isNull();
+        assertThatThrownBy(() -> l.parse(MINIMAL + "env: Pendulum-v1\nmodel: {}\n", null))
+                .hasMessageContaining("env: give env").hasMessageContaining("not both");
+    }
 }

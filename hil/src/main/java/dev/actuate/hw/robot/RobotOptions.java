@@ -56,8 +56,15 @@ public record RobotOptions(String brokerUrl, String robotId, double rateHz, bool
         return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, p, credentials, tls);
     }
 
-    /** The real-time rate of a registered env: Box2D envs and the arm step at 50 Hz, Pendulum at 20 Hz (dt 0.05). */
+    /**
+     * The real-time rate of an env: a robot description's {@code rate_hz}; for registered envs, Box2D
+     * envs and the arm step at 50 Hz, Pendulum at 20 Hz (dt 0.05).
+     */
     public static double defaultRateHz(String envId) {
+        dev.actuate.sim.robot.RobotDescription d = dev.actuate.sim.Envs.description(envId);
+        if (d != null) {
+            return d.rateHz();
+        }
         return envId.startsWith("Pendulum") ? 20 : 50;
     }
 }

@@ -1,0 +1,155 @@
+package dev.actuate.sim.robot;
+
+import dev.actuate.sim.Envs;
+import dev.actuate.sim.StepResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The described env's physics against analytic answers, and domain randomisation at reset. */
+class DescribedEnvTest {
+    private static DescribedEnv env(String yaml) {
+        return new DescribedEnv(RobotDescriptionLoader.parse(yaml, RobotDescriptionLoaderTest.FILE));
+    }
+
+    private static final String RANDOMISED_SLIDER = RobotDescriptionLoaderTest.SLIDER
+            + "randomize:\n  - {param: mass, scale: [0.5, 2.0]}\n  - {param: motor, joints: [slide], scale: [0.5, 1.0]}\n";
+
+    @Test
+    void aForceAcceleratesTheBlockAsNewtonAndSemiImplicitEulerSay() {
+        DescribedEnv e = env(RobotDescriptionLoaderTest.SLIDER);
+        e.reset(0);
+        assertThat(e.bodyMass(1)).isCloseTo(2.0, within(1e-6));
+        double a = 8.0 / 2.0; // full action = the motor's 8 N on 2 kg
+        double dt = 1.0 / 50;
+        for (int n = 1; n <= 10; n++) {
+            StepResult r = e.step(new double[] {1.0});
+            // Box2D integrates v += a dt, then x += v dt: x_n = a dt^2 n(n+1)/2.
+            double x = a * dt * dt * n * (n + 1) / 2;
+            assertThat(r.observation()[0]).as("x after %d steps", n).isCloseTo(x, within(1e-6));
+            assertThat(r.observation()[1]).as("v after %d steps", n).isCloseTo(a * dt * n, within(1e-5));
+            assertThat(r.reward()).isCloseTo(-(r.observation()[0] - 1) * (r.observation()[0] - 1), within(1e-12));
+            assertThat(e.commanded(0)).isEqualTo(8.0);
+        }
+        // Actions are clipped to the command signal's limits before scaling.
+        e.step(new double[] {5.0});
+        assertThat(e.commanded(0)).isEqualTo(8.0);
+    }
+
+    @Test
+    void aVelocityTargetIsReachedThroughTheMotor() {
+        DescribedEnv e = env(RobotDescriptionLoaderTest.SLIDER.replace("type: force}", "type: velocity}")
+                .replace("motor: {max_force: 8}", "motor: {max_force: 8, max_speed: 1}"));
+        e.reset(0);
+        double v = 0;
+        for (int t = 0; t < 20; t++) {
+            v = e.step(new double[] {0.5}).observation()[1];
+            if (t == 0) {
+                // The motor's force is capped: 8 N for 0.02 s moves 2 kg by 0.08 m/s, not to 0.5.
+                assertThat(v).isCloseTo(0.08, within(1e-5));
+            }
+        }
+        assertThat(v).isCloseTo(0.5, within(1e-5));
+    }
+
+    @Test
+    void theLimitStopsTheBlockAtTheEndOfTheRail() {
+        DescribedEnv e = env(RobotDescriptionLoaderTest.SLIDER);
+        e.reset(0);
+        double max = 0;
+        for (int t = 0; t < 200; t++) {
+            max = Math.max(max, e.step(new double[] {1.0}).observation()[0]);
+        }
+        // 4 m at full force (speed ~ 5.6 m/s at the stop): the speculative limit holds it within 1 cm.
+        assertThat(max).isLessThan(4.01).isGreaterThan(3.99);
+    }
+
+    @Test
+    void randomisationDrawsMassAndMotorStrengthFromTheSeedWithinTheirRanges() {
+        DescribedEnv e = env(RANDOMISED_SLIDER);
+        double dt = 1.0 / 50;
+        Set<Double> masses = new HashSet<>();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            e.reset(seed);
+            double m = e.bodyMass(1);
+            double f = e.motorFactor(0);
+            assertThat(m).isBetween(1.0 - 1e-6, 4.0 + 1e-6);
+            assertThat(f).isBetween(0.5, 1.0);
+            masses.add(m);
+            lo = Math.min(lo, m);
+            hi = Math.max(hi, m);
+            // The physics uses them: one full-force step gives v = 8 f / m * dt.
+            double v = e.step(new double[] {1.0}).observation()[1];
+            assertThat(v).isCloseTo(8 * f / m * dt, within(1e-5));
+            // Same seed, same draw.
+            e.reset(seed);
+            assertThat(e.bodyMass(1)).isEqualTo(m);
+            assertThat(e.motorFactor(0)).isEqualTo(f);
+        }
+        assertThat(masses).hasSizeGreaterThan(35);
+        assertThat(lo).isLessThan(1.3);
+        assertThat(hi).isGreaterThan(3.5);
+    }
+
+    @Test
+    void lengthRandomisationScalesTheBodyAndTheSitesOnIt() {
+        // A 1 m link on a hinge at the origin, pointing at a target 2 m away along x.
+        String link = """
+                robot: link
+                broker: tcp://127.0.0.1:1883
+                rate_hz: 50
+                signals:
+                  state: [{name: dx}]
+                  command: [{name: tau, min: -1, max: 1}]
+                model:
+                  gravity: [0, 0]
+                  bodies:
+                    - {name: base, fixed: true}
+                    - {name: arm, shape: {type: box, size: [1.0, 0.1], center: [0.5, 0]}, DENSITY}
+                  joints:
+                    - {name: hinge, type: revolute, parent: base, child: arm, anchor: [0, 0], motor: {max_torque: 1}}
+                task:
+                  observations: [{signal: dx, target: dx}]
+                  actions: [{signal: tau, joint: hinge, type: torque}]
+                  target: {body: arm, site: [1.0, 0], x: [2, 2], y: [0, 0]}
+                  rewards: [{type: alive, weight: 1}]
+                  max_episode_steps: 10
+                  reward_threshold: 10
+                randomize:
+                  - {param: length, scale: [0.5, 1.5]}
+                """;
+        DescribedEnv byMass = env(link.replace("DENSITY", "mass: 1.0"));
+        DescribedEnv byDensity = env(link.replace("DENSITY", "density: 10.0"));
+        Set<Double> lengths = new HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            double length = 2 - byMass.reset(seed).observation()[0]; // the fingertip is at the scaled length
+            assertThat(length).isBetween(0.5 - 1e-6, 1.5 + 1e-6);
+            lengths.add(length);
+            // A given mass stays (the density follows the area); a given density scales the mass with the area.
+            assertThat(byMass.bodyMass(1)).isCloseTo(1.0, within(1e-5));
+            byDensity.reset(seed);
+            assertThat(byDensity.bodyMass(1)).isCloseTo(10.0 * 1.0 * 0.1 * length * length, within(1e-4));
+        }
+        assertThat(lengths).hasSizeGreaterThan(15);
+    }
+
+    @Test
+    void theCartPoleStartsHangingAndTheUprightTermIsTheCosineOfThePole() {
+        try (var e = Envs.make("../configs/robots/cartpole.yaml")) {
+            double[] obs = e.reset(3).observation();
+            assertThat(obs[2]).as("cos of the pole angle: hanging").isLessThan(-0.99);
+            StepResult r = e.step(new double[] {0});
+            double x = r.observation()[0];
+            double cos = r.observation()[2];
+            // upright (weight 1) + pose_error on the cart (weight -0.1) + control (0 here)
+            assertThat(r.reward()).isCloseTo(cos - 0.1 * x * x, within(1e-6));
+            assertThat(r.info().success()).isFalse();
+        }
+    }
+}
