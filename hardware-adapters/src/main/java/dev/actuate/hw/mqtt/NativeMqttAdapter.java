@@ -10,6 +10,8 @@ import dev.actuate.hw.StateSignal;
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.function.LongConsumer;
  * </ul>
  */
 public final class NativeMqttAdapter implements HardwareInterface, EstopSource, StateSignal {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeMqttAdapter.class);
     private final RobotConfig config;
     private final Topics topics;
     private final String clientId;
@@ -61,6 +64,12 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private volatile LongConsumer stateToSendListener;
     private long lastReportedEcho = Frame.NONE; // I/O thread only
     private volatile boolean robotOnline;
+    // Publish-refusal check: MQTT 3.1.1 brokers drop a publish their ACL refuses without telling the
+    // client, so the adapter listens for its own retained "online" on its status topic.
+    private static final long ECHO_TIMEOUT_NANOS = 3_000_000_000L;
+    private volatile boolean ownStatusEchoed;
+    private volatile long echoDeadlineNanos = Long.MAX_VALUE;
+    private volatile String publishRefusal;
     private long reconnectsBefore;
 
     public NativeMqttAdapter(RobotConfig config) {
@@ -119,7 +128,8 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         MqttLink l = new MqttLink(linkOptions, List.of(
                 new MqttLink.Subscription(topics.state(), 0, (t, p) -> onState(p)),
                 new MqttLink.Subscription(topics.estop(), 1, (t, p) -> estop.accept(p)),
-                new MqttLink.Subscription(topics.status(), 1, (t, p) -> robotOnline = isOnline(p))));
+                new MqttLink.Subscription(topics.status(), 1, (t, p) -> robotOnline = isOnline(p)),
+                new MqttLink.Subscription(topics.controllerStatus(), 1, (t, p) -> ownStatusEchoed |= isOnline(p))));
         l.addPublisher(this::publishPending);
         l.onFatal(e -> state = LifecycleState.ERROR);
         synchronized (commandLock) {
@@ -132,6 +142,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             state = LifecycleState.ERROR;
             throw e;
         }
+        echoDeadlineNanos = System.nanoTime() + ECHO_TIMEOUT_NANOS;
         link = l;
         state = LifecycleState.ACTIVE;
     }
@@ -228,6 +239,14 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
 
     /** I/O thread: publish the newest command if it has not been published. */
     private void publishPending(MqttLink out) {
+        if (!ownStatusEchoed && publishRefusal == null && System.nanoTime() - echoDeadlineNanos > 0) {
+            String who = config.credentials() == null ? "the anonymous client" : "user " + config.credentials().username();
+            publishRefusal = "MQTT broker " + config.broker() + " did not echo this controller's 'online' on "
+                    + topics.controllerStatus() + " within 3 s: it probably refuses " + who + " publishing (or subscribing) under "
+                    + Topics.PREFIX + config.id() + "/ (check the broker's ACL). MQTT 3.1.1 brokers drop refused publishes "
+                    + "silently, so commands are probably not reaching robot " + config.id() + ".";
+            LOG.warn(publishRefusal);
+        }
         synchronized (commandLock) {
             if (commandVersion == publishedVersion) {
                 return;
@@ -265,6 +284,14 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     @Override
     public void stateWaiter(Thread waiter) {
         arrivals.stateWaiter(waiter);
+    }
+
+    /**
+     * Null while the broker delivers this controller's own publishes back to it; otherwise why it
+     * seems not to (a message naming the broker, user and topics, also logged once as a warning).
+     */
+    public String publishRefusal() {
+        return publishRefusal;
     }
 
     @Override
