@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Crash-resume check: kills `actuate train` with SIGKILL at random moments (checkpoints are written
-# every iteration, so many kills land inside a checkpoint write), resumes after each kill, and checks
+# Crash-resume check: kills `actuate train` with SIGKILL at random moments (half of them inside a
+# checkpoint write: the config writes a checkpoint every iteration), resumes after each kill, and checks
 #  - every resume starts from a loadable checkpoint (a resume that fails to load exits non-zero: FAIL),
 #  - the checkpoint's global_step never goes backwards across kills,
-#  - the final model's global_step equals an uninterrupted run's (and reports whether the files match).
+#  - the final model's global_step equals an uninterrupted run's (and reports whether the weights match).
 # Usage: scripts/crash-resume.sh [--kills N] [--steps S] [--seed K] [--out DIR]
 # ACTUATE: another launcher (e.g. "java -jar frozen.jar"); RANDOM_SEED: the kill schedule's seed.
 set -euo pipefail
@@ -80,13 +80,20 @@ kills=0 in_write=0 fresh_starts=0 resumes=0 last_step=-1
 while [ "$kills" -lt "$KILLS" ] && [ ! -f "$run/model.actuate" ]; do
   tmp_before=$(count_tmp)
   if [ -f "$run/checkpoint.actuate" ]; then train "$run" --resume; resumes=$((resumes + 1)); else train "$run"; fresh_starts=$((fresh_starts + 1)); fi
-  if [ $((kills % 2)) -eq 1 ]; then
-    # Odd kills aim at a checkpoint write: SIGKILL as soon as the temp file of the k-th write appears.
-    writes=$(( RANDOM % 8 + 1 ))
-    python3 - "$run" "$PID" "$writes" <<'PY' || true
+  if [ "$kills" -eq 0 ]; then
+    # The first kill: a random moment in the first 3 s, usually before any checkpoint exists.
+    delay_ms=$(( RANDOM % 3000 ))
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    delay_ms="${delay_ms} ms after start"
+  else
+    # Odd kills land inside a checkpoint write: SIGKILL as soon as the temp file of the k-th write
+    # appears. Even kills: a random moment 0-1000 ms after this process's first write (mid-rollout
+    # or mid-update). Tied to writes rather than wall time, so each attempt makes a little progress.
+    if [ $((kills % 2)) -eq 1 ]; then writes=$(( RANDOM % 8 + 1 )) extra_ms=0; else writes=1 extra_ms=$(( RANDOM % 1000 )); fi
+    python3 - "$run" "$PID" "$writes" "$extra_ms" <<'PY' || true
 import os, signal, sys, time
-d, pid, want = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-seen, last, end = 0, None, time.time() + 120
+d, pid, want, extra = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+seen, last, end = 0, None, time.time() + 300
 stale = set(os.listdir(d)) if os.path.isdir(d) else set()  # left by earlier kills
 while time.time() < end:
     try:
@@ -96,19 +103,19 @@ while time.time() < end:
     if tmp and tmp[0] != last:
         last, seen = tmp[0], seen + 1
         if seen >= want:
-            os.kill(pid, signal.SIGKILL)
+            time.sleep(extra / 1000.0)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             break
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         break
+    time.sleep(0.0002)  # poll every 0.2 ms without taking a whole core
 PY
-    delay_ms="checkpoint write $writes"
-  else
-    # Even kills: uniform over a fifth of the uninterrupted run's wall time (JVM start-up included).
-    delay_ms=$(( (RANDOM * 32768 + RANDOM) % (ref_ms / 5 + 1) ))
-    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-    delay_ms="${delay_ms} ms"
+    if [ "$extra_ms" -eq 0 ]; then delay_ms="at checkpoint write $writes"; else delay_ms="${extra_ms} ms after the first checkpoint write"; fi
   fi
   if ! kill -0 "$PID" 2>/dev/null; then
     rc=0; wait "$PID" || rc=$?
