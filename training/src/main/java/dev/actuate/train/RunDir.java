@@ -42,7 +42,19 @@ public final class RunDir {
                     + "another directory");
         }
         Files.createDirectories(dir);
+        if (resume) {
+            run.removeStaleTempFiles();
+        }
         return run;
+    }
+
+    /** Deletes temp files that a killed run left mid-write ({@link AtomicFiles} names them {@code .NAME*.tmp}). */
+    private void removeStaleTempFiles() throws IOException {
+        try (var files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     public Path dir() {

@@ -69,7 +69,9 @@ class RunDirTest {
         assertThatThrownBy(() -> RunDir.open(dir.resolve("fresh"), true)).hasMessageContaining("no checkpoint");
         Files.writeString(dir.resolve(RunDir.CHECKPOINT), "x");
         assertThatThrownBy(() -> RunDir.open(dir, false)).hasMessageContaining("--resume");
+        Path stale = Files.writeString(dir.resolve(".checkpoint.actuate123.tmp"), "half a checkpoint");
         assertThat(RunDir.open(dir, true).dir()).isEqualTo(dir);
+        assertThat(stale).as("temp file of a write cut short by a kill").doesNotExist();
     }
 
     @Test
