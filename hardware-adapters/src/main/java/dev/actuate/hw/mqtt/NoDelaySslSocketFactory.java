@@ -44,6 +44,9 @@ public final class NoDelaySslSocketFactory extends SSLSocketFactory {
                 trust = tmf.getTrustManagers();
             }
             if (tls != null && tls.keystore() != null) {
+                if (tls.keystorePassword() == null) {
+                    throw new IllegalArgumentException("tls.keystore: " + tls.keystore() + " needs a keystore password");
+                }
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 try {
                     kmf.init(load("tls.keystore", tls.keystore(), tls.keystorePassword()), tls.keystorePassword().toCharArray());
