@@ -10,6 +10,7 @@ import dev.actuate.hw.testing.MosquittoProcess;
 import dev.actuate.runtime.safety.SafetyEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -72,26 +73,55 @@ class NetworkChaosMosquittoTest {
             assertSafeWhileStale(rig, mark);
 
             // 2 s blackout: held traffic, refused reconnects; then cut connections.
-            for (Runnable fault : List.<Runnable>of(() -> proxy.blackout(2000), proxy::cutAll)) {
-                int from = rig.recorder.commands.size();
-                long reconnects = rig.adapter.reconnects();
-                fault.run();
-                await("safe action written", () -> indexOf(rig, SAFE, from) >= 0);
-                await("network back", () -> !proxy.holding());
-                long back = System.nanoTime();
-                await("policy commands again", () -> policyAfterSafe(rig, from));
-                long resumeMs = (System.nanoTime() - back) / 1_000_000;
-                await("policy commands at the robot", () -> Arrays.equals(robot.lastCommand(), POLICY));
-                assertSafeWhileStale(rig, from);
-                // Reported, not asserted (a loaded machine): the goal is under one second.
-                System.out.printf("chaos: policy resumed %d ms after the network returned (reconnects %d -> %d)%n",
-                        resumeMs, reconnects, rig.adapter.reconnects());
-            }
+            faultThenResume(proxy, robot, rig, () -> proxy.blackout(2000));
+            faultThenResume(proxy, robot, rig, proxy::cutAll);
             assertThat(rig.adapter.reconnects()).isGreaterThanOrEqualTo(1);
             assertThat(proxy.chunks()).isPositive();
             assertThat(rig.loop.stopReason()).isEqualTo(ControlLoop.StopReason.NOT_STOPPED);
         }
         assertNoThreadLeak();
+    }
+
+    /**
+     * The link drops and reconnects are refused for 2 s. Disabled on this branch: it reproduces the
+     * Paho connect-thread leak ("MQTT Con: ..." alive after close, 2 runs of 2), which the connect
+     * path fix (GuardedMqttClient in MqttLink) addresses; enable it once that fix is merged.
+     */
+    @Test
+    @Disabled("reproduces the Paho connect-thread leak; enable with the MqttLink connect-path fix")
+    void cutWithReconnectsRefusedForTwoSeconds() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.start(broker.port(), 5000, 2000, 11);
+             FrameRobot robot = new FrameRobot(broker.url(), "cr", 3, 10);
+             MosquittoRuntimeTest.Rig rig = new MosquittoRuntimeTest.Rig(config("cr", proxy.url()))) {
+            await("policy commands through the delaying proxy", () -> Arrays.equals(robot.lastCommand(), POLICY));
+            faultThenResume(proxy, robot, rig, () -> {
+                proxy.blackout(2000);
+                proxy.cutAll();
+            });
+            assertThat(rig.adapter.reconnects()).isGreaterThanOrEqualTo(1);
+            assertThat(rig.loop.stopReason()).isEqualTo(ControlLoop.StopReason.NOT_STOPPED);
+        }
+        assertNoThreadLeak();
+    }
+
+    /**
+     * Runs {@code fault}; the loop must write the safe action, then only the safe action until the
+     * network is back and the policy's command returns (to the loop and to the robot).
+     */
+    private static void faultThenResume(ChaosProxy proxy, FrameRobot robot, MosquittoRuntimeTest.Rig rig, Runnable fault) {
+        int from = rig.recorder.commands.size();
+        long reconnects = rig.adapter.reconnects();
+        fault.run();
+        await("safe action written", () -> indexOf(rig, SAFE, from) >= 0);
+        await("network back", () -> !proxy.holding());
+        long back = System.nanoTime();
+        await("policy commands again", () -> policyAfterSafe(rig, from));
+        long resumeMs = (System.nanoTime() - back) / 1_000_000;
+        await("policy commands at the robot", () -> Arrays.equals(robot.lastCommand(), POLICY));
+        assertSafeWhileStale(rig, from);
+        // Reported, not asserted (a loaded machine): the goal is under one second.
+        System.out.printf("chaos: policy resumed %d ms after the network returned (reconnects %d -> %d)%n",
+                resumeMs, reconnects, rig.adapter.reconnects());
     }
 
     /** After the safe action first appears at or after {@code from}, the policy's command appears again. */
