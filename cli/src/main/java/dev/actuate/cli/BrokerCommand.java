@@ -19,23 +19,23 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces)")
     String host;
 
-    @Option(names = "--username", description = "Require this username (with --password-env)")
+    @Option(names = "--username", description = "Require this username (password from --password-env or --password-file)")
     String username;
 
     @Option(names = "--password-env", paramLabel = "VAR",
             description = "Environment variable holding the password (never passed on the command line)")
     String passwordEnv;
 
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password")
+    java.nio.file.Path passwordFile;
+
     @Override
     public Integer call() throws InterruptedException {
         Credentials creds = null;
-        if (username != null || passwordEnv != null) {
-            if (username == null || passwordEnv == null) {
-                throw new IllegalArgumentException("--username and --password-env go together");
-            }
-            String pw = System.getenv(passwordEnv);
-            if (pw == null) {
-                throw new IllegalArgumentException("--password-env: environment variable " + passwordEnv + " is not set");
+        String pw = Secrets.read("--password", passwordEnv, passwordFile);
+        if (username != null || pw != null) {
+            if (username == null || pw == null) {
+                throw new IllegalArgumentException("--username needs --password-env or --password-file, and they need --username");
             }
             creds = new Credentials(username, pw);
         }

@@ -62,17 +62,29 @@ public final class RobotCommand implements Callable<Integer> {
             description = "Print a one-line status every S seconds; 0 = never (default ${DEFAULT-VALUE})")
     double statusEvery;
 
-    @Option(names = "--username", description = "MQTT username (password from --password-env)")
+    @Option(names = "--username", description = "MQTT username (password from --password-env or --password-file)")
     String username;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the MQTT password")
     String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the MQTT password")
+    Path passwordFile;
 
     @Option(names = "--truststore", description = "PKCS12/JKS truststore for ssl:// brokers")
     Path truststore;
 
     @Option(names = "--truststore-password-env", paramLabel = "VAR", description = "Environment variable holding the truststore password")
     String truststorePasswordEnv;
+
+    @Option(names = "--keystore", description = "PKCS12/JKS keystore with this robot's client certificate (mutual TLS)")
+    Path keystore;
+
+    @Option(names = "--keystore-password-env", paramLabel = "VAR", description = "Environment variable holding the keystore password")
+    String keystorePasswordEnv;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "File whose first line is the keystore password")
+    Path keystorePasswordFile;
 
     @Override
     public Integer call() {
@@ -140,27 +152,24 @@ public final class RobotCommand implements Callable<Integer> {
     }
 
     private Credentials credentials() {
-        if (username == null && passwordEnv == null) {
+        String pw = Secrets.read("--password", passwordEnv, passwordFile);
+        if (username == null && pw == null) {
             return null;
         }
-        if (username == null || passwordEnv == null) {
-            throw new IllegalArgumentException("--username and --password-env go together");
+        if (username == null || pw == null) {
+            throw new IllegalArgumentException("--username needs --password-env or --password-file, and they need --username");
         }
-        return new Credentials(username, env(passwordEnv, "--password-env"));
+        return new Credentials(username, pw);
     }
 
     private TlsConfig tls() {
-        if (truststore == null) {
+        if (truststore == null && keystore == null) {
             return null;
         }
-        return new TlsConfig(truststore, truststorePasswordEnv == null ? null : env(truststorePasswordEnv, "--truststore-password-env"));
-    }
-
-    private static String env(String var, String option) {
-        String v = System.getenv(var);
-        if (v == null) {
-            throw new IllegalArgumentException(option + ": environment variable " + var + " is not set");
+        String keyPw = Secrets.read("--keystore-password", keystorePasswordEnv, keystorePasswordFile);
+        if (keystore != null && keyPw == null) {
+            throw new IllegalArgumentException("--keystore needs --keystore-password-env or --keystore-password-file");
         }
-        return v;
+        return new TlsConfig(truststore, Secrets.read("--truststore-password", truststorePasswordEnv, null), keystore, keyPw);
     }
 }

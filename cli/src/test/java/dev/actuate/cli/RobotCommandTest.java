@@ -63,6 +63,22 @@ class RobotCommandTest {
     }
 
     @Test
+    void passwordsComeFromAFileOrTheEnvironmentNeverAnArgument(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        int[] code = new int[1];
+        String[] io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u",
+                "--password", "hunter2");
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(io[1]).contains("--password");
+        io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u",
+                "--password-file", dir.resolve("missing.pw").toString());
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(io[1]).contains("--password-file: " + dir.resolve("missing.pw") + " does not exist");
+        io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--keystore", dir.resolve("c.p12").toString());
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(io[1]).contains("--keystore needs --keystore-password-env or --keystore-password-file");
+    }
+
+    @Test
     void lockStepRobotCommandPlaysAnEpisodeAgainstAController() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);

@@ -71,7 +71,7 @@ class MosquittoRuntimeTest {
     }
 
     /** Loop at 50 Hz sending 0.5 while states are fresh. */
-    private static final class Rig implements AutoCloseable {
+    static final class Rig implements AutoCloseable {
         final NativeMqttAdapter adapter;
         final SafetyCounters counters = new SafetyCounters();
         final RecordingAdapter recorder;

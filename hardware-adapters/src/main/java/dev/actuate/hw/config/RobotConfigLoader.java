@@ -22,8 +22,10 @@ import java.util.function.Function;
  * Loads {@code configs/robots/<name>.yaml} into a {@link RobotConfig}. SnakeYAML's
  * {@link SafeConstructor} builds plain maps and lists (no arbitrary classes); every key is then
  * checked by hand so an error names the file and the key, and unknown keys are rejected to catch
- * typos. Passwords may come from environment variables ({@code password_env}) so that config
- * files need not hold secrets. Relative truststore paths resolve against the config file's folder.
+ * typos. Passwords come from a file ({@code password_file}) or an environment variable
+ * ({@code password_env}), never from the config itself (config files end up in version control
+ * and backups). Relative truststore, keystore and password-file paths resolve against the config
+ * file's folder.
  * The simulation sections of a robot description ({@code model}, {@code task}, {@code randomize}) are
  * the simulator's to validate (sim's {@code RobotDescriptionLoader}); here they are allowed and skipped,
  * and a file read from disk with a {@code model:} section names itself as the robot's env.
@@ -98,7 +100,7 @@ public final class RobotConfigLoader {
             }
             env = self;
         }
-        Credentials creds = m.get("auth") == null ? null : credentials(map("auth", m.get("auth")));
+        Credentials creds = m.get("auth") == null ? null : credentials(map("auth", m.get("auth")), baseDir);
         TlsConfig tls = m.get("tls") == null ? null : tls(map("tls", m.get("tls")), baseDir);
 
         Map<String, Object> signals = map("signals", m.get("signals"));
@@ -116,36 +118,68 @@ public final class RobotConfigLoader {
                 commandBindings, env, safety);
     }
 
-    private Credentials credentials(Map<String, Object> a) {
-        checkKeys("auth.", a, Set.of("username", "password", "password_env"));
+    private Credentials credentials(Map<String, Object> a, Path baseDir) {
+        checkKeys("auth.", a, Set.of("username", "password", "password_file", "password_env"));
         String user = string("auth.username", a.get("username"), true);
-        String pw = secret("auth.password", a.get("password"), a.get("password_env"));
+        String pw = secret("auth.password", a, baseDir);
         if (pw == null) {
-            throw new IllegalArgumentException("auth: set password or password_env for user " + user);
+            throw new IllegalArgumentException("auth: set password_file or password_env for user " + user);
         }
         return new Credentials(user, pw);
     }
 
     private TlsConfig tls(Map<String, Object> t, Path baseDir) {
-        checkKeys("tls.", t, Set.of("truststore", "truststore_password", "truststore_password_env"));
-        String store = string("tls.truststore", t.get("truststore"), false);
-        Path p = null;
-        if (store != null) {
-            p = Path.of(store);
-            if (!p.isAbsolute() && baseDir != null) {
-                p = baseDir.resolve(p).normalize();
-            }
+        checkKeys("tls.", t, Set.of("truststore", "truststore_password", "truststore_password_file",
+                "truststore_password_env", "keystore", "keystore_password", "keystore_password_file", "keystore_password_env"));
+        Path trust = path("tls.truststore", t.get("truststore"), baseDir);
+        Path key = path("tls.keystore", t.get("keystore"), baseDir);
+        String keyPw = secret("tls.keystore_password", t, baseDir);
+        if (key != null && keyPw == null) {
+            throw new IllegalArgumentException("tls.keystore: needs keystore_password_file or keystore_password_env");
         }
-        String pw = secret("tls.truststore_password", t.get("truststore_password"), t.get("truststore_password_env"));
-        return new TlsConfig(p, pw);
+        return new TlsConfig(trust, secret("tls.truststore_password", t, baseDir), key, keyPw);
     }
 
-    private String secret(String key, Object literal, Object envName) {
-        if (literal != null && envName != null) {
-            throw new IllegalArgumentException(key + ": set either " + key + " or " + key + "_env, not both");
+    private Path path(String key, Object node, Path baseDir) {
+        String s = string(key, node, false);
+        if (s == null) {
+            return null;
         }
-        if (literal != null) {
-            return string(key, literal, true);
+        Path p = Path.of(s);
+        return !p.isAbsolute() && baseDir != null ? baseDir.resolve(p).normalize() : p;
+    }
+
+    /**
+     * The secret {@code key} from {@code key_file} (first line, trailing newline dropped) or
+     * {@code key_env}; null when neither is set. A literal {@code key} is refused. Errors name the
+     * key, the file or the variable, never the value.
+     */
+    private String secret(String key, Map<String, Object> m, Path baseDir) {
+        String name = key.substring(key.indexOf('.') + 1);
+        if (m.get(name) != null) {
+            throw new IllegalArgumentException(key + ": secrets are not read from the config file (it ends up in "
+                    + "version control and backups); use " + name + "_file: PATH or " + name + "_env: VAR");
+        }
+        Object file = m.get(name + "_file");
+        Object envName = m.get(name + "_env");
+        if (file != null && envName != null) {
+            throw new IllegalArgumentException(key + ": set either " + name + "_file or " + name + "_env, not both");
+        }
+        if (file != null) {
+            Path p = path(key + "_file", file, baseDir);
+            try {
+                String text = Files.readString(p);
+                int eol = text.indexOf('\n');
+                String v = (eol < 0 ? text : text.substring(0, eol)).replace("\r", "");
+                if (v.isEmpty()) {
+                    throw new IllegalArgumentException(key + "_file: " + p + " is empty");
+                }
+                return v;
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException(key + "_file: " + p + " does not exist");
+            } catch (IOException e) {
+                throw new IllegalArgumentException(key + "_file: cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
+            }
         }
         if (envName == null) {
             return null;

@@ -10,6 +10,8 @@ import dev.actuate.hw.StateSignal;
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +93,12 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private volatile LongConsumer stateToSendListener;
     private long lastReportedEcho = Frame.NONE; // I/O thread only
     private volatile boolean robotOnline;
+    // Publish-refusal check: MQTT 3.1.1 brokers drop a publish their ACL refuses without telling the
+    // client, so the adapter listens for its own retained "online" on its status topic.
+    private static final long ECHO_TIMEOUT_NANOS = 3_000_000_000L;
+    private volatile boolean ownStatusEchoed;
+    private volatile long echoDeadlineNanos = Long.MAX_VALUE;
+    private volatile String publishRefusal;
     private long reconnectsBefore;
 
     private final long session = ControllerStatus.newSession();
@@ -176,6 +184,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             state = LifecycleState.ERROR;
             throw e;
         }
+        echoDeadlineNanos = System.nanoTime() + ECHO_TIMEOUT_NANOS;
         link = l;
         takeover = false; // a reconnect must not take the robot back from a controller that replaced this one
         state = LifecycleState.ACTIVE;
@@ -213,6 +222,8 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
             return;
         }
         if (st.session() == session) {
+            // The broker delivered this controller's own status back: it accepts its publishes (ACL check).
+            ownStatusEchoed |= st.online();
             return;
         }
         if (st.online()) {
@@ -422,6 +433,14 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
 
     /** I/O thread: publish the newest command if it has not been published. */
     private void publishPending(MqttLink out) {
+        if (!ownStatusEchoed && publishRefusal == null && System.nanoTime() - echoDeadlineNanos > 0) {
+            String who = config.credentials() == null ? "the anonymous client" : "user " + config.credentials().username();
+            publishRefusal = "MQTT broker " + config.broker() + " did not echo this controller's 'online' on "
+                    + topics.controllerStatus() + " within 3 s: it probably refuses " + who + " publishing (or subscribing) under "
+                    + Topics.PREFIX + config.id() + "/ (check the broker's ACL). MQTT 3.1.1 brokers drop refused publishes "
+                    + "silently, so commands are probably not reaching robot " + config.id() + ".";
+            LOG.warn(publishRefusal);
+        }
         synchronized (commandLock) {
             if (commandVersion == publishedVersion) {
                 return;
@@ -459,6 +478,14 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     @Override
     public void stateWaiter(Thread waiter) {
         arrivals.stateWaiter(waiter);
+    }
+
+    /**
+     * Null while the broker delivers this controller's own publishes back to it; otherwise why it
+     * seems not to (a message naming the broker, user and topics, also logged once as a warning).
+     */
+    public String publishRefusal() {
+        return publishRefusal;
     }
 
     @Override

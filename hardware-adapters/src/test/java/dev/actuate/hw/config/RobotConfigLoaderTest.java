@@ -1,7 +1,9 @@
 package dev.actuate.hw.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -79,10 +81,42 @@ class RobotConfigLoaderTest {
 
     @Test
     void tlsTruststoreResolvesAgainstConfigFolder() {
-        String yaml = MINIMAL.replace("tcp://", "ssl://") + "tls: {truststore: ca.p12, truststore_password: s3cret}\n";
-        RobotConfig c = new RobotConfigLoader(k -> null).parse(yaml, Path.of("/etc/robots"));
+        String yaml = MINIMAL.replace("tcp://", "ssl://") + "tls: {truststore: ca.p12, truststore_password_env: TPW}\n";
+        RobotConfig c = new RobotConfigLoader(Map.of("TPW", "s3cret")::get).parse(yaml, Path.of("/etc/robots"));
         assertThat(c.tls().truststore()).isEqualTo(Path.of("/etc/robots/ca.p12"));
+        assertThat(c.tls().truststorePassword()).isEqualTo("s3cret");
         assertThat(c.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void passwordsComeFromFilesRelativeToTheConfig(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mqtt.pw"), "pa55 word\n");
+        Files.writeString(dir.resolve("key.pw"), "k3y-pass");
+        String yaml = MINIMAL.replace("tcp://", "ssl://") + """
+                auth: {username: bob, password_file: mqtt.pw}
+                tls: {truststore: ca.p12, keystore: client.p12, keystore_password_file: key.pw}
+                """;
+        RobotConfig c = new RobotConfigLoader(k -> null).parse(yaml, dir);
+        assertThat(c.credentials().password()).isEqualTo("pa55 word");
+        assertThat(c.tls().keystore()).isEqualTo(dir.resolve("client.p12"));
+        assertThat(c.tls().keystorePassword()).isEqualTo("k3y-pass");
+        assertThat(c.toString()).doesNotContain("pa55").doesNotContain("k3y-pass");
+        assertThatThrownBy(() -> new RobotConfigLoader(k -> null).parse(
+                MINIMAL + "auth: {username: bob, password_file: nope.pw}\n", dir))
+                .hasMessageContaining("auth.password_file").hasMessageContaining("nope.pw");
+        assertThatThrownBy(() -> new RobotConfigLoader(k -> null).parse(
+                MINIMAL + "tls: {keystore: client.p12}\n", dir)).hasMessageContaining("tls.keystore");
+    }
+
+    @Test
+    void passwordsWrittenInTheConfigAreRefusedWithoutEchoingThem() {
+        RobotConfigLoader l = new RobotConfigLoader(k -> null);
+        for (String yaml : new String[] {MINIMAL + "auth: {username: bob, password: hunter2}\n",
+                MINIMAL + "tls: {truststore: ca.p12, truststore_password: hunter2}\n"}) {
+            assertThatThrownBy(() -> l.parse(yaml, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("_file").hasMessageContaining("_env")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+        }
     }
 
     @Test

@@ -128,5 +128,11 @@ class MqttLinkTest {
         assertThatThrownBy(() -> NoDelaySslSocketFactory.forConfig(new TlsConfig(Path.of("/no/such/ca.p12"), "zebra-pass")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such/ca.p12")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("zebra-pass"));
+        assertThatThrownBy(() -> NoDelaySslSocketFactory.forConfig(new TlsConfig(null, null, Path.of("/no/such/client.p12"), "k3y-pass")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tls.keystore")
+                .hasMessageContaining("/no/such/client.p12")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("k3y-pass"));
+        assertThatThrownBy(() -> NoDelaySslSocketFactory.forConfig(new TlsConfig(null, null, Path.of("client.p12"), null)))
+                .hasMessageContaining("needs a keystore password");
     }
 }

@@ -61,8 +61,16 @@ final class MqttTestSupport {
         final BlockingQueue<byte[]> payloads = new LinkedBlockingQueue<>();
 
         Probe(String url, String id) throws Exception {
+            this(url, id, null);
+        }
+
+        Probe(String url, String id, Credentials creds) throws Exception {
             client = new MqttAsyncClient(url, id, new MemoryPersistence());
             MqttConnectOptions o = new MqttConnectOptions();
+            if (creds != null) {
+                o.setUserName(creds.username());
+                o.setPassword(creds.password().toCharArray());
+            }
             o.setCleanSession(true);
             o.setMaxInflight(20_000);
             client.connect(o).waitForCompletion(10_000);

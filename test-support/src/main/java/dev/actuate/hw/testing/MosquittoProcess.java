@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,9 +48,12 @@ public final class MosquittoProcess implements AutoCloseable {
     /** Password of the generated {@link #truststore()}; a test fixture, not a secret. */
     public static final String TRUSTSTORE_PASSWORD = "actuate-test";
 
-    private MosquittoProcess(Path executable, Path dir, int port, String username, String password, boolean tls)
+    /** How clients authenticate to a TLS broker. */
+    private enum Tls { NONE, SERVER, MUTUAL }
+
+    private MosquittoProcess(Path executable, Path dir, int port, Map<String, String> users, String acl, Tls tlsMode)
             throws IOException {
-        this.tls = tls;
+        this.tls = tlsMode != Tls.NONE;
         this.executable = executable;
         this.dir = dir;
         this.port = port;
@@ -61,6 +66,10 @@ public final class MosquittoProcess implements AutoCloseable {
             c.append("cafile ").append(dir.resolve("ca.crt")).append('\n');
             c.append("certfile ").append(dir.resolve("server.crt")).append('\n');
             c.append("keyfile ").append(dir.resolve("server.key")).append('\n');
+            if (tlsMode == Tls.MUTUAL) {
+                // Clients must present a certificate signed by the test CA; its CN becomes the username.
+                c.append("require_certificate true\n").append("use_identity_as_username true\n");
+            }
         }
         c.append("persistence false\n");
         // Mosquitto leaves Nagle's algorithm on by default: a small command then waits for the ACK of
@@ -69,12 +78,20 @@ public final class MosquittoProcess implements AutoCloseable {
         // Mosquitto drops root privileges to user "mosquitto", who could not read this folder.
         c.append("user ").append(System.getProperty("user.name")).append('\n');
         c.append("max_queued_messages 100000\n");
-        if (username != null) {
+        if (!users.isEmpty()) {
             Path pw = dir.resolve("passwords");
-            run(List.of(passwdTool(executable).toString(), "-c", "-b", pw.toString(), username, password));
+            Files.writeString(pw, "");
+            for (Map.Entry<String, String> u : users.entrySet()) {
+                run(List.of(passwdTool(executable).toString(), "-b", pw.toString(), u.getKey(), u.getValue()));
+            }
             c.append("allow_anonymous false\n").append("password_file ").append(pw).append('\n');
         } else {
-            c.append("allow_anonymous true\n");
+            c.append("allow_anonymous ").append(tlsMode == Tls.MUTUAL ? "false" : "true").append('\n');
+        }
+        if (acl != null) {
+            Path aclFile = dir.resolve("acl");
+            Files.writeString(aclFile, acl);
+            c.append("acl_file ").append(aclFile).append('\n');
         }
         Files.writeString(config, c.toString());
     }
@@ -124,6 +141,23 @@ public final class MosquittoProcess implements AutoCloseable {
     }
 
     /**
+     * A broker with several users (name to password) and a Mosquitto ACL file
+     * ({@code user NAME} / {@code topic readwrite|read|write PATTERN} lines, {@code %u} = the user).
+     */
+    public static MosquittoProcess startWithAcl(Map<String, String> users, String acl) {
+        return start(new LinkedHashMap<>(users), acl, Tls.NONE);
+    }
+
+    /**
+     * A TLS broker that requires a client certificate signed by its test CA ({@code require_certificate
+     * true}); the certificate's CN is the client's username. Make client keystores with
+     * {@link #clientKeystore(String)}.
+     */
+    public static MosquittoProcess startMutualTls() {
+        return start(Map.of(), null, Tls.MUTUAL);
+    }
+
+    /**
      * A TLS broker ({@code ssl://}) with a throw-away CA and a server certificate for 127.0.0.1,
      * made with {@code openssl}; {@link #truststore()} holds the CA for clients. Needs openssl and keytool.
      */
@@ -132,13 +166,17 @@ public final class MosquittoProcess implements AutoCloseable {
     }
 
     private static MosquittoProcess start(String username, String password, boolean tls) {
+        return start(username == null ? Map.of() : Map.of(username, password), null, tls ? Tls.SERVER : Tls.NONE);
+    }
+
+    private static MosquittoProcess start(Map<String, String> users, String acl, Tls tls) {
         Path exe = executable();
         if (exe == null) {
             throw new IllegalStateException("no mosquitto executable found; install mosquitto");
         }
         try {
             MosquittoProcess m = new MosquittoProcess(exe, Files.createTempDirectory("actuate-mosquitto"), freePort(),
-                    username, password, tls);
+                    users, acl, tls);
             m.launch();
             return m;
         } catch (IOException e) {
@@ -205,6 +243,29 @@ public final class MosquittoProcess implements AutoCloseable {
     /** PKCS12 truststore with the test CA (TLS brokers only), password {@link #TRUSTSTORE_PASSWORD}. */
     public Path truststore() {
         return dir.resolve("truststore.p12");
+    }
+
+    /**
+     * A PKCS12 keystore (password {@link #TRUSTSTORE_PASSWORD}) with a new client key and a
+     * certificate for {@code commonName} signed by this broker's test CA (TLS brokers only).
+     */
+    public Path clientKeystore(String commonName) {
+        if (!tls) {
+            throw new IllegalStateException("clientKeystore needs a TLS broker");
+        }
+        String d = dir.toString();
+        String n = commonName.replaceAll("[^A-Za-z0-9_-]", "_");
+        try {
+            run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + commonName,
+                    "-keyout", d + "/" + n + ".key", "-out", d + "/" + n + ".csr"));
+            run(List.of("openssl", "x509", "-req", "-in", d + "/" + n + ".csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
+                    "-CAcreateserial", "-days", "2", "-out", d + "/" + n + ".crt"));
+            run(List.of("openssl", "pkcs12", "-export", "-in", d + "/" + n + ".crt", "-inkey", d + "/" + n + ".key",
+                    "-name", n, "-out", d + "/" + n + ".p12", "-passout", "pass:" + TRUSTSTORE_PASSWORD));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a client certificate: " + e.getMessage(), e);
+        }
+        return dir.resolve(n + ".p12");
     }
 
     private static void generateCertificates(Path dir) throws IOException {
