@@ -10,7 +10,6 @@ import dev.actuate.hw.testing.MosquittoProcess;
 import dev.actuate.runtime.safety.SafetyEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -83,12 +82,10 @@ class NetworkChaosMosquittoTest {
     }
 
     /**
-     * The link drops and reconnects are refused for 2 s. Disabled on this branch: it reproduces the
-     * Paho connect-thread leak ("MQTT Con: ..." alive after close, 2 runs of 2), which the connect
-     * path fix (GuardedMqttClient in MqttLink) addresses; enable it once that fix is merged.
+     * The link drops and reconnects are refused for 2 s. Before the connect-path fix (GuardedMqttClient
+     * in MqttLink) this reproduced the Paho connect-thread leak ("MQTT Con: ..." alive after close).
      */
     @Test
-    @Disabled("reproduces the Paho connect-thread leak; enable with the MqttLink connect-path fix")
     void cutWithReconnectsRefusedForTwoSeconds() throws Exception {
         try (ChaosProxy proxy = ChaosProxy.start(broker.port(), 5000, 2000, 11);
              FrameRobot robot = new FrameRobot(broker.url(), "cr", 3, 10);
