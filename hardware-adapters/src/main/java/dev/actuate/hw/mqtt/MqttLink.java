@@ -279,7 +279,9 @@ public final class MqttLink implements AutoCloseable {
      * retained messages of earlier subscriptions (bounded, in case the broker drops the probe).
      */
     private void syncRetained() throws MqttException {
-        String probe = "actuate/sync/" + options.clientId();
+        // Under the robot's own topics when there are any, so a per-robot broker ACL (actuate/<robot>/#) allows it.
+        String probe = (options.statusTopic() != null ? options.statusTopic() + "/sync/" : "actuate/sync/")
+                + options.clientId();
         java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
         client.subscribe(probe, 1, (t, m) -> back.countDown()).waitForCompletion(5000);
         client.publish(probe, new byte[] {1}, 1, false);

@@ -71,7 +71,8 @@ class MqttSecurityMosquittoTest {
                     .doesNotContain(A.password());
             assertThat(ownRobot.publishRefusal()).isNull(); // its 3 s deadline passed before the other's
             assertThat(robotB.text).isEmpty();
-            assertThat(messages(logs)).anyMatch(m -> m.contains("probably refuses user robot-a"));
+            // The field is set just before the warning is logged (on the I/O thread): wait for the log line.
+            await("the refusal logged", () -> messages(logs).stream().anyMatch(m -> m.contains("probably refuses user robot-a")));
         } finally {
             release(logs);
         }
