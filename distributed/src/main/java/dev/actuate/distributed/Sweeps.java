@@ -1,0 +1,24 @@
+package dev.actuate.distributed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The driver side shared by {@code sweep} and {@code study}: run the trials, then write the report. */
+final class Sweeps {
+    private Sweeps() {
+    }
+
+    static SweepReport runAndReport(String master, List<Trial> trials, Path out, boolean resume) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IOException(out + ": --out is a file, not a directory");
+        }
+        Files.createDirectories(out);
+        long t0 = System.nanoTime();
+        List<TrialResult> results = SparkTrials.run(master, trials, out, resume, System.err);
+        SweepReport r = SweepReport.of(master, (System.nanoTime() - t0) / 1e9, results);
+        r.write(out);
+        return r;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.actuate.distributed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actuate.train.RunDir;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Tiny SAC sweeps on an embedded {@code local[2]} Spark: two trials train at once in one JVM. */
+class SparkSweepTest {
+    @TempDir
+    Path dir;
+
+    /** 2 learning rates x 1 seed + a third trial, small nets, 300 steps: seconds per trial. */
+    private Path spec() throws Exception {
+        Files.writeString(dir.resolve("base.yaml"), """
+                n_timesteps: 300
+                learning_starts: 100
+                batch_size: 32
+                buffer_size: 1000
+                hidden_sizes: [32, 32]
+                """);
+        Path spec = dir.resolve("sweep.yaml");
+        Files.writeString(spec, """
+                algo: sac
+                env: Pendulum-v1
+                config: base.yaml
+                seeds: [0, 5]
+                eval_episodes: 2
+                params:
+                  learning_rate: [1.0e-3, 3.0e-3]
+                """);
+        return spec;
+    }
+
+    @Test
+    void sweepWritesRunDirectoriesAndReportMatchingInProcessTrainingAndResumes() throws Exception {
+        SweepSpec s = SweepSpec.load(spec());
+        List<Trial> trials = s.trials();
+        Path out = dir.resolve("sweep");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        long t0 = System.nanoTime();
+        List<TrialResult> results = SparkTrials.run("local[2]", trials, out, false,
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        SweepReport report = SweepReport.of("local[2]", (System.nanoTime() - t0) / 1e9, results);
+        report.write(out);
+
+        assertThat(results).hasSize(4).allMatch(TrialResult::ok, "every trial finished");
+        for (Trial t : trials) {
+            Path run = out.resolve("trials").resolve(t.name());
+            assertThat(run.resolve(RunDir.MODEL)).isRegularFile();
+            assertThat(run.resolve(RunDir.METRICS)).isRegularFile();
+            assertThat(run.resolve(RunDir.LOCK)).doesNotExist();
+            assertThat(Files.readString(run.resolve(RunDir.CONFIG))).contains("learning_rate: "
+                    + (t.configIndex() == 0 ? "0.001" : "0.003"));
+            assertThat(run.resolve(SparkTrials.RESULT)).isRegularFile();
+        }
+        // Seeded determinism across threads and Spark: a trial trained here, alone, scores the same.
+        TrialResult alone = TrialRunner.run(trials.get(3));
+        assertThat(alone.ok()).isTrue();
+        assertThat(results.get(3).returns()).containsExactly(alone.returns());
+        assertThat(results.get(0).returns()).isNotEqualTo(results.get(1).returns()); // seeds differ
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve(SweepReport.JSON_FILE).toFile());
+        assertThat(json.path("trials")).hasSize(4);
+        assertThat(json.path("configs")).hasSize(2);
+        double m0 = (results.get(0).evalMean() + results.get(1).evalMean()) / 2;
+        double m1 = (results.get(2).evalMean() + results.get(3).evalMean()) / 2;
+        assertThat(json.path("best_config_index").asInt()).isEqualTo(m0 >= m1 ? 0 : 1);
+        assertThat(json.path("configs").get(0).path("mean").asDouble()).isEqualTo(m0);
+        assertThat(json.path("configs").get(0).path("ci95")).hasSize(2);
+        assertThat(Files.readString(out.resolve(SweepReport.MD_FILE))).contains("Best config").contains("c1-seed5");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("4/4 done");
+
+        // Without --resume a finished sweep is refused; with it nothing retrains and the scores come back.
+        assertThatThrownBy(() -> SparkTrials.run("local[2]", trials, out, false, System.err))
+                .hasMessageContaining("--resume");
+        ByteArrayOutputStream log2 = new ByteArrayOutputStream();
+        List<TrialResult> again = SparkTrials.run("local[2]", trials, out, true,
+                new PrintStream(log2, true, StandardCharsets.UTF_8));
+        assertThat(log2.toString(StandardCharsets.UTF_8)).contains("4 of 4 trials already finished");
+        assertThat(again.get(2).returns()).containsExactly(results.get(2).returns());
+    }
+}
