@@ -59,11 +59,18 @@ public final class SparkTrials {
     /** Runs the trials not finished yet on {@code master}; returns every trial's result in the given order. */
     public static List<TrialResult> run(String master, List<Trial> trials, Path out, boolean resume, PrintStream log)
             throws IOException {
+        if (master == null) {
+            return run((JavaSparkContext) null, trials, out, resume, log);
+        }
         try (JavaSparkContext sc = new JavaSparkContext(conf(master, "actuate sweep"))) {
             return run(sc, trials, out, resume, log);
         }
     }
 
+    /**
+     * With {@code sc} null, runs the trials one after another in this JVM without Spark (the baseline that
+     * {@code actuate sweep --sequential} measures against).
+     */
     public static List<TrialResult> run(JavaSparkContext sc, List<Trial> trials, Path out, boolean resume,
                                         PrintStream log) throws IOException {
         Path dir = out.resolve(TRIALS);
@@ -86,38 +93,76 @@ public final class SparkTrials {
             log.printf("sweep: %d of %d trials already finished in %s; running %d%n", done.size(), trials.size(), out,
                     todo.size());
         }
-        AtomicInteger running = new AtomicInteger();
-        sc.sc().addSparkListener(new SparkListener() {
-            @Override
-            public void onTaskStart(SparkListenerTaskStart e) {
-                running.incrementAndGet();
+        int[] failed = {0};
+        java.util.function.Consumer<TrialResult> record = r -> {
+            try {
+                write(dir.resolve(r.trial().name()), r);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
+            done.put(r.trial().name(), r.withoutFiles());
+            if (!r.ok()) {
+                failed[0]++;
+            }
+            log.printf("sweep: %s %s; %d/%d done, %d running, %d failed%n", r.trial().name(),
+                    r.ok() ? String.format(java.util.Locale.ROOT, "eval %.1f ± %.1f in %.1f s", r.evalMean(),
+                            r.evalStd(), r.wallSeconds()) : "FAILED: " + r.error(),
+                    done.size(), trials.size(), sc == null ? 0 : Math.max(running(sc), 0), failed[0]);
+        };
+        try {
+            if (sc == null) {
+                for (Trial t : todo) {
+                    record.accept(TrialRunner.run(t));
+                }
+            } else {
+                runOnSpark(sc, todo, record);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        List<TrialResult> results = new ArrayList<>();
+        for (Trial t : trials) {
+            results.add(done.get(t.name()));
+        }
+        return results;
+    }
 
-            @Override
-            public void onTaskEnd(SparkListenerTaskEnd e) {
-                running.decrementAndGet();
-            }
+    private static final java.util.Map<JavaSparkContext, AtomicInteger> RUNNING =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static int running(JavaSparkContext sc) {
+        AtomicInteger n = RUNNING.get(sc);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Each trial a one-task job, submitted at once; results recorded in the order they finish. */
+    private static void runOnSpark(JavaSparkContext sc, List<Trial> todo, java.util.function.Consumer<TrialResult> record)
+            throws IOException {
+        RUNNING.computeIfAbsent(sc, k -> {
+            AtomicInteger n = new AtomicInteger();
+            k.sc().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskStart(SparkListenerTaskStart e) {
+                    n.incrementAndGet();
+                }
+
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd e) {
+                    n.decrementAndGet();
+                }
+            });
+            return n;
         });
         Map<Trial, JavaFutureAction<List<TrialResult>>> jobs = new LinkedHashMap<>();
         for (Trial t : todo) {
             sc.setJobDescription("trial " + t.name());
             jobs.put(t, sc.parallelize(List.of(t), 1).map(TrialRunner::run).collectAsync());
         }
-        int failed = 0;
         while (!jobs.isEmpty()) {
             List<Trial> finished = jobs.entrySet().stream().filter(e -> e.getValue().isDone()).map(Map.Entry::getKey)
                     .toList();
             for (Trial t : finished) {
-                TrialResult r = outcome(t, jobs.remove(t));
-                write(dir.resolve(t.name()), r);
-                done.put(t.name(), r.withoutFiles());
-                if (!r.ok()) {
-                    failed++;
-                }
-                log.printf("sweep: %s %s; %d/%d done, %d running, %d failed%n", t.name(),
-                        r.ok() ? String.format(java.util.Locale.ROOT, "eval %.1f ± %.1f in %.1f s", r.evalMean(),
-                                r.evalStd(), r.wallSeconds()) : "FAILED: " + r.error(),
-                        done.size(), trials.size(), Math.max(running.get(), 0), failed);
+                record.accept(outcome(t, jobs.remove(t)));
             }
             if (finished.isEmpty()) {
                 try {
@@ -128,11 +173,6 @@ public final class SparkTrials {
                 }
             }
         }
-        List<TrialResult> results = new ArrayList<>();
-        for (Trial t : trials) {
-            results.add(done.get(t.name()));
-        }
-        return results;
     }
 
     /** The job's result, or the trial reported failed with the reason Spark gave up on it (retries spent). */

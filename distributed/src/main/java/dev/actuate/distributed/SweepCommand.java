@@ -24,6 +24,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Skip the trials DIR already holds finished")
     boolean resume;
 
+    @Option(names = "--sequential", description = "Run the trials one after another in this JVM without Spark "
+            + "(the baseline for measuring a sweep's speed-up)")
+    boolean sequential;
+
     @Option(names = "--json", description = "Print the report as one JSON object on the last line")
     boolean json;
 
@@ -32,8 +36,8 @@ public final class SweepCommand implements Callable<Integer> {
         SweepSpec s = SweepSpec.load(spec);
         List<Trial> trials = s.trials();
         System.err.printf("sweep: %d configs x %d seeds = %d trials of %s on %s, master %s%n", s.configs().size(),
-                s.seeds().size(), trials.size(), s.algorithm().id(), s.env(), master);
-        SweepReport r = Sweeps.runAndReport(master, trials, out, resume);
+                s.seeds().size(), trials.size(), s.algorithm().id(), s.env(), sequential ? "none (sequential)" : master);
+        SweepReport r = Sweeps.runAndReport(sequential ? null : master, trials, out, resume);
         System.out.print(r.toMarkdown());
         System.out.println("report: " + out.resolve(SweepReport.MD_FILE));
         if (json) {

@@ -10,6 +10,7 @@ final class Sweeps {
     private Sweeps() {
     }
 
+    /** {@code master} null runs the trials one after another in this JVM, without Spark. */
     static SweepReport runAndReport(String master, List<Trial> trials, Path out, boolean resume) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IOException(out + ": --out is a file, not a directory");
@@ -17,7 +18,7 @@ final class Sweeps {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         List<TrialResult> results = SparkTrials.run(master, trials, out, resume, System.err);
-        SweepReport r = SweepReport.of(master, (System.nanoTime() - t0) / 1e9, results);
+        SweepReport r = SweepReport.of(master == null ? "sequential (no Spark)" : master, (System.nanoTime() - t0) / 1e9, results);
         r.write(out);
         return r;
     }

@@ -65,10 +65,16 @@ class SparkSweepTest {
                     + (t.configIndex() == 0 ? "0.001" : "0.003"));
             assertThat(run.resolve(SparkTrials.RESULT)).isRegularFile();
         }
-        // Seeded determinism across threads and Spark: a trial trained here, alone, scores the same.
-        TrialResult alone = TrialRunner.run(trials.get(3));
-        assertThat(alone.ok()).isTrue();
-        assertThat(results.get(3).returns()).containsExactly(alone.returns());
+        // Seeded determinism across threads and Spark: the same trials run one after another here, without
+        // Spark, score exactly the same.
+        List<TrialResult> sequential = SparkTrials.run((String) null, trials, dir.resolve("sequential"), false,
+                System.err);
+        for (int i = 0; i < trials.size(); i++) {
+            assertThat(sequential.get(i).ok()).isTrue();
+            assertThat(results.get(i).returns()).as(trials.get(i).name()).containsExactly(sequential.get(i).returns());
+            assertThat(results.get(i).executor()).startsWith("executor driver");
+            assertThat(sequential.get(i).executor()).isEqualTo("in-process");
+        }
         assertThat(results.get(0).returns()).isNotEqualTo(results.get(1).returns()); // seeds differ
 
         JsonNode json = new ObjectMapper().readTree(out.resolve(SweepReport.JSON_FILE).toFile());
