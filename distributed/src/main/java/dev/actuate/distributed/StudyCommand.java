@@ -35,7 +35,8 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--eval-episodes", defaultValue = "10", description = "Final evaluation episodes (default: ${DEFAULT-VALUE})")
     int evalEpisodes;
 
-    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL (default: ${DEFAULT-VALUE}, embedded)")
+    @Option(names = "--master", description = "Spark master URL (default: spark.master when spark-submit set it, "
+            + "else local[*], embedded)")
     String master;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Study directory (default runs/study-<algo>-<env>)")
@@ -55,6 +56,7 @@ public final class StudyCommand implements Callable<Integer> {
         if (steps != null && steps <= 0) {
             throw new IllegalArgumentException("--steps must be positive, got " + steps);
         }
+        master = Sweeps.master(master);
         Algorithm a = Algorithm.parse(algo);
         List<Long> seedList = new ArrayList<>();
         for (long s = 0; s < seeds; s++) {

@@ -15,7 +15,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--spec", required = true, description = "Sweep YAML (see configs/sweeps/)")
     Path spec;
 
-    @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL (default: ${DEFAULT-VALUE}, embedded)")
+    @Option(names = "--master", description = "Spark master URL (default: spark.master when spark-submit set it, "
+            + "else local[*], embedded)")
     String master;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Sweep directory")
@@ -33,6 +34,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        master = Sweeps.master(master);
         SweepSpec s = SweepSpec.load(spec);
         List<Trial> trials = s.trials();
         System.err.printf("sweep: %d configs x %d seeds = %d trials of %s on %s, master %s%n", s.configs().size(),

@@ -10,6 +10,11 @@ final class Sweeps {
     private Sweeps() {
     }
 
+    /** The master to use: the one given, else spark-submit's ({@code spark.master}), else embedded {@code local[*]}. */
+    static String master(String given) {
+        return given != null ? given : System.getProperty("spark.master", "local[*]");
+    }
+
     /** {@code master} null runs the trials one after another in this JVM, without Spark. */
     static SweepReport runAndReport(String master, List<Trial> trials, Path out, boolean resume) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
