@@ -25,6 +25,7 @@ final class Sweeps {
         List<TrialResult> results = SparkTrials.run(master, trials, out, resume, System.err);
         SweepReport r = SweepReport.of(master == null ? "sequential (no Spark)" : master, (System.nanoTime() - t0) / 1e9, results);
         r.write(out);
+        ReportCurves.write(out, r);
         return r;
     }
 }
