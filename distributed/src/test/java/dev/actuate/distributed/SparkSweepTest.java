@@ -97,4 +97,28 @@ class SparkSweepTest {
         assertThat(log2.toString(StandardCharsets.UTF_8)).contains("4 of 4 trials already finished");
         assertThat(again.get(2).returns()).containsExactly(results.get(2).returns());
     }
+
+    @Test
+    void aFailingTrialIsReportedWithItsErrorAndTheOthersFinish() throws Exception {
+        Trial good = SweepSpec.load(spec()).trials().get(0);
+        // Passes nothing the driver checks: the trainer's binder rejects the value inside the task.
+        Trial bad = new Trial("c9-seed0", 9, "sac", "Pendulum-v1", new java.util.TreeMap<>(java.util.Map.of("gamma", 7)),
+                good.configYaml() + "gamma: 7\n", 300L, 0, 2, 1000);
+        Path out = dir.resolve("with-failure");
+        List<TrialResult> results = SparkTrials.run("local[2]", List.of(good, bad), out, false, System.err);
+        assertThat(results.get(0).ok()).isTrue();
+        assertThat(results.get(1).ok()).isFalse();
+        assertThat(results.get(1).error()).contains("gamma");
+        SweepReport report = SweepReport.of("local[2]", 1, results);
+        report.write(out);
+        assertThat(report.configs()).extracting(SweepReport.ConfigSummary::failed).containsExactly(0, 1);
+        assertThat(report.configs().get(report.best()).index()).isEqualTo(0);
+        assertThat(Files.readString(out.resolve(SweepReport.MD_FILE))).contains("c9-seed0").contains("gamma");
+        JsonNode failed = new ObjectMapper().readTree(out.resolve("trials/c9-seed0/result.json").toFile());
+        assertThat(failed.path("ok").asBoolean()).isFalse();
+        // --resume keeps the finished trial and runs the failed one again.
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SparkTrials.run("local[2]", List.of(good, bad), out, true, new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("1 of 2 trials already finished").contains("c9-seed0 FAILED");
+    }
 }
