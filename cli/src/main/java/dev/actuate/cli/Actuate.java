@@ -27,7 +27,18 @@ public final class Actuate {
 
     /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String... args) {
+        return run(new Object[0], args);
+    }
+
+    /**
+     * Like {@link #run(String...)} with more subcommands: the {@code distributed} module adds {@code sweep} and
+     * {@code study} this way, so Spark stays off this module's class path.
+     */
+    public static int run(Object[] extraSubcommands, String... args) {
         CommandLine cl = new CommandLine(new Actuate());
+        for (Object sub : extraSubcommands) {
+            cl.addSubcommand(sub);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             // Bad input is reported as one clear line, not a stack trace.
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException

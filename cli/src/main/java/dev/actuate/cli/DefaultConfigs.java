@@ -7,12 +7,12 @@ import java.nio.file.Path;
  * Finds {@code configs/<algo>/<env>.yaml}: in the working directory first, then above the jar or
  * classes directory (so {@code scripts/actuate} works from any directory of a clone).
  */
-final class DefaultConfigs {
+public final class DefaultConfigs {
     private DefaultConfigs() {
     }
 
     /** The config file, or null when there is none. */
-    static Path find(String algo, String envId) {
+    public static Path find(String algo, String envId) {
         return findFile(Path.of("configs", algo, envId + ".yaml"));
     }
 

@@ -1,0 +1,20 @@
+package dev.actuate.distributed;
+
+import dev.actuate.cli.Actuate;
+
+/**
+ * The {@code actuate} command with {@code sweep} and {@code study} added: the entry point of this module's jar,
+ * which {@code scripts/actuate} runs for those two commands (the plain CLI jar carries no Spark).
+ */
+public final class ActuateDistributed {
+    private ActuateDistributed() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return Actuate.run(new Object[] {new SweepCommand(), new StudyCommand()}, args);
+    }
+}

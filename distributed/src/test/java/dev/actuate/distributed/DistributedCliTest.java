@@ -1,0 +1,84 @@
+package dev.actuate.distributed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code actuate study} and {@code sweep} through the distributed entry point, and the launcher's JVM flags. */
+class DistributedCliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = ActuateDistributed.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void studyPrintsMeanAndIntervalOverSeedsAsJson() throws Exception {
+        Path cfg = dir.resolve("tiny.yaml");
+        Files.writeString(cfg, "learning_starts: 100\nbatch_size: 32\nbuffer_size: 1000\nhidden_sizes: [32, 32]\n");
+        Path out = dir.resolve("study");
+        Run r = run("study", "--algo", "sac", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seeds", "3",
+                "--steps", "300", "--eval-episodes", "2", "--master", "local[2]", "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().strip().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(j.path("seeds").toString()).isEqualTo("[0,1,2]");
+        assertThat(j.path("scores")).hasSize(3);
+        double[] s = {j.path("scores").get(0).asDouble(), j.path("scores").get(1).asDouble(),
+                j.path("scores").get(2).asDouble()};
+        Stats.Interval ci = Stats.ci95(s);
+        assertThat(j.path("mean").asDouble()).isEqualTo(ci.mean());
+        assertThat(j.path("ci95").get(0).asDouble()).isEqualTo(ci.lo());
+        assertThat(j.path("ci95").get(1).asDouble()).isEqualTo(ci.hi());
+        assertThat(ci.lo()).isLessThan(ci.hi());
+        assertThat(r.out()).contains("3 seeds: final eval");
+        assertThat(out.resolve("trials/c0-seed2/model.actuate")).isRegularFile();
+        assertThat(out.resolve("report.md")).isRegularFile();
+    }
+
+    @Test
+    void badSpecIsOneClearLineNamingTheFile() throws Exception {
+        Path spec = dir.resolve("bad.yaml");
+        Files.writeString(spec, "algo: sac\nenv: Pendulum-v1\nparams:\n  learning_rate: 3\n");
+        Run r = run("sweep", "--spec", spec.toString(), "--out", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("actuate sweep: ").contains("bad.yaml").contains("params.learning_rate");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void launcherPassesSparksJvmFlagsAsThePomDoes() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String pom = Files.readString(root.resolve("distributed/pom.xml"));
+        Matcher m = Pattern.compile("<spark.jvm.opens>(.*)</spark.jvm.opens>").matcher(pom);
+        assertThat(m.find()).isTrue();
+        assertThat(Files.readString(root.resolve("scripts/actuate"))).contains("opens=\"" + m.group(1) + "\"");
+    }
+}
