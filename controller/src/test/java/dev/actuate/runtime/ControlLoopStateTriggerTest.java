@@ -25,8 +25,12 @@ class ControlLoopStateTriggerTest {
 
     /** Limits [-1, 1], safe action -0.25, watchdog 50 ms, no ramp, no rate limit. */
     private static SafetySettings settings() {
+        return settings(0.05);
+    }
+
+    private static SafetySettings settings(double stateTimeoutSeconds) {
         return new SafetySettings(new double[] {-1, -1}, new double[] {1, 1}, new double[] {-0.25, -0.25},
-                new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, 0.05, 0.0);
+                new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, stateTimeoutSeconds, 0.0);
     }
 
     /** A mock robot that publishes only when told (commands are not echoed into states). */
@@ -138,7 +142,9 @@ class ControlLoopStateTriggerTest {
             action[0] = 0.01f * obs[0];
             action[1] = -0.01f * obs[1];
         };
-        ControlLoop loop = ControlLoop.builder(m, p, new SafetyLayer(settings(), 1 / HZ, counters, new EStop()))
+        // A 10 s watchdog: a descheduled robot thread on a loaded machine must not trip a (logged, so
+        // allocating) safety event; steady state is what this test measures.
+        ControlLoop loop = ControlLoop.builder(m, p, new SafetyLayer(settings(10), 1 / HZ, counters, new EStop()))
                 .rateHz(HZ).trigger(Trigger.STATE).build();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Thread t = loop.start();
