@@ -72,8 +72,20 @@ public final class StallProbe implements AutoCloseable {
         }
         long start = (jvmStartMillis + info.getGcInfo().getStartTime()) * 1000;
         long end = (jvmStartMillis + info.getGcInfo().getEndTime()) * 1000;
+        gcPause(start, Math.max(end, start + 1000), name + ", " + info.getGcCause());
+    }
+
+    /** Records a GC pause (wall-clock microseconds); the JMX listener's path, open to tests. */
+    void gcPause(long startMicros, long endMicros, String what) {
         synchronized (gcPauses) {
-            gcPauses.add(new Interval(start, Math.max(end, start + 1000), name + ", " + info.getGcCause()));
+            gcPauses.add(new Interval(startMicros, endMicros, what));
+        }
+    }
+
+    /** Records a wake-up due at {@code dueMicros} that came {@code lateMicros} late; the sleeper's path, open to tests. */
+    void lateWakeUp(long dueMicros, long lateMicros) {
+        synchronized (lateWakeUps) {
+            lateWakeUps.add(new Interval(dueMicros, dueMicros + lateMicros, ""));
         }
     }
 
@@ -83,9 +95,7 @@ public final class StallProbe implements AutoCloseable {
             LockSupport.parkNanos(1_000_000);
             long late = MicroClock.nowMicros() - due;
             if (late > LATE_MICROS) {
-                synchronized (lateWakeUps) {
-                    lateWakeUps.add(new Interval(due, due + late, ""));
-                }
+                lateWakeUp(due, late);
             }
         }
     }
