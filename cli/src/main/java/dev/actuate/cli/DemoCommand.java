@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.HilRun;
+import dev.actuate.runtime.StallProbe;
 import dev.actuate.runtime.safety.SafetyEvent;
 import dev.actuate.sim.Envs;
 import picocli.CommandLine.Command;
@@ -54,6 +55,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URL", description = "Use this broker instead of the embedded one")
     String broker;
 
+    @Option(names = "--warmup", paramLabel = "EPISODES",
+            description = "Episodes run over MQTT first and not measured (JIT compilation, connections; default ${DEFAULT-VALUE})")
+    int warmup = 1;
+
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
 
@@ -76,13 +81,17 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         String m = policyModel;
-        HilRun.Options o = HilRun.Options.of(env, episodes, seed, rate).withTrigger(t);
+        HilRun.Options o = HilRun.Options.of(env, episodes, seed, rate).withTrigger(t).withWarmup(warmup);
         if (broker != null) {
             o = o.withBroker(broker);
         }
         System.out.printf(Locale.ROOT, "actuate demo: policy %s%s%n", Policies.describe(m, controller, env), note);
         System.out.printf(Locale.ROOT, "%d episodes from seed %d, robot lock-stepped, loop trigger %s (deadline %.0f Hz)%n",
                 episodes, seed, t.label(), rate);
+        if (warmup > 0) {
+            System.out.printf(Locale.ROOT, "warm-up: %d episode%s over MQTT first, not measured (JIT compilation, connections)%n",
+                    warmup, warmup == 1 ? "" : "s");
+        }
         HilRun.Report r = HilRun.run(o, () -> Policies.resolve(m, controller, Envs.make(env), seed));
 
         System.out.println("broker: " + r.broker());
@@ -92,14 +101,24 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "mean return: MQTT %.3f, in-process %.3f (max episode difference %.2e)%n",
                 r.mqttMeanReturn(), r.inProcessMeanReturn(), r.maxReturnDifference());
-        System.out.printf(Locale.ROOT, "round trip (state sent -> command received, robot clock): p50 %.3f ms, p99 %.3f ms, max %.3f ms (n=%d)%n",
-                r.roundTrip().p50Ms(), r.roundTrip().p99Ms(), r.roundTrip().maxMs(), r.roundTrip().count());
+        System.out.printf(Locale.ROOT, "round trip (state sent -> command received, robot clock): p50 %.3f ms, p99 %.3f ms,"
+                        + " p99.9 %.3f ms, max %.3f ms (n=%d)%n",
+                r.roundTrip().p50Ms(), r.roundTrip().p99Ms(), r.roundTrip().p999Ms(), r.roundTrip().maxMs(), r.roundTrip().count());
+        System.out.printf(Locale.ROOT, "slowest round trips (%d GC pauses during the run):%n", r.gcPauses());
+        for (StallProbe.SlowCycle c : r.slowest()) {
+            System.out.println("  " + c);
+        }
         System.out.printf(Locale.ROOT, "control loop (%s trigger): %d cycles in %.2f s (%.0f Hz achieved, deadline %.0f Hz), %d overruns, %d missed deadlines%n",
                 r.trigger().label(), r.cycles(), r.elapsedSeconds(), r.achievedRateHz(), r.rateHz(), r.overruns(),
                 r.missedDeadlines());
         System.out.println("  missed deadlines: cycles the loop could not run on time (overrun skips, or no state within"
                 + " 1.5 periods with the state trigger); 0 means every state was answered within its deadline.");
         System.out.println("safety events: " + safetyLine(r.safetyEvents()));
+        long waiting = r.safetyEvents().getOrDefault(SafetyEvent.AWAITING_STATE, 0L);
+        if (waiting > 0) {
+            System.out.printf(Locale.ROOT, "  before the robot's first state: %d cycles held the safe action (the loop starts"
+                    + " before the robot connects; not a fault)%n", waiting);
+        }
         System.out.println("  safety events: cycles where the safety layer sent the safe action (e-stop, link down, stale"
                 + " or NaN state, NaN action) or shaped the command (clip, rate limit); none means the policy's actions went out unchanged.");
         r.metrics().print(System.out);
@@ -123,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static String safetyLine(Map<SafetyEvent, Long> events) {
         StringBuilder sb = new StringBuilder();
         events.forEach((e, n) -> {
-            if (n > 0) {
+            if (n > 0 && e != SafetyEvent.AWAITING_STATE) {
                 sb.append(sb.length() == 0 ? "" : " ").append(e).append('=').append(n);
             }
         });
@@ -140,14 +159,28 @@ public final class DemoCommand implements Callable<Integer> {
         n.put("inprocess_mean_return", r.inProcessMeanReturn());
         n.put("round_trip_p50_ms", r.roundTrip().p50Ms());
         n.put("round_trip_p99_ms", r.roundTrip().p99Ms());
+        n.put("round_trip_p999_ms", r.roundTrip().p999Ms());
+        n.put("round_trip_max_ms", r.roundTrip().maxMs());
         n.put("missed_deadlines", r.missedDeadlines());
         n.put("rate_hz", r.rateHz());
         n.put("achieved_rate_hz", r.achievedRateHz());
         n.put("overruns", r.overruns());
         n.put("episodes", r.mqttReturns().length);
         n.put("max_return_difference", r.maxReturnDifference());
+        // Only kinds that fired; the safe action held before the robot's first state is not a safety event.
         ObjectNode safety = n.putObject("safety_events");
-        r.safetyEvents().forEach((e, c) -> safety.put(e.name().toLowerCase(Locale.ROOT), c));
+        r.safetyEvents().forEach((e, c) -> {
+            if (c > 0 && e != SafetyEvent.AWAITING_STATE) {
+                safety.put(e.name().toLowerCase(Locale.ROOT), c);
+            }
+        });
+        n.put("awaiting_state_cycles", r.safetyEvents().getOrDefault(SafetyEvent.AWAITING_STATE, 0L));
+        n.put("warmup_episodes", r.warmupEpisodes());
+        n.put("gc_pauses", r.gcPauses());
+        var slow = n.putArray("slowest_round_trips");
+        for (StallProbe.SlowCycle c : r.slowest()) {
+            slow.addObject().put("ms", c.ms()).put("at_s", c.atSeconds()).put("cause", c.cause()).put("detail", c.detail());
+        }
         n.putPOJO("mqtt_returns", r.mqttReturns());
         n.putPOJO("inprocess_returns", r.inProcessReturns());
         return n.toString();

@@ -260,6 +260,9 @@ final class RobotBundle {
         return name.endsWith(".actuate") ? name : name + ".actuate";
     }
 
+    /** The launcher's JVM options: the real-time settings measured in docs/runtime.md, at the controller's heap size. */
+    static final String JAVA_OPTS = "-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch";
+
     private static void writeScripts(Path bin) throws IOException {
         Files.createDirectories(bin);
         Path sh = bin.resolve("actuate-controller");
@@ -267,10 +270,11 @@ final class RobotBundle {
                 #!/bin/sh
                 # Actuate controller (robot bundle). Usage: bin/actuate-controller run --model POLICY --robot ROBOT.yaml
                 # Needs Java 17 or newer: JAVA_HOME, else `java` on the PATH. ACTUATE_JAVA_OPTS replaces the JVM options.
+                # Defaults for a real-time loop: ParallelGC, a fixed pre-touched heap (no resizing, no first-touch page faults).
                 HERE=$(cd "$(dirname "$0")/.." && pwd)
                 if [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
-                exec "$JAVA" ${ACTUATE_JAVA_OPTS:--Xmx256m} -cp "$HERE/lib/*" %s "$@"
-                """.formatted(MAIN_CLASS));
+                exec "$JAVA" ${ACTUATE_JAVA_OPTS:-%s} -cp "$HERE/lib/*" %s "$@"
+                """.formatted(JAVA_OPTS, MAIN_CLASS));
         try {
             Files.setPosixFilePermissions(sh, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (UnsupportedOperationException e) {
@@ -281,9 +285,9 @@ final class RobotBundle {
                 rem Actuate controller (robot bundle). Usage: bin\\actuate-controller run --model POLICY --robot ROBOT.yaml\r
                 set HERE=%%~dp0..\r
                 if defined JAVA_HOME (set JAVA="%%JAVA_HOME%%\\bin\\java") else (set JAVA=java)\r
-                if not defined ACTUATE_JAVA_OPTS set ACTUATE_JAVA_OPTS=-Xmx256m\r
+                if not defined ACTUATE_JAVA_OPTS set ACTUATE_JAVA_OPTS=%s\r
                 %%JAVA%% %%ACTUATE_JAVA_OPTS%% -cp "%%HERE%%\\lib\\*" %s %%*\r
-                """.formatted(MAIN_CLASS));
+                """.formatted(JAVA_OPTS, MAIN_CLASS));
     }
 
     private static void writeReadme(Path file, String run, PolicyFile p, RobotConfig robot) throws IOException {

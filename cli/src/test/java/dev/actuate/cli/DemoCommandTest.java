@@ -27,6 +27,18 @@ class DemoCommandTest {
                 .contains("safety events: cycles where the safety layer sent the safe action");
         assertThat(j.get("trigger").asText()).isEqualTo("state");
         assertThat(j.get("policy").asText()).isEqualTo("zero");
+        assertThat(j.get("round_trip_p999_ms").asDouble()).isBetween(j.get("round_trip_p99_ms").asDouble(),
+                j.get("round_trip_max_ms").asDouble());
+        // Counts by kind, only the kinds that fired; holding the safe action before the robot's first state is not one.
+        JsonNode events = j.get("safety_events");
+        assertThat(events.isObject()).isTrue();
+        events.fields().forEachRemaining(e -> assertThat(e.getValue().asLong()).as(e.getKey()).isPositive());
+        assertThat(events.has("awaiting_state")).isFalse();
+        assertThat(j.get("awaiting_state_cycles").asLong()).isNotNegative();
+        assertThat(j.get("warmup_episodes").asInt()).isEqualTo(1);
+        assertThat(out).contains("warm-up: 1 episode over MQTT first, not measured");
+        assertThat(j.get("slowest_round_trips").size()).isEqualTo(5);
+        assertThat(out).contains("slowest round trips (");
     }
 
     @Test

@@ -58,6 +58,11 @@ class RobotBundleTest {
         }
         assertThat(RobotBundle.treeSize(bundle)).as("bundle bytes").isLessThan(10_000_000L);
         assertThat(bundle.resolve("bin/actuate-controller")).isExecutable();
+        // Both launchers start the JVM with the real-time settings (fixed, pre-touched heap; ParallelGC).
+        assertThat(Files.readString(bundle.resolve("bin/actuate-controller")))
+                .contains("${ACTUATE_JAVA_OPTS:--XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch}");
+        assertThat(Files.readString(bundle.resolve("bin/actuate-controller.bat")))
+                .contains("set ACTUATE_JAVA_OPTS=-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch");
         assertThat(bundle.resolve("policy/ppo-LunarLanderContinuous-v3.actuate")).exists();
         assertThat(bundle.resolve("robot/lander.yaml")).hasSameTextualContentAs(robotYaml());
         JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("bundle.json").toFile());

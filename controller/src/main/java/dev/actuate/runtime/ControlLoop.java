@@ -262,7 +262,10 @@ public final class ControlLoop {
         return t;
     }
 
-    /** Asks the loop to stop after the current cycle. */
+    /**
+     * Asks the loop to stop after the current cycle. With the state trigger, a wait for a state
+     * that ends at its deadline after this call returns without a cycle (no missed state counted).
+     */
     public void stop() {
         stopRequested = true;
     }
@@ -353,6 +356,10 @@ public final class ControlLoop {
                 return reason;
             }
             boolean arrived = clock.awaitState(stateSignal, seen, deadline);
+            if (!arrived && stopRequested) {
+                // Asked to stop while waiting (the robot finished): not a missed state.
+                return StopReason.REQUESTED;
+            }
             long start = clock.nanoTime();
             // Taken before the read: a state landing after it wakes the next wait instead of being lost.
             seen = stateSignal.stateArrivals();

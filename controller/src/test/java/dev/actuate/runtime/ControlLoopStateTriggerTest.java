@@ -90,6 +90,44 @@ class ControlLoopStateTriggerTest {
         assertThat(metrics.summary("period_error").count()).as("only timed-out cycles have a deadline").isEqualTo(8);
     }
 
+    /**
+     * As in {@code actuate demo}: the loop starts before its robot has sent anything and stops while
+     * waiting for a state once the robot has finished. Neither is a fault: the cycles before the first
+     * state hold the safe action as AWAITING_STATE (not WATCHDOG), and the stop is no missed state.
+     */
+    @Test
+    void aLoopStartedBeforeItsRobotAndStoppedAfterItIsNeitherAWatchdogTripNorAMiss() {
+        MockAdapter m = robot(clock::nowMicros);
+        int[] reads = {0};
+        RecordingAdapter hw = new RecordingAdapter(m) {
+            @Override
+            public boolean read(dev.actuate.hw.StateSample out) {
+                return ++reads[0] > 4 && super.read(out); // the robot's first state lands on the 5th read
+            }
+        };
+        ControlLoop[] loop = new ControlLoop[1];
+        int[] calls = {0};
+        Policy p = (obs, action) -> {
+            if (++calls[0] < 4) {
+                m.pushState(new double[] {calls[0], 0});
+            } else {
+                loop[0].stop(); // the robot's last state: it publishes nothing more
+            }
+        };
+        loop[0] = ControlLoop.builder(hw, p, new SafetyLayer(settings(), 1 / HZ, counters, new EStop()))
+                .rateHz(HZ).clock(clock).trigger(Trigger.STATE).build();
+        assertThat(loop[0].run()).isEqualTo(ControlLoop.StopReason.REQUESTED);
+
+        // Reads 2..4 time out with no state: three safe cycles; then four state cycles.
+        assertThat(counters.get(SafetyEvent.AWAITING_STATE)).isEqualTo(3);
+        assertThat(counters.get(SafetyEvent.WATCHDOG)).isZero();
+        assertThat(hw.commands.subList(0, 3)).allSatisfy(c -> assertThat(c).containsExactly(-0.25, -0.25));
+        assertThat(calls[0]).isEqualTo(4);
+        assertThat(loop[0].metrics().cycles()).isEqualTo(7);
+        assertThat(loop[0].metrics().stateTimeouts()).isZero();
+        assertThat(loop[0].metrics().missedCycles()).isZero();
+    }
+
     @Test
     void aStateArrivingAfterATimeoutResumesStateCycles() {
         MockAdapter m = robot(clock::nowMicros);

@@ -57,7 +57,7 @@ public final class HilRun {
      */
     public record Options(String envId, String brokerUrl, long seed, int episodes, double rateHz,
                           PayloadFormat payload, double watchdogMillis, double timeoutSeconds,
-                          ControlLoop.Trigger trigger) {
+                          ControlLoop.Trigger trigger, int warmupEpisodes) {
         public Options {
             if (episodes <= 0) {
                 throw new IllegalArgumentException("episodes: must be positive, got " + episodes);
@@ -65,19 +65,32 @@ public final class HilRun {
             if (!(rateHz > 0)) {
                 throw new IllegalArgumentException("rate: must be positive, got " + rateHz);
             }
+            if (warmupEpisodes < 0) {
+                throw new IllegalArgumentException("warm-up episodes: must be >= 0, got " + warmupEpisodes);
+            }
         }
 
         public static Options of(String envId, int episodes, long seed, double rateHz) {
             return new Options(envId, null, seed, episodes, rateHz, PayloadFormat.BINARY, 250, 600,
-                    ControlLoop.Trigger.STATE);
+                    ControlLoop.Trigger.STATE, 0);
         }
 
         public Options withBroker(String url) {
-            return new Options(envId, url, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger);
+            return new Options(envId, url, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger,
+                    warmupEpisodes);
         }
 
         public Options withTrigger(ControlLoop.Trigger t) {
-            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, t);
+            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, t,
+                    warmupEpisodes);
+        }
+
+        /**
+         * Runs {@code n} episodes over MQTT first (same broker, a fresh robot, loop and policy) and
+         * discards them, so the measured run starts with JIT-compiled code and connected clients.
+         */
+        public Options withWarmup(int n) {
+            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger, n);
         }
     }
 
@@ -85,11 +98,14 @@ public final class HilRun {
      * What a run measured; round trips are the robot's (state sent → command received).
      * {@code elapsedSeconds} is the MQTT run's wall time, so {@code cycles / elapsedSeconds} is the
      * rate achieved (with the state trigger a lock-stepped robot sets the pace, not {@code rateHz}).
+     * Everything is measured after the warm-up episodes; {@code slowest} explains the slowest round
+     * trips ({@link StallProbe}), {@code gcPauses} counts the GC pauses during the measured run.
      */
     public record Report(String envId, String broker, double rateHz, ControlLoop.Trigger trigger, double[] mqttReturns,
                          double[] inProcessReturns, LatencyStats.Summary roundTrip, long cycles, long overruns,
                          long missedDeadlines, Map<SafetyEvent, Long> safetyEvents, LoopMetrics metrics,
-                         long robotStepsWithoutFreshCommand, double elapsedSeconds) {
+                         long robotStepsWithoutFreshCommand, double elapsedSeconds, int warmupEpisodes,
+                         List<StallProbe.SlowCycle> slowest, int gcPauses) {
         public double achievedRateHz() {
             return elapsedSeconds > 0 ? cycles / elapsedSeconds : Double.NaN;
         }
@@ -138,18 +154,46 @@ public final class HilRun {
         double[] inProcess = PolicyEvaluation.evaluate(Envs.make(o.envId()), policies.get(), o.seed(), o.episodes());
         EmbeddedBroker embedded = o.brokerUrl() == null ? EmbeddedBroker.start("127.0.0.1", 0) : null;
         String url = embedded != null ? embedded.url() : o.brokerUrl();
+        try {
+            if (o.warmupEpisodes() > 0) {
+                runOnce(o, url, o.warmupEpisodes(), policies, null);
+            }
+            try (StallProbe probe = new StallProbe()) {
+                Measured m = runOnce(o, url, o.episodes(), policies, probe);
+                MqttRobot.Result result = m.result();
+                double[] mqtt = result.episodeReturns().stream().mapToDouble(Double::doubleValue).toArray();
+                LoopMetrics lm = m.loop().metrics();
+                return new Report(o.envId(), embedded != null ? "embedded (Moquette)" : url, o.rateHz(), o.trigger(), mqtt,
+                        inProcess, result.roundTrip(), lm.cycles(), lm.overruns(), lm.missedCycles(), m.counters().snapshot(), lm,
+                        result.stepsWithoutFreshCommand(), m.elapsedSeconds(), o.warmupEpisodes(),
+                        probe.explain(m.slowest()), probe.gcPauses());
+            }
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private record Measured(MqttRobot.Result result, ControlLoop loop, SafetyCounters counters, double elapsedSeconds,
+                            List<LatencyStats.Sample> slowest) {
+    }
+
+    /** One robot and one loop for {@code episodes} episodes over the broker at {@code url}. */
+    private static Measured runOnce(Options o, String url, int episodes, Supplier<Policy> policies, StallProbe probe)
+            throws InterruptedException {
         String robotId = "hil-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
+        MqttRobot.Result result;
         try (MqttRobot robot = new MqttRobot(Envs.make(o.envId()), new RobotOptions(url, robotId, o.rateHz(), true,
-                o.seed(), o.episodes(), 0, 0, 0, 0, o.payload(), null, null))) {
+                o.seed(), episodes, 0, 0, 0, 0, o.payload(), null, null))) {
             FutureTask<MqttRobot.Result> robotRun = new FutureTask<>(robot::run);
             Thread robotThread = new Thread(robotRun, "actuate-hil-robot");
             robotThread.setDaemon(true);
             RobotConfig cfg = robotConfig(Envs.make(o.envId()), robotId, url, o.rateHz(), o.payload(), o.watchdogMillis());
             SafetyCounters counters = new SafetyCounters();
-            double elapsed = 0;
+            double elapsed;
             ControlLoop loop;
-            MqttRobot.Result result;
-            long t0 = System.nanoTime();
+            long t0;
             try (NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
                 loop = ControlLoop.builder(adapter, policies.get(),
                                 new SafetyLayer(SafetySettings.of(cfg), 1 / o.rateHz(), counters, new EStop()))
@@ -163,7 +207,7 @@ public final class HilRun {
                     result = robotRun.get((long) (o.timeoutSeconds() * 1000), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     robot.stop();
-                    throw new IllegalStateException("HIL run did not finish " + o.episodes() + " episodes within "
+                    throw new IllegalStateException("HIL run did not finish " + episodes + " episodes within "
                             + o.timeoutSeconds() + " s");
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("simulated robot failed: " + e.getCause().getMessage(), e.getCause());
@@ -177,15 +221,7 @@ public final class HilRun {
                 }
             }
             robotThread.join(5000);
-            double[] mqtt = result.episodeReturns().stream().mapToDouble(Double::doubleValue).toArray();
-            LoopMetrics m = loop.metrics();
-            return new Report(o.envId(), embedded != null ? "embedded (Moquette)" : url, o.rateHz(), o.trigger(), mqtt,
-                    inProcess, result.roundTrip(), m.cycles(), m.overruns(), m.missedCycles(), counters.snapshot(), m,
-                    result.stepsWithoutFreshCommand(), elapsed);
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
+            return new Measured(result, loop, counters, elapsed, probe != null ? robot.roundTripSamples().slowest(5) : List.of());
         }
     }
 }

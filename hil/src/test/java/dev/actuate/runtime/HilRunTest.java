@@ -36,6 +36,19 @@ class HilRunTest {
     }
 
     @Test
+    void warmUpEpisodesAreRunButNotMeasuredAndTheSlowestRoundTripsAreExplained() throws Exception {
+        HilRun.Report r = HilRun.run(HilRun.Options.of("Pendulum-v1", 1, 3, 1000).withWarmup(1), HilRunTest::pendulumPd);
+        assertThat(r.warmupEpisodes()).isEqualTo(1);
+        assertThat(r.mqttReturns()).containsExactly(r.inProcessReturns(), within(1e-9));
+        // Only the measured episode's 200 steps (plus its terminal state, if answered) are counted.
+        assertThat(r.roundTrip().count()).isBetween(200, 201);
+        assertThat(r.roundTrip().p999Ms()).isBetween(r.roundTrip().p99Ms(), r.roundTrip().maxMs());
+        assertThat(r.slowest()).hasSize(5);
+        assertThat(r.slowest().get(0).ms()).isEqualTo(r.roundTrip().maxMs());
+        assertThat(r.slowest()).allSatisfy(c -> assertThat(c.cause()).isIn("GC", "scheduling", "broker"));
+    }
+
+    @Test
     void periodicTriggerGivesTheSameReturns() throws Exception {
         HilRun.Report r = HilRun.run(HilRun.Options.of("Pendulum-v1", 1, 8, 1000).withTrigger(ControlLoop.Trigger.PERIODIC),
                 HilRunTest::pendulumPd);

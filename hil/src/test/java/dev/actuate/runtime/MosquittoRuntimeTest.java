@@ -106,7 +106,7 @@ class MosquittoRuntimeTest {
         // machine (a 100 ms watchdog tripped here under a load average of 10 while states still flowed).
         try (FrameRobot robot = new FrameRobot(broker.url(), "wd", 3, 10); Rig rig = new Rig(config("wd", 2000))) {
             await("policy commands at the robot", () -> Arrays.equals(robot.lastCommand(), new double[] {0.5, 0.5}));
-            // Cycles before the first state count as WATCHDOG too ("no state yet").
+            // Cycles before the first state count as AWAITING_STATE, not WATCHDOG.
             long before = rig.counters.get(SafetyEvent.WATCHDOG);
             Thread.sleep(300);
             assertThat(rig.counters.get(SafetyEvent.WATCHDOG)).as("no watchdog while states flow").isEqualTo(before);

@@ -6,7 +6,12 @@ public enum SafetyEvent {
     ESTOP,
     /** The adapter reports the link to the robot down (e.g. the broker went away): safe action. */
     DISCONNECTED,
-    /** No state yet, or the newest state is older than the timeout: safe action. */
+    /**
+     * No state has arrived yet (the robot has not started or connected): safe action. Kept apart from
+     * {@link #WATCHDOG} because a loop started before its robot sees it every time, not only on a fault.
+     */
+    AWAITING_STATE,
+    /** The newest state is older than the timeout (the stream stopped): safe action. */
     WATCHDOG,
     /** The state had NaN or Inf: safe action. */
     NAN_STATE,

@@ -3,7 +3,7 @@ package dev.actuate.runtime.safety;
 /**
  * Turns the policy's action into the command sent, in this order:
  * <ol>
- *   <li>latched e-stop, link down, watchdog (no or stale state), NaN/Inf state, state outside its
+ *   <li>latched e-stop, link down, no state yet, watchdog (stale state), NaN/Inf state, state outside its
  *       configured range ({@link StateLimits}), NaN/Inf action: any of them
  *       sends the safe action at once, unramped and not rate-limited, and counts the first that applied;</li>
  *   <li>otherwise the startup ramp (restarted after an e-stop reset), clipping to the limits, then
@@ -56,7 +56,9 @@ public final class SafetyLayer {
         } else if (!linkUp) {
             // Not waiting for the watchdog: the state is known to be stale the moment the link drops.
             forced = SafetyEvent.DISCONNECTED;
-        } else if (watchdog.expired(haveState, stateAgeMicros)) {
+        } else if (!haveState) {
+            forced = SafetyEvent.AWAITING_STATE;
+        } else if (watchdog.expired(true, stateAgeMicros)) {
             forced = SafetyEvent.WATCHDOG;
         } else if (!Finite.all(state)) {
             forced = SafetyEvent.NAN_STATE;

@@ -131,7 +131,7 @@ class SafetyPiecesTest {
 
         assertThat(l.apply(true, true, 100_001, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.WATCHDOG);
         assertThat(cmd).containsExactly(0, 0.5);
-        assertThat(l.apply(true, false, 0, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.WATCHDOG);
+        assertThat(l.apply(true, false, 0, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.AWAITING_STATE);
         assertThat(l.apply(true, true, 0, new double[] {Double.NaN, 0}, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.NAN_STATE);
         assertThat(l.apply(true, true, 0, state, new float[] {Float.NaN, 0f}, cmd)).isEqualTo(SafetyEvent.NAN_ACTION);
         assertThat(l.apply(false, true, 0, state, new float[] {0f, 0f}, cmd)).isEqualTo(SafetyEvent.DISCONNECTED);
@@ -144,7 +144,8 @@ class SafetyPiecesTest {
         assertThat(l.apply(true, true, 0, state, new float[] {1f, 1f}, cmd)).isNull();
         assertThat(cmd[0]).isCloseTo(0.05, within(1e-12));
         assertThat(cmd[1]).isEqualTo(1);
-        assertThat(c.get(SafetyEvent.WATCHDOG)).isEqualTo(2);
+        assertThat(c.get(SafetyEvent.WATCHDOG)).isEqualTo(1);
+        assertThat(c.get(SafetyEvent.AWAITING_STATE)).isEqualTo(1);
         assertThat(c.get(SafetyEvent.NAN_STATE)).isEqualTo(1);
         assertThat(c.get(SafetyEvent.NAN_ACTION)).isEqualTo(1);
         assertThat(c.get(SafetyEvent.ESTOP)).isEqualTo(1);

@@ -174,7 +174,8 @@ public final class MqttRobot implements AutoCloseable {
             controllerOffline = false;
             if (rx.echoMicros != Frame.NONE && rx.echoSequence != lastEchoRecorded) {
                 lastEchoRecorded = rx.echoSequence;
-                roundTrip.add(nowMicros - rx.echoMicros);
+                roundTrip.add(nowMicros - rx.echoMicros, rx.echoMicros,
+                        rx.sentMicros != Frame.NONE ? nowMicros - rx.sentMicros : Long.MIN_VALUE);
             }
             double delayMs = options.latencyMs() + (options.jitterMs() > 0 ? injectionRng.nextDouble() * options.jitterMs() : 0);
             double[] v = new double[actDim];
@@ -385,7 +386,12 @@ public final class MqttRobot implements AutoCloseable {
         }
     }
 
-    public long commandsReceived() {
+    /** The round trips recorded so far, with when each state was sent (for explaining the slowest). */
+    public LatencyStats roundTripSamples() {
+        return roundTrip;
+    }
+
+        public long commandsReceived() {
         return received.get();
     }
 

@@ -143,5 +143,14 @@ class MqttRobotTest {
         assertThat(s.p99Ms()).isEqualTo(99.0);
         assertThat(s.maxMs()).isEqualTo(100.0);
         assertThat(s.meanMs()).isEqualTo(50.5);
+        assertThat(s.p999Ms()).isEqualTo(100.0);
+
+        LatencyStats m = new LatencyStats();
+        for (int i = 1; i <= 2000; i++) {
+            m.add(i, 1_000_000L + i, i / 4);
+        }
+        assertThat(m.summary().p999Ms()).isEqualTo(1.998); // nearest rank: ceil(0.999 * 2000) = 1998
+        assertThat(m.slowest(2)).containsExactly(new LatencyStats.Sample(1_002_000L, 2000, 500),
+                new LatencyStats.Sample(1_001_999L, 1999, 499));
     }
 }
