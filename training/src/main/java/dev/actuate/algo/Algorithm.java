@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 public enum Algorithm {
     PPO(PpoTrainer::new),
     TRPO(TrpoTrainer::new),
+    A2C(A2cTrainer::new),
     SAC(() -> new OffPolicyTrainer(Sac.ALGORITHM)),
     TD3(() -> new OffPolicyTrainer(Td3.ALGORITHM)),
     DDPG(() -> new OffPolicyTrainer(Ddpg.ALGORITHM));

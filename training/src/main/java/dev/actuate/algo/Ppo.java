@@ -477,6 +477,11 @@ public final class Ppo implements AutoCloseable {
         return buffer;
     }
 
+    /** The Adam over policy and value (PPO's; A2C's with {@code use_rms_prop: false}). */
+    AdamOptimizer optimizer() {
+        return optimizer;
+    }
+
     long seed() {
         return seed;
     }
