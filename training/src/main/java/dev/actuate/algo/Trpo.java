@@ -32,8 +32,8 @@ import java.util.function.Predicate;
  *
  * <p>Rollouts, GAE, truncation bootstrapping, observation normalisation, the networks, the model file and the
  * checkpoint are PPO's ({@link Ppo} as the rollout engine), so eval, render, export and resume work unchanged.
- * CleanRL style: {@link #train} reads top to bottom. gSDE is not supported: its per-state log-std has no
- * Fisher-vector product here.
+ * With gSDE the log-std of each row is gSDE's log-sigma, in the Fisher, the surrogate and the KL alike.
+ * CleanRL style: {@link #train} reads top to bottom.
  */
 public final class Trpo implements AutoCloseable {
     public static final String ALGORITHM = "trpo";
@@ -86,11 +86,12 @@ public final class Trpo implements AutoCloseable {
         double[] returns = new double[n];
         double[] oldValues = new double[n];
         double[] oldMean = new double[n * actDim];
-        double[] oldLogStd = new double[actDim];
+        int logStdLen = Math.max(policy.logStdSize(), n * actDim);
+        double[] oldLogStd = new double[logStdLen];
         double[] mean = new double[n * actDim];
-        double[] logStd = new double[actDim];
+        double[] logStd = new double[logStdLen];
         double[] dMean = new double[n * actDim];
-        double[] dLogStd = new double[actDim];
+        double[] dLogStd = new double[logStdLen];
         double[] grad = new double[p];
         double[] theta = new double[p];
         double[] trial = new double[p];
@@ -127,9 +128,9 @@ public final class Trpo implements AutoCloseable {
                 // ---- policy gradient g of the surrogate mean(ratio * A) at the old policy
                 long policyStart = System.nanoTime();
                 NdArrays.toDoubles(policy.forward(obs), oldMean);
-                policy.logStd(oldLogStd);
+                int oldStride = policy.logStdRows(n, oldLogStd);
                 // PPO's loss without clipping is -mean(ratio * A): its gradient is -g.
-                PpoLoss.PolicyStats ps = PpoLoss.policy(oldMean, oldLogStd, act, oldLogProb, adv, n, actDim,
+                PpoLoss.PolicyStats ps = PpoLoss.policy(oldMean, oldLogStd, oldStride, act, oldLogProb, adv, n, actDim,
                         Double.POSITIVE_INFINITY, 0.0, dMean, dLogStd);
                 NdArrays.fromDoubles(dMean, dMeanNd);
                 policy.backward(dMeanNd, dLogStd);
@@ -158,7 +159,7 @@ public final class Trpo implements AutoCloseable {
                         trial[i] = theta[i] + fraction * beta * s[i];
                     }
                     NdArrays.fromDoubles(trial, policy.params());
-                    return measure(obs, act, oldLogProb, adv, oldMean, oldLogStd, n, mean, logStd, logProb);
+                    return measure(obs, act, oldLogProb, adv, oldMean, oldLogStd, oldStride, n, mean, logStd, logProb);
                 }, oldSurrogate, cfg.targetKl(), cfg.lineSearchShrinkingFactor(), cfg.lineSearchMaxIter());
                 if (search.accepted()) {
                     for (int i = 0; i < p; i++) {
@@ -197,9 +198,9 @@ public final class Trpo implements AutoCloseable {
                 // ---- log, checkpoint, curve, model
                 long iteration = engine.iteration();
                 policy.logStd(logStd);
-                double std = 0;
-                for (int j = 0; j < actDim; j++) {
-                    std += Math.exp(logStd[j]) / actDim;
+                double std = 0; // the mean std parameter (with gSDE, of the exploration matrix's entries)
+                for (int j = 0; j < policy.logStdSize(); j++) {
+                    std += Math.exp(logStd[j]) / policy.logStdSize();
                 }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
                 if (metrics != null) {
@@ -239,15 +240,16 @@ public final class Trpo implements AutoCloseable {
 
     /** The surrogate {@code mean(ratio * A)} and the mean KL(old || new) at the policy's current parameters. */
     private TrustRegion.Trial measure(INDArray obs, double[] act, double[] oldLogProb, double[] adv, double[] oldMean,
-                                      double[] oldLogStd, int n, double[] mean, double[] logStd, double[] logProb) {
+                                      double[] oldLogStd, int oldStride, int n, double[] mean, double[] logStd,
+                                      double[] logProb) {
         NdArrays.toDoubles(policy.forward(obs), mean);
-        policy.logStd(logStd);
+        int stride = policy.logStdRows(n, logStd);
         policy.logProb(mean, act, n, logProb);
         double surrogate = 0;
         double kl = 0;
         for (int i = 0; i < n; i++) {
             surrogate += Math.exp(logProb[i] - oldLogProb[i]) * adv[i];
-            kl += DiagGaussian.kl(oldMean, oldLogStd, 0, mean, logStd, 0, i * actDim, actDim);
+            kl += DiagGaussian.kl(oldMean, oldLogStd, i * oldStride, mean, logStd, i * stride, i * actDim, actDim);
         }
         return new TrustRegion.Trial(surrogate / n, kl / n);
     }

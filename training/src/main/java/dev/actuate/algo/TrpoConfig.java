@@ -32,6 +32,11 @@ import java.util.List;
  * @param orthoInit       orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
  * @param logStdInit      initial log-std
  * @param checkpointEvery iterations between checkpoints
+ * @param useSde          gSDE exploration, as PPO's; the Fisher then covers the per-state log-sigma (latent held
+ *                        constant, as SB3)
+ * @param sdeSampleFreq   with gSDE, also redraw every this many steps; -1 only at each rollout's start
+ * @param fullStd         with gSDE, one log-std per latent feature and action
+ * @param useExpln        with gSDE, SB3's {@code expln}
  * @param simToReal       sim-to-real aids applied to the training envs ({@code sim_to_real:})
  */
 public record TrpoConfig(
@@ -58,6 +63,10 @@ public record TrpoConfig(
         boolean orthoInit,
         double logStdInit,
         int checkpointEvery,
+        boolean useSde,
+        int sdeSampleFreq,
+        boolean fullStd,
+        boolean useExpln,
         SimToReal simToReal) {
 
     public TrpoConfig {
@@ -79,20 +88,22 @@ public record TrpoConfig(
         // Validates the shared keys with PpoConfig's messages (the fields are not assigned yet: use the parameters).
         new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, 1, learningRate, false, gamma, gaeLambda, 0.2,
                 false, normAdv, 0.0, 1.0, 0.5, null, normObs, normReward, clipObs, clipReward, hiddenSizes,
-                activation, orthoInit, logStdInit, checkpointEvery, false, -1, true, false, false, simToReal);
+                activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd, useExpln, false,
+                simToReal);
     }
 
     /** sb3-contrib's TRPO defaults with [64, 64] tanh nets; 1M steps. */
     public static TrpoConfig defaults() {
         return new TrpoConfig(1_000_000, 1, 2048, 128, 1e-3, 0.99, 0.95, 0.01, 15, 0.1, 0.8, 10, 10, true,
-                false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10, SimToReal.NONE);
+                false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10, false, -1, true, false, SimToReal.NONE);
     }
 
     /** The rollout engine's config: PPO's keys that TRPO shares; the rest are unused there. */
     PpoConfig rollout() {
         return new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, 1, learningRate, false, gamma, gaeLambda, 0.2,
                 false, normAdv, 0.0, 1.0, 0.5, null, normObs, normReward, clipObs, clipReward, hiddenSizes,
-                activation, orthoInit, logStdInit, checkpointEvery, false, -1, true, false, false, simToReal);
+                activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd, useExpln, false,
+                simToReal);
     }
 
     public int rolloutSize() {
@@ -106,13 +117,15 @@ public record TrpoConfig(
     public TrpoConfig withTimesteps(long n) {
         return new TrpoConfig(n, nEnvs, nSteps, batchSize, learningRate, gamma, gaeLambda, targetKl, cgMaxSteps,
                 cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, normAdv, normObs, normReward,
-                clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, simToReal);
+                clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
+                fullStd, useExpln, simToReal);
     }
 
     public TrpoConfig withEnvs(int n) {
         return new TrpoConfig(nTimesteps, n, nSteps, batchSize, learningRate, gamma, gaeLambda, targetKl, cgMaxSteps,
                 cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, normAdv, normObs, normReward,
-                clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, simToReal);
+                clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
+                fullStd, useExpln, simToReal);
     }
 
     private static void positive(String key, long v) {

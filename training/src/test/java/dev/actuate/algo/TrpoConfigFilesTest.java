@@ -24,9 +24,13 @@ class TrpoConfigFilesTest {
         assertThat(pendulum.gamma()).isEqualTo(0.9);
         assertThat(pendulum.nCriticUpdates()).isEqualTo(15);
         assertThat(pendulum.rolloutSize()).isEqualTo(2048);
+        assertThat(pendulum.useSde()).isTrue(); // gSDE where the Zoo uses it
+        assertThat(pendulum.sdeSampleFreq()).isEqualTo(4);
         TrpoConfig car = ConfigYaml.load(dir.resolve("MountainCarContinuous-v0.yaml"), TrpoConfig.defaults());
         assertThat(car.normObs()).isTrue();
         assertThat(car.nTimesteps()).isEqualTo(50_000);
+        assertThat(car.useSde()).isTrue();
+        assertThat(ConfigYaml.load(dir.resolve("LunarLanderContinuous-v3.yaml"), TrpoConfig.defaults()).useSde()).isFalse();
         // sb3-contrib's defaults where the Zoo says nothing.
         assertThat(car.targetKl()).isEqualTo(0.01);
         assertThat(car.cgMaxSteps()).isEqualTo(15);

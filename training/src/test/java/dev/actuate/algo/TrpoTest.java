@@ -42,8 +42,12 @@ class TrpoTest {
 
     @Test
     void everyAcceptedUpdateKeepsTheMeasuredKlWithinTheBoundAndImprovesTheSurrogate() {
-        for (double bound : new double[] {0.01, 1e-4}) {
-            TrpoConfig cfg = ConfigYaml.bind(Map.of("target_kl", bound), tiny(), "test");
+        for (double bound : new double[] {0.01, 1e-4, -0.01}) {
+            // A negative entry: the bound 0.01 with gSDE (its per-state log-sigma in the Fisher and the KL).
+            TrpoConfig cfg = bound > 0 ? ConfigYaml.bind(Map.of("target_kl", bound), tiny(), "test")
+                    : ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4, "log_std_init", -1.0), tiny(),
+                            "test");
+            bound = Math.abs(bound);
             List<Trpo.Update> ups = updates(cfg, 3);
             assertThat(ups).hasSize(6);
             assertThat(ups).filteredOn(Trpo.Update::accepted).isNotEmpty();
@@ -59,7 +63,16 @@ class TrpoTest {
 
     @Test
     void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
-        TrpoConfig cfg = tiny();
+        assertResumeIsExact(tiny(), "a");
+    }
+
+    @Test
+    void resumedGsdeRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
+        assertResumeIsExact(ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4), tiny(), "test"), "g");
+    }
+
+    private void assertResumeIsExact(TrpoConfig cfg, String name) throws Exception {
+        Path dir = Files.createDirectories(this.dir.resolve(name));
         byte[] straightCheckpoint;
         byte[] straightModel;
         List<String> straightMetrics;

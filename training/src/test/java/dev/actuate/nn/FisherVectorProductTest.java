@@ -208,6 +208,75 @@ class FisherVectorProductTest {
         }
     }
 
+    /**
+     * gSDE: row i's log-std is {@code log sigma_i} of the latent features, held constant (as SB3's detached
+     * latent), so J is the mean's Jacobian on the network parameters and log-sigma's on the log-std parameters;
+     * both built here by central differences.
+     */
+    @Test
+    void gsdeMatchesAnExplicitJacobianTransposeMJacobian() {
+        for (boolean fullStd : new boolean[] {true, false}) {
+            Rng rng = new Rng(31);
+            StateDependentNoise sde = new StateDependentNoise(4, ACT, fullStd, false);
+            GaussianPolicy pi = new GaussianPolicy(Mlp.builder(OBS, ACT).hidden(5, 4).activation(Activation.TANH)
+                    .hiddenInit(Init.xavierUniform()).outputInit(Init.orthogonal(1.0)).dataType(DataType.DOUBLE), -0.5,
+                    sde, rng);
+            pi.params().addi(MlpTest.random(rng, DataType.DOUBLE, 1, (int) pi.params().length(), 0.1));
+            INDArray x = obs(32);
+            int n = (int) pi.params().length();
+            int p = (int) pi.meanNet().numParams();
+            double[] theta = new double[n];
+            NdArrays.toDoubles(pi.params(), theta);
+            double[] logSigma = new double[BATCH * ACT];
+            pi.forward(x);
+            pi.logStdRows(BATCH, logSigma);
+            double[][] jac = new double[2 * BATCH * ACT][n]; // rows: means, then log-sigmas
+            double h = 1e-6;
+            double[] plus = new double[BATCH * ACT];
+            double[] minus = new double[BATCH * ACT];
+            for (int k = 0; k < n; k++) {
+                boolean net = k < p;
+                double[] t = theta.clone();
+                t[k] += h;
+                NdArrays.fromDoubles(t, pi.params());
+                NdArrays.toDoubles(pi.forward(x), plus);
+                double[] sPlus = new double[BATCH * ACT];
+                pi.logStdRows(BATCH, sPlus);
+                t[k] -= 2 * h;
+                NdArrays.fromDoubles(t, pi.params());
+                NdArrays.toDoubles(pi.forward(x), minus);
+                double[] sMinus = new double[BATCH * ACT];
+                pi.logStdRows(BATCH, sMinus);
+                for (int r = 0; r < BATCH * ACT; r++) {
+                    if (net) {
+                        jac[r][k] = (plus[r] - minus[r]) / (2 * h); // the latent path of log-sigma is held constant
+                    } else {
+                        jac[BATCH * ACT + r][k] = (sPlus[r] - sMinus[r]) / (2 * h);
+                    }
+                }
+            }
+            NdArrays.fromDoubles(theta, pi.params());
+            double[] v = randomVector(new Rng(33), n);
+            double[] fv = fvp(pi, x, v);
+            for (int a = 0; a < n; a++) {
+                double expected = 0;
+                for (int r = 0; r < 2 * BATCH * ACT; r++) {
+                    double m = r < BATCH * ACT ? Math.exp(-2 * logSigma[r]) : 2.0;
+                    double jr = 0;
+                    for (int b = 0; b < n; b++) {
+                        jr += jac[r][b] * v[b];
+                    }
+                    expected += jac[r][a] * m * jr / BATCH;
+                }
+                assertThat(fv[a]).as("fullStd %s component %d", fullStd, a)
+                        .isCloseTo(expected, within(1e-6 * (1 + Math.abs(expected))));
+            }
+            double[] u = randomVector(new Rng(34), n);
+            assertThat(dot(u, fvp(pi, x, v))).isCloseTo(dot(v, fvp(pi, x, u)), within(1e-9));
+            assertThat(dot(v, fv)).isGreaterThanOrEqualTo(0.0);
+        }
+    }
+
     @Test
     void isSymmetricAndPositiveSemiDefinite() {
         GaussianPolicy pi = policy(Activation.TANH, 21);
