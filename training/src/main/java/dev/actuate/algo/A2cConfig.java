@@ -116,6 +116,14 @@ public record A2cConfig(
                 orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd, useExpln, simToReal);
     }
 
+    /** The same config with other hidden layer widths (the bench's {@code --net}). */
+    public A2cConfig withHiddenSizes(List<Integer> sizes) {
+        return new A2cConfig(nTimesteps, nEnvs, nSteps, learningRate, annealLr, gamma, gaeLambda, entCoef, vfCoef,
+                maxGradNorm, useRmsProp, rmsPropEps, normAdv, normObs, normReward, clipObs, clipReward, sizes,
+                activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd, useExpln,
+                simToReal);
+    }
+
     public A2cConfig withEnvs(int n) {
         return new A2cConfig(nTimesteps, n, nSteps, learningRate, annealLr, gamma, gaeLambda, entCoef, vfCoef,
                 maxGradNorm, useRmsProp, rmsPropEps, normAdv, normObs, normReward, clipObs, clipReward, hiddenSizes,

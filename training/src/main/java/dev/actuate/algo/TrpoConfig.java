@@ -128,6 +128,14 @@ public record TrpoConfig(
                 fullStd, useExpln, simToReal);
     }
 
+    /** The same config with other hidden layer widths (the bench's {@code --net}). */
+    public TrpoConfig withHiddenSizes(List<Integer> sizes) {
+        return new TrpoConfig(nTimesteps, nEnvs, nSteps, batchSize, learningRate, gamma, gaeLambda, targetKl, cgMaxSteps,
+                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, normAdv, normObs, normReward,
+                clipObs, clipReward, sizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
+                fullStd, useExpln, simToReal);
+    }
+
     private static void positive(String key, long v) {
         if (v <= 0) {
             throw new IllegalArgumentException(key + " must be positive, got " + v);
