@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         "Benchmark training throughput: env steps per second of full training (rollout plus update)",
         "with the env's config and its networks (--net overrides), after a warm-up."})
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
+    @Option(names = "--algo", required = true, description = "Algorithm: ppo, trpo, a2c, sac, td3 or ddpg")
     String algo;
 
     @Option(names = "--env", required = true, description = "Env id")

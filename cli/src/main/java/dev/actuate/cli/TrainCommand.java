@@ -14,12 +14,12 @@ import java.util.concurrent.Callable;
 
 /** {@code actuate train}: trains a policy into a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
-        "Train a policy with PPO, SAC, TD3 or DDPG.",
+        "Train a policy with PPO, TRPO, A2C, SAC, TD3 or DDPG.",
         "The run directory gets config.yaml, provenance.json, metrics.csv, curve.png,",
         "checkpoint.actuate (periodic, for --resume) and model.actuate (the final policy).",
         "Ctrl-C (SIGINT) or SIGTERM stops at the next safe point with a checkpoint; --resume continues it."})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", required = true, description = "Algorithm: ppo, sac, td3 or ddpg")
+    @Option(names = "--algo", required = true, description = "Algorithm: ppo, trpo, a2c, sac, td3 or ddpg")
     String algo;
 
     @Option(names = "--env", required = true, description = "Env id, e.g. Pendulum-v1 (see `actuate envs`), or a robot YAML path")

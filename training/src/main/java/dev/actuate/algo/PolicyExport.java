@@ -89,7 +89,7 @@ public final class PolicyExport {
         Activation output;
         LoadedModel.OutputMap mapping;
         switch (algorithm) {
-            case Ppo.ALGORITHM -> {
+            case Ppo.ALGORITHM, Trpo.ALGORITHM, A2c.ALGORITHM -> { // TRPO's and A2C's model files are PPO's
                 sizes = sizes(cp, "policy_sizes");
                 params = cp.floats(Ppo.POLICY_MEAN, -1);
                 output = Activation.IDENTITY;

@@ -68,6 +68,8 @@ public final class Ppo implements AutoCloseable {
     private static final int RETURN_WINDOW = 100;
 
     private final PpoConfig cfg;
+    /** The algorithm whose rollouts this is: PPO itself, or TRPO/A2C, which use it as their rollout engine. */
+    private final String algorithm;
     private final String envId;
     private final long seed;
     private final VectorEnv envs;
@@ -104,7 +106,16 @@ public final class Ppo implements AutoCloseable {
 
     /** A fresh run: networks initialised and envs reset from {@code seed}. */
     public Ppo(PpoConfig cfg, String envId, long seed) {
+        this(cfg, envId, seed, ALGORITHM, cfg);
+    }
+
+    /**
+     * The rollout engine of another on-policy algorithm ({@link Trpo}): the same envs, networks, statistics and
+     * checkpoint, recorded under {@code algorithm} with {@code provenanceConfig} (that algorithm's config).
+     */
+    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record provenanceConfig) {
         this.cfg = cfg;
+        this.algorithm = algorithm;
         this.envId = envId;
         this.seed = seed;
         Envs.spec(envId);
@@ -133,7 +144,7 @@ public final class Ppo implements AutoCloseable {
         this.retRms = cfg.normReward() ? new RunningMeanStd(1) : null;
         this.discountedReturns = new double[nEnvs];
         this.buffer = new RolloutBuffer(cfg.nSteps(), nEnvs, obsDim, actDim);
-        this.provenance = Provenance.capture(ALGORITHM, envId, seed, cfg);
+        this.provenance = Provenance.capture(algorithm, envId, seed, provenanceConfig);
 
         obsF = new float[nEnvs * obsDim];
         meanD = new double[Math.max(nEnvs, cfg.batchSize()) * actDim];
@@ -186,50 +197,7 @@ public final class Ppo implements AutoCloseable {
                 double clipCoef = cfg.annealClip() ? frac * cfg.clipCoef() : cfg.clipCoef();
 
                 // ---- rollout: nSteps vector steps with the current stochastic policy
-                buffer.clear();
-                for (int step = 0; step < cfg.nSteps(); step++) {
-                    if (policy.stateDependent() && StateDependentNoise.redraws(step, cfg.sdeSampleFreq())) {
-                        policy.resetNoise(nEnvs, rng);
-                    }
-                    normalizeInto(rawObs, obsF);
-                    INDArray obs = nd(nEnvs)[0];
-                    put(obsF, obs);
-                    NdArrays.toDoubles(policy.forward(obs), meanD);
-                    policy.sample(meanD, nEnvs, rng, actD);
-                    policy.logProb(meanD, actD, nEnvs, logProbD);
-                    NdArrays.toDoubles(value.forward(obs), valueD);
-
-                    double[][] envActions = new double[nEnvs][];
-                    for (int e = 0; e < nEnvs; e++) {
-                        double[] a = new double[actDim];
-                        System.arraycopy(actD, e * actDim, a, 0, actDim);
-                        envActions[e] = actionSpace.clip(a); // the buffer keeps the unclipped sample
-                    }
-                    VectorStep st = envs.step(envActions);
-                    globalStep += nEnvs;
-
-                    rawObs = st.observations();
-                    if (obsRms != null) {
-                        obsRms.update(rawObs);
-                    }
-                    scaleRewards(st, rewardD);
-                    finalValues(st, finalValueD);
-                    buffer.add(obsF, actD, logProbD, rewardD, valueD, st.terminated(), st.truncated(), finalValueD);
-                    for (EpisodeStats ep : st.episodes()) {
-                        if (ep != null) {
-                            recordEpisode(ep);
-                        }
-                    }
-                    if (bar != null) {
-                        bar.update(globalStep, meanRecentReturn());
-                    }
-                }
-                normalizeInto(rawObs, obsF);
-                INDArray lastObs = nd(nEnvs)[0];
-                put(obsF, lastObs);
-                double[] lastValues = new double[nEnvs];
-                NdArrays.toDoubles(value.forward(lastObs), lastValues);
-                buffer.computeReturnsAndAdvantages(lastValues, cfg.gamma(), cfg.gaeLambda());
+                collectRollout(bar);
 
                 // ---- update: nEpochs passes of shuffled minibatches
                 for (int i = 0; i < indices.length; i++) {
@@ -331,6 +299,58 @@ public final class Ppo implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ pieces
 
+    /**
+     * One rollout: {@code nSteps} vector steps with the current stochastic policy into the buffer, then its
+     * returns and GAE advantages (bootstrapped at truncations and at the rollout's end).
+     */
+    void collectRollout(ProgressBar bar) {
+        buffer.clear();
+        for (int step = 0; step < cfg.nSteps(); step++) {
+            if (policy.stateDependent() && StateDependentNoise.redraws(step, cfg.sdeSampleFreq())) {
+                policy.resetNoise(nEnvs, rng);
+            }
+            normalizeInto(rawObs, obsF);
+            INDArray obs = nd(nEnvs)[0];
+            put(obsF, obs);
+            NdArrays.toDoubles(policy.forward(obs), meanD);
+            policy.sample(meanD, nEnvs, rng, actD);
+            policy.logProb(meanD, actD, nEnvs, logProbD);
+            NdArrays.toDoubles(value.forward(obs), valueD);
+
+            double[][] envActions = new double[nEnvs][];
+            for (int e = 0; e < nEnvs; e++) {
+                double[] a = new double[actDim];
+                System.arraycopy(actD, e * actDim, a, 0, actDim);
+                envActions[e] = actionSpace.clip(a); // the buffer keeps the unclipped sample
+            }
+            VectorStep st = envs.step(envActions);
+            globalStep += nEnvs;
+
+            rawObs = st.observations();
+            if (obsRms != null) {
+                obsRms.update(rawObs);
+            }
+            scaleRewards(st, rewardD);
+            finalValues(st, finalValueD);
+            buffer.add(obsF, actD, logProbD, rewardD, valueD, st.terminated(), st.truncated(), finalValueD);
+            for (EpisodeStats ep : st.episodes()) {
+                if (ep != null) {
+                    recordEpisode(ep);
+                }
+            }
+            if (bar != null) {
+                bar.update(globalStep, meanRecentReturn());
+            }
+        }
+        normalizeInto(rawObs, obsF);
+        INDArray lastObs = nd(nEnvs)[0];
+        put(obsF, lastObs);
+        double[] lastValues = new double[nEnvs];
+        NdArrays.toDoubles(value.forward(lastObs), lastValues);
+        buffer.computeReturnsAndAdvantages(lastValues, cfg.gamma(), cfg.gaeLambda());
+    }
+
+
     /** Normalised (if configured) observations as a row-major float batch. */
     private void normalizeInto(double[][] raw, float[] out) {
         double[] tmp = new double[obsDim];
@@ -405,12 +425,12 @@ public final class Ppo implements AutoCloseable {
         return recentEpisodes.stream().mapToDouble(e -> e[0]).average().orElse(Double.NaN);
     }
 
-    private double meanRecentLength() {
+    double meanRecentLength() {
         return recentEpisodes.stream().mapToDouble(e -> e[1]).average().orElse(Double.NaN);
     }
 
     /** Fisher-Yates with the run's generator, so the minibatch order is part of the checkpointed state. */
-    private void shuffle(int[] a) {
+    void shuffle(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];
@@ -452,6 +472,33 @@ public final class Ppo implements AutoCloseable {
         return globalStep;
     }
 
+    /** The rollout of the last {@link #collectRollout}, with its returns and advantages. */
+    RolloutBuffer buffer() {
+        return buffer;
+    }
+
+    /** The Adam over policy and value (PPO's; A2C's with {@code use_rms_prop: false}). */
+    AdamOptimizer optimizer() {
+        return optimizer;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    Provenance provenance() {
+        return provenance;
+    }
+
+    long episodes() {
+        return episodes;
+    }
+
+    /** An engine's owner finished an update ({@link #iteration()} counts them, checkpointed). */
+    void finishIteration() {
+        iteration++;
+    }
+
     public GaussianPolicy policy() {
         return policy;
     }
@@ -470,7 +517,7 @@ public final class Ppo implements AutoCloseable {
         Checkpoint cp = new Checkpoint();
         ObjectNode h = cp.header();
         h.put("kind", "model");
-        h.put("algorithm", ALGORITHM);
+        h.put("algorithm", algorithm);
         h.put("env", envId);
         h.put("obs_dim", obsDim);
         h.put("act_dim", actDim);
@@ -573,7 +620,7 @@ public final class Ppo implements AutoCloseable {
         return ppo;
     }
 
-    private void restore(Checkpoint cp) throws IOException {
+    void restore(Checkpoint cp) throws IOException {
         provenance = Provenance.fromJson(cp.field("provenance"));
         policy.meanNet().setParams(cp.floats(POLICY_MEAN, (int) policy.meanNet().numParams()));
         float[] ls = cp.floats(LOG_STD, policy.logStdSize());

@@ -101,6 +101,14 @@ public final class AdamOptimizer {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("max gradient norm must be > 0, got " + maxNorm);
         }
+        return clipGlobalNorm(maxNorm, modules);
+    }
+
+    /** {@link #clipGradNorm} over any modules (shared with {@link RmsPropOptimizer}). */
+    static double clipGlobalNorm(double maxNorm, Parameterized... modules) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("max gradient norm must be > 0, got " + maxNorm);
+        }
         double sq = 0;
         for (Parameterized m : modules) {
             double n = m.gradients().norm2Number().doubleValue();

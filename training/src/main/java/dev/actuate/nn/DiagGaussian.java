@@ -65,4 +65,35 @@ public final class DiagGaussian {
             dLogStd[dLogStdOff + i] += scale * (d * d - 1.0);
         }
     }
+
+    /**
+     * {@code KL(old || new) = sum_i [ logStdNew_i - logStdOld_i + (sOld_i^2 + (mOld_i - mNew_i)^2) / (2 sNew_i^2)
+     * - 1/2 ]}: TRPO's trust-region measure, zero and with zero gradient at {@code new == old}, where its Hessian
+     * is the Fisher information (1/s^2 for a mean, 2 for a log-std).
+     */
+    public static double kl(double[] meanOld, double[] logStdOld, int oldLsOff, double[] meanNew, double[] logStdNew,
+                            int newLsOff, int meanOff, int dim) {
+        double kl = 0;
+        for (int i = 0; i < dim; i++) {
+            double lo = logStdOld[oldLsOff + i];
+            double ln = logStdNew[newLsOff + i];
+            double dm = meanOld[meanOff + i] - meanNew[meanOff + i];
+            kl += ln - lo + (Math.exp(2 * lo) + dm * dm) * Math.exp(-2 * ln) / 2 - 0.5;
+        }
+        return kl;
+    }
+
+    /** Adds {@code scale * dKL(old || new)/d meanNew} and {@code /d logStdNew} (see {@link #kl}). */
+    public static void addKlGrad(double[] meanOld, double[] logStdOld, int oldLsOff, double[] meanNew,
+                                 double[] logStdNew, int newLsOff, int meanOff, int dim, double scale,
+                                 double[] dMean, double[] dLogStd, int dLogStdOff) {
+        for (int i = 0; i < dim; i++) {
+            double lo = logStdOld[oldLsOff + i];
+            double ln = logStdNew[newLsOff + i];
+            double dm = meanOld[meanOff + i] - meanNew[meanOff + i];
+            double inv = Math.exp(-2 * ln);
+            dMean[meanOff + i] += scale * (-dm * inv);
+            dLogStd[dLogStdOff + i] += scale * (1 - (Math.exp(2 * lo) + dm * dm) * inv);
+        }
+    }
 }

@@ -174,6 +174,55 @@ public final class GaussianPolicy implements Parameterized {
     }
 
     /**
+     * The Fisher-vector product {@code F v} of the mean over the {@code [batch, obs]} rows of {@code obs}, without
+     * forming F: {@code F = mean_i J_i^T M J_i}, with {@code J_i} the Jacobian of row i's (mean, log-std) w.r.t.
+     * {@link #params()} and {@code M} the Gaussian's Fisher in those ({@code 1/sigma^2} for a mean, 2 for a
+     * log-std). {@code J v} is the mean network's forward-mode pass ({@link Mlp#jvp}) and, with gSDE, the per-row
+     * log-sigma's ({@link StateDependentNoise#logSigmaJvp}, the latent held constant as in {@link #backward});
+     * {@code J^T u} is {@link #backward}. {@code v} and {@code out} are laid out as {@link #params()}. Overwrites
+     * the gradients (save the policy gradient before) and runs a forward pass.
+     */
+    public void fisherVectorProduct(INDArray obs, double[] v, double[] out) {
+        int p = (int) meanNet.numParams();
+        int batch = (int) obs.rows();
+        meanNet.forward(obs);
+        double[] vNet = java.util.Arrays.copyOf(v, p);
+        INDArray jv = meanNet.jvp(Nd4j.createFromArray(vNet).reshape(1, p).castTo(meanNet.dataType()));
+        double[] uMean = new double[batch * actionSize];
+        NdArrays.toDoubles(jv, uMean);
+        if (sde == null) {
+            logStd(logStdScratch);
+            for (int r = 0; r < batch; r++) {
+                for (int j = 0; j < actionSize; j++) {
+                    uMean[r * actionSize + j] *= Math.exp(-2.0 * logStdScratch[j]) / batch;
+                }
+            }
+            NdArrays.fromDoubles(uMean, jv);
+            meanNet.backward(jv);
+            NdArrays.toDoubles(meanNet.gradients(), out);
+            // The log-std Jacobian is the identity in every row, so its block of the mean is 2 v.
+            for (int j = 0; j < actionSize; j++) {
+                out[p + j] = 2.0 * v[p + j];
+            }
+            return;
+        }
+        loadLatent(batch);
+        int l = sde.latentDim();
+        double[] uLogSigma = new double[batch * actionSize];
+        for (int r = 0; r < batch; r++) {
+            sde.logSigmaJvp(latent, r * l, std, dStd, logSigma, r * actionSize, v, p, uLogSigma, r * actionSize);
+            for (int j = 0; j < actionSize; j++) {
+                int k = r * actionSize + j;
+                uMean[k] *= Math.exp(-2.0 * logSigma[k]) / batch;
+                uLogSigma[k] *= 2.0 / batch;
+            }
+        }
+        NdArrays.fromDoubles(uMean, jv);
+        backward(jv, uLogSigma);
+        NdArrays.toDoubles(grads, out);
+    }
+
+    /**
      * Samples actions for {@code batch} rows of means ({@code double[batch * actionSize]}, row-major): a fresh
      * Gaussian draw, or with gSDE {@code mean + latent W} with row r's exploration matrix (one matrix for all
      * rows when there are not {@code batch} of them, as SB3).

@@ -288,6 +288,46 @@ public final class Mlp implements Parameterized {
         return w.length == 1 ? lastInput : current.a[w.length - 2];
     }
 
+    /**
+     * Forward-mode derivative (the R-op) of the last {@link #forward}'s output along a parameter direction:
+     * {@code J v}, {@code [batch, out]}, with {@code J = dOutput/dParams} and {@code direction} laid out as
+     * {@link #params()}. Touches neither the parameters nor the gradients; allocates (natural-gradient solvers
+     * call it a few times per update, not per step).
+     */
+    public INDArray jvp(INDArray direction) {
+        Buffers buf = current;
+        if (buf == null) {
+            throw new IllegalStateException("jvp needs a forward pass first");
+        }
+        checkFlat("direction", direction, numParams(), dataType);
+        INDArray in = lastInput;
+        INDArray rIn = null; // tangent of the layer input; zero for the network input
+        long off = 0;
+        for (int l = 0; l < w.length; l++) {
+            int ni = sizes[l];
+            int no = sizes[l + 1];
+            INDArray vW = flatView(direction, off, ni, no);
+            off += (long) ni * no;
+            INDArray vB = flatView(direction, off, 1, no);
+            off += no;
+            // z = in W + b, so dz = in dW + db + d(in) W.
+            INDArray rz = in.mmul(vW).addiRowVector(vB);
+            if (rIn != null) {
+                rz.addi(rIn.mmul(w[l]));
+            }
+            Activation act = l == w.length - 1 ? outputActivation : hiddenActivation;
+            INDArray a = buf.a[l];
+            switch (act) {
+                case TANH -> rz.muli(a.mul(a).rsubi(1.0));
+                case RELU -> rz.muli(a.gt(0.0).castTo(dataType));
+                case IDENTITY -> { }
+            }
+            rIn = rz;
+            in = a;
+        }
+        return rIn;
+    }
+
     /** Backward pass of the last {@link #forward}: overwrites the gradients with dLoss/dParams. */
     public void backward(INDArray dOut) {
         backward(dOut, false);

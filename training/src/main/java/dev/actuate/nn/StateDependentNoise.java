@@ -170,6 +170,25 @@ public final class StateDependentNoise {
     // ------------------------------------------------------------------------------ squashed (SAC)
 
     /**
+     * The forward-mode derivative of one row's {@code logSigma} along a log-std direction {@code v}
+     * ({@code [numParams]}): {@code out_j = sum_k dlogSigma_j/dlogStd_kj v_kj}, the latent held constant (the
+     * transpose of {@link #addLogSigmaGrad}; TRPO's Fisher-vector product).
+     */
+    public void logSigmaJvp(double[] latent, int lOff, double[] std, double[] dStd, double[] logSigma, int sOff,
+                            double[] v, int vOff, double[] out, int outOff) {
+        for (int j = 0; j < actDim; j++) {
+            double invVar = Math.exp(-2.0 * logSigma[sOff + j]);
+            double d = 0;
+            for (int k = 0; k < latentDim; k++) {
+                double l = latent[lOff + k];
+                int kj = k * actDim + j;
+                d += l * l * std[kj] * dStd[kj] * invVar * v[vOff + (fullStd ? kj : k)];
+            }
+            out[outOff + j] = d;
+        }
+    }
+
+    /**
      * SAC's squashed draw with a given exploration matrix: {@code u = mean + latent W}, {@code a = tanh(u)};
      * writes the row's {@code logSigma}, {@code u} and {@code a} and returns {@code log p(a)}: the Gaussian
      * density of {@code u} with variance {@code sigma^2} minus {@code sum_j log(1 - tanh(u_j)^2)} (the stable

@@ -28,7 +28,7 @@ class PpoResumeTest {
     }
 
     /** Every layer's weights and biases of a policy file, in order, as one array. */
-    private static float[] policyParameters(byte[] policyFile, String source) throws Exception {
+    static float[] policyParameters(byte[] policyFile, String source) throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
         for (dev.actuate.policy.PolicyFile.Layer l : dev.actuate.policy.PolicyReader.fromBytes(policyFile, source).layers()) {
@@ -122,7 +122,7 @@ class PpoResumeTest {
     }
 
     /** The checkpoint without its provenance (creation time differs between runs). */
-    private static String stripVolatile(byte[] checkpoint) throws Exception {
+    static String stripVolatile(byte[] checkpoint) throws Exception {
         Checkpoint cp = Checkpoint.fromBytes(checkpoint, "mem");
         cp.header().remove("provenance");
         Checkpoint copy = new Checkpoint();

@@ -1,0 +1,336 @@
+package dev.actuate.algo;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.actuate.nn.AdamOptimizer;
+import dev.actuate.nn.DiagGaussian;
+import dev.actuate.nn.GaussianPolicy;
+import dev.actuate.nn.Mlp;
+import dev.actuate.nn.NdArrays;
+import dev.actuate.sim.Envs;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.MetricsCsv;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.RolloutBuffer;
+import dev.actuate.train.RunDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Trust Region Policy Optimization (Schulman et al., 2015) as sb3-contrib's TRPO: the policy step is the natural
+ * gradient {@code F^-1 g} of the surrogate {@code mean(ratio * A)}, solved by conjugate gradient on Fisher-vector
+ * products ({@link GaussianPolicy#fisherVectorProduct}, damped), scaled so the quadratic KL model meets
+ * {@code targetKl}, and kept by a backtracking line search only where the surrogate improves and the measured mean
+ * KL(old || new) stays within {@code targetKl}. The value network is fitted afterwards by its own Adam.
+ *
+ * <p>Rollouts, GAE, truncation bootstrapping, observation normalisation, the networks, the model file and the
+ * checkpoint are PPO's ({@link Ppo} as the rollout engine), so eval, render, export and resume work unchanged.
+ * With gSDE the log-std of each row is gSDE's log-sigma, in the Fisher, the surrogate and the KL alike.
+ * CleanRL style: {@link #train} reads top to bottom.
+ */
+public final class Trpo implements AutoCloseable {
+    public static final String ALGORITHM = "trpo";
+    public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
+            "episodes", "surrogate_gain", "kl", "accepted", "step_fraction", "line_search_trials", "value_loss",
+            "explained_variance", "std", "policy_update_ms", "steps_per_sec");
+
+    /** One policy update's outcome: {@code kl} is the measured mean KL of the kept step (0 when rejected). */
+    public record Update(boolean accepted, double kl, double surrogateGain, double fraction, int trials) {
+    }
+
+    private final TrpoConfig cfg;
+    private final Ppo engine;
+    private final GaussianPolicy policy;
+    private final Mlp value;
+    private final AdamOptimizer valueOptimizer;
+    private final int obsDim;
+    private final int actDim;
+    private Update lastUpdate;
+
+    /** A fresh run: networks initialised and envs reset from {@code seed}. */
+    public Trpo(TrpoConfig cfg, String envId, long seed) {
+        this.cfg = cfg;
+        this.engine = new Ppo(cfg.rollout(), envId, seed, ALGORITHM, cfg);
+        this.policy = engine.policy();
+        this.value = engine.valueNet();
+        this.valueOptimizer = new AdamOptimizer(cfg.learningRate(), 0.9, 0.999, 1e-5, value);
+        this.obsDim = policy.observationSize();
+        this.actDim = policy.actionSize();
+    }
+
+    // ------------------------------------------------------------------------------------------ train
+
+    /** Trains as {@link Ppo#train}: metrics, checkpoints, the curve and the final model into {@code run}. */
+    public void train(RunDir run, ProgressBar bar, Predicate<Trpo> keepGoing) throws IOException {
+        long numIterations = cfg.iterations();
+        MetricsCsv metrics = run == null ? null : run.metrics(METRICS, engine.iteration());
+        if (run != null) {
+            run.writeConfig(cfg);
+            run.writeProvenance(engine.provenance());
+        }
+        RolloutBuffer buffer = engine.buffer();
+        int n = buffer.size();
+        int p = (int) policy.params().length();
+        int batchSize = Math.min(cfg.batchSize(), n);
+        float[] obsAll = new float[n * obsDim];
+        double[] act = new double[n * actDim];
+        double[] oldLogProb = new double[n];
+        double[] adv = new double[n];
+        double[] returns = new double[n];
+        double[] oldValues = new double[n];
+        double[] oldMean = new double[n * actDim];
+        int logStdLen = Math.max(policy.logStdSize(), n * actDim);
+        double[] oldLogStd = new double[logStdLen];
+        double[] mean = new double[n * actDim];
+        double[] logStd = new double[logStdLen];
+        double[] dMean = new double[n * actDim];
+        double[] dLogStd = new double[logStdLen];
+        double[] grad = new double[p];
+        double[] theta = new double[p];
+        double[] trial = new double[p];
+        double[] logProb = new double[n];
+        int[] identity = new int[n];
+        int[] indices = new int[n];
+        for (int i = 0; i < n; i++) {
+            identity[i] = i;
+        }
+        INDArray obs = Nd4j.zeros(policy.meanNet().dataType(), n, obsDim);
+        INDArray dMeanNd = Nd4j.zeros(policy.meanNet().dataType(), n, actDim);
+        float[] mbObs = new float[batchSize * obsDim];
+        double[] mbAct = new double[batchSize * actDim];
+        double[] mbLogProb = new double[batchSize];
+        double[] mbAdv = new double[batchSize];
+        double[] mbReturns = new double[batchSize];
+        double[] mbOldValues = new double[batchSize];
+        double[] mbValues = new double[batchSize];
+        double[] dValue = new double[batchSize];
+        INDArray mbObsNd = Nd4j.zeros(value.dataType(), batchSize, obsDim);
+        INDArray dValueNd = Nd4j.zeros(value.dataType(), batchSize, 1);
+        long lastCurveNanos = System.nanoTime();
+        try {
+            while (engine.iteration() < numIterations) {
+                long iterStart = System.nanoTime();
+                // ---- rollout (PPO's): returns and GAE advantages in the buffer
+                engine.collectRollout(bar);
+                buffer.gather(identity, 0, n, obsAll, act, oldLogProb, adv, returns, oldValues);
+                if (cfg.normAdv()) {
+                    PpoLoss.normalize(adv, n);
+                }
+                NdArrays.fromDoubles(toDoubles(obsAll), obs);
+
+                // ---- policy gradient g of the surrogate mean(ratio * A) at the old policy
+                long policyStart = System.nanoTime();
+                NdArrays.toDoubles(policy.forward(obs), oldMean);
+                int oldStride = policy.logStdRows(n, oldLogStd);
+                // PPO's loss without clipping is -mean(ratio * A): its gradient is -g.
+                PpoLoss.PolicyStats ps = PpoLoss.policy(oldMean, oldLogStd, oldStride, act, oldLogProb, adv, n, actDim,
+                        Double.POSITIVE_INFINITY, 0.0, dMean, dLogStd);
+                NdArrays.fromDoubles(dMean, dMeanNd);
+                policy.backward(dMeanNd, dLogStd);
+                NdArrays.toDoubles(policy.gradients(), grad);
+                for (int i = 0; i < p; i++) {
+                    grad[i] = -grad[i];
+                }
+                double oldSurrogate = -ps.pgLoss();
+
+                // ---- natural gradient: (F + damping I) s = g by conjugate gradient, scaled to the KL bound
+                double[] fvp = new double[p];
+                TrustRegion.Operator fisher = (v, out) -> {
+                    policy.fisherVectorProduct(obs, v, out);
+                    for (int i = 0; i < p; i++) {
+                        out[i] += cfg.cgDamping() * v[i];
+                    }
+                };
+                double[] s = TrustRegion.conjugateGradient(fisher, grad, cfg.cgMaxSteps(), 1e-10);
+                fisher.apply(s, fvp);
+                double beta = TrustRegion.stepScale(s, fvp, cfg.targetKl());
+
+                // ---- backtracking line search on the measured surrogate and KL
+                NdArrays.toDoubles(policy.params(), theta);
+                TrustRegion.Search search = TrustRegion.lineSearch(fraction -> {
+                    for (int i = 0; i < p; i++) {
+                        trial[i] = theta[i] + fraction * beta * s[i];
+                    }
+                    NdArrays.fromDoubles(trial, policy.params());
+                    return measure(obs, act, oldLogProb, adv, oldMean, oldLogStd, oldStride, n, mean, logStd, logProb);
+                }, oldSurrogate, cfg.targetKl(), cfg.lineSearchShrinkingFactor(), cfg.lineSearchMaxIter());
+                if (search.accepted()) {
+                    for (int i = 0; i < p; i++) {
+                        trial[i] = theta[i] + search.fraction() * beta * s[i];
+                    }
+                    NdArrays.fromDoubles(trial, policy.params());
+                } else {
+                    NdArrays.fromDoubles(theta, policy.params());
+                }
+                lastUpdate = search.accepted()
+                        ? new Update(true, search.trial().kl(), search.trial().surrogate() - oldSurrogate,
+                                search.fraction(), search.trials())
+                        : new Update(false, 0.0, 0.0, 0.0, search.trials());
+                double policyMs = (System.nanoTime() - policyStart) / 1e6;
+
+                // ---- critic: nCriticUpdates passes of shuffled minibatches, MSE to the returns, its own Adam
+                double vLossSum = 0;
+                int minibatches = 0;
+                System.arraycopy(identity, 0, indices, 0, n);
+                for (int epoch = 0; epoch < cfg.nCriticUpdates(); epoch++) {
+                    engine.shuffle(indices);
+                    for (int start = 0; start + batchSize <= n; start += batchSize) {
+                        buffer.gather(indices, start, start + batchSize, mbObs, mbAct, mbLogProb, mbAdv, mbReturns,
+                                mbOldValues);
+                        NdArrays.fromDoubles(toDoubles(mbObs), mbObsNd);
+                        NdArrays.toDoubles(value.forward(mbObsNd), mbValues);
+                        vLossSum += PpoLoss.value(mbValues, mbOldValues, mbReturns, batchSize, false, 0, 1.0, dValue);
+                        NdArrays.fromDoubles(dValue, dValueNd);
+                        value.backward(dValueNd);
+                        valueOptimizer.step();
+                        minibatches++;
+                    }
+                }
+                engine.finishIteration();
+
+                // ---- log, checkpoint, curve, model
+                long iteration = engine.iteration();
+                policy.logStd(logStd);
+                double std = 0; // the mean std parameter (with gSDE, of the exploration matrix's entries)
+                for (int j = 0; j < policy.logStdSize(); j++) {
+                    std += Math.exp(logStd[j]) / policy.logStdSize();
+                }
+                double seconds = (System.nanoTime() - iterStart) / 1e9;
+                if (metrics != null) {
+                    metrics.append(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
+                            engine.episodes(), lastUpdate.surrogateGain(), lastUpdate.kl(),
+                            lastUpdate.accepted() ? 1 : 0, lastUpdate.fraction(), lastUpdate.trials(),
+                            vLossSum / Math.max(1, minibatches), buffer.explainedVariance(), std, policyMs, n / seconds);
+                }
+                boolean last = iteration == numIterations;
+                boolean stop = !last && keepGoing != null && !keepGoing.test(this);
+                if (run != null) {
+                    if (iteration % cfg.checkpointEvery() == 0 || last || stop) {
+                        checkpoint().write(run.checkpoint());
+                    }
+                    if (last || stop || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
+                        run.refreshCurve(ALGORITHM + " " + engine.envId() + " seed " + engine.seed(), Envs.spec(
+                                engine.envId()).rewardThreshold());
+                        lastCurveNanos = System.nanoTime();
+                    }
+                    if (last) {
+                        PolicyExport.write(model(), run.model());
+                    }
+                }
+                if (stop) {
+                    break;
+                }
+            }
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+        if (bar != null) {
+            bar.finish(engine.globalStep(), engine.meanRecentReturn());
+        }
+    }
+
+    /** The surrogate {@code mean(ratio * A)} and the mean KL(old || new) at the policy's current parameters. */
+    private TrustRegion.Trial measure(INDArray obs, double[] act, double[] oldLogProb, double[] adv, double[] oldMean,
+                                      double[] oldLogStd, int oldStride, int n, double[] mean, double[] logStd,
+                                      double[] logProb) {
+        NdArrays.toDoubles(policy.forward(obs), mean);
+        int stride = policy.logStdRows(n, logStd);
+        policy.logProb(mean, act, n, logProb);
+        double surrogate = 0;
+        double kl = 0;
+        for (int i = 0; i < n; i++) {
+            surrogate += Math.exp(logProb[i] - oldLogProb[i]) * adv[i];
+            kl += DiagGaussian.kl(oldMean, oldLogStd, i * oldStride, mean, logStd, i * stride, i * actDim, actDim);
+        }
+        return new TrustRegion.Trial(surrogate / n, kl / n);
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    // ------------------------------------------------------------------------------------------ state
+
+    public TrpoConfig config() {
+        return cfg;
+    }
+
+    public String envId() {
+        return engine.envId();
+    }
+
+    public long iteration() {
+        return engine.iteration();
+    }
+
+    public long globalStep() {
+        return engine.globalStep();
+    }
+
+    public double meanRecentReturn() {
+        return engine.meanRecentReturn();
+    }
+
+    public GaussianPolicy policy() {
+        return policy;
+    }
+
+    /** The last policy update, or null before the first. */
+    public Update lastUpdate() {
+        return lastUpdate;
+    }
+
+    /** The final model: PPO's model file (policy mean network, log-std, observation statistics) as TRPO's. */
+    public Checkpoint model() {
+        return engine.model();
+    }
+
+    /** Everything a bit-identical continuation needs: the engine's checkpoint, TRPO's config and the critic's Adam. */
+    public Checkpoint checkpoint() {
+        Checkpoint cp = engine.checkpoint();
+        ObjectNode h = cp.header();
+        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
+        h.put("value_adam_iteration", valueOptimizer.iteration());
+        cp.put("value_adam_state", valueOptimizer.state().dup().data().asFloat());
+        return cp;
+    }
+
+    /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
+    public static Trpo resume(Path file, Long totalSteps) throws IOException {
+        Checkpoint cp = Checkpoint.read(file);
+        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
+            throw new IOException(file + ": not a TRPO training checkpoint (kind " + cp.field("kind").asText()
+                    + ", algorithm " + cp.field("algorithm").asText() + ")");
+        }
+        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
+                new TypeReference<Map<String, Object>>() { });
+        TrpoConfig cfg = ConfigYaml.bind(values, TrpoConfig.defaults(), file.toString());
+        if (totalSteps != null) {
+            cfg = cfg.withTimesteps(totalSteps);
+        }
+        Trpo trpo = new Trpo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        trpo.engine.restore(cp);
+        float[] adam = cp.floats("value_adam_state", (int) trpo.valueOptimizer.state().length());
+        trpo.valueOptimizer.state().assign(Nd4j.createFromArray(adam).reshape(1, adam.length));
+        trpo.valueOptimizer.setIteration(cp.field("value_adam_iteration").asInt());
+        return trpo;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.actuate.algo;
+
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.RunDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** CLI glue for {@link Trpo}: config resolution, run directory, progress bar, resume and bench. */
+final class TrpoTrainer implements Trainer {
+    static TrpoConfig config(Path configFile, Long steps, Integer envs) throws IOException {
+        TrpoConfig cfg = configFile == null ? TrpoConfig.defaults() : ConfigYaml.load(configFile, TrpoConfig.defaults());
+        if (steps != null) {
+            cfg = cfg.withTimesteps(steps);
+        }
+        if (envs != null) {
+            cfg = cfg.withEnvs(envs);
+        }
+        return cfg;
+    }
+
+    @Override
+    public Outcome train(TrainRequest r) throws IOException {
+        TrpoConfig fresh = r.resume() ? null : config(r.configFile(), r.steps(), r.envs());
+        if (fresh != null) {
+            Check.simToRealFits(r.configFile(), r.envId(), fresh.simToReal());
+        }
+        try (RunDir run = RunDir.open(r.out(), r.resume());
+             Trpo ppo = r.resume() ? Trpo.resume(run.checkpoint(), r.steps()) : new Trpo(fresh, r.envId(), r.seed())) {
+            if (r.resume() && !ppo.envId().equals(r.envId())) {
+                throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + ppo.envId() + ", not "
+                        + r.envId());
+            }
+            TrpoConfig cfg = ppo.config();
+            long total = cfg.iterations() * cfg.rolloutSize();
+            if (total != cfg.nTimesteps() && !r.quiet()) {
+                System.err.printf("actuate train: TRPO trains whole rollouts of %d steps (n_steps %d x n_envs %d): "
+                        + "%d steps round up to %d%n", cfg.rolloutSize(), cfg.nSteps(), cfg.nEnvs(),
+                        cfg.nTimesteps(), total);
+            }
+            ProgressBar bar = new ProgressBar(total, ppo.globalStep(), r.quiet());
+            ppo.train(run, bar, p -> !r.stop().getAsBoolean());
+            return new Outcome(ppo.globalStep(), total, ppo.iteration() == cfg.iterations());
+        }
+    }
+
+    @Override
+    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
+        TrpoConfig cfg = config(configFile, Long.MAX_VALUE / 4, envs);
+        long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
+        long[] end = new long[2];
+        try (Trpo ppo = new Trpo(cfg, envId, seed)) {
+            ppo.train(null, null, p -> {
+                long now = System.nanoTime();
+                if (p.iteration() == 1) {
+                    start[0] = now;
+                    start[1] = p.globalStep();
+                    return true;
+                }
+                end[0] = now;
+                end[1] = p.globalStep();
+                return (now - start[0]) / 1e9 < seconds;
+            });
+        }
+        double s = (end[0] - start[0]) / 1e9;
+        long steps = end[1] - start[1];
+        return new BenchResult(Trpo.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s);
+    }
+}

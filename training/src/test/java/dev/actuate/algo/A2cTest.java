@@ -1,0 +1,137 @@
+package dev.actuate.algo;
+
+import dev.actuate.nn.DiagGaussian;
+import dev.actuate.sim.Rng;
+import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.RunDir;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class A2cTest {
+    @TempDir
+    Path dir;
+
+    /** Tiny Pendulum run: 2 envs x 8 steps, 12 iterations. */
+    static A2cConfig tiny() {
+        return ConfigYaml.bind(Map.ofEntries(
+                Map.entry("n_timesteps", 192), Map.entry("n_envs", 2), Map.entry("n_steps", 8),
+                Map.entry("hidden_sizes", List.of(16, 16)), Map.entry("norm_obs", true), Map.entry("norm_reward", true),
+                Map.entry("anneal_lr", true), Map.entry("ent_coef", 0.01), Map.entry("checkpoint_every", 1)),
+                A2cConfig.defaults(), "test");
+    }
+
+    /** PPO's loss at ratio 1 with unbounded clipping has A2C's gradient, -mean(A d log pi), exactly. */
+    @Test
+    void policyGradientAtRatioOneIsTheAdvantageWeightedScore() {
+        Rng rng = new Rng(4);
+        int n = 5;
+        int a = 2;
+        double[] mean = new double[n * a];
+        double[] act = new double[n * a];
+        double[] adv = new double[n];
+        double[] logStd = {-0.2, 0.4};
+        for (int i = 0; i < n * a; i++) {
+            mean[i] = rng.nextGaussian();
+            act[i] = rng.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            adv[i] = rng.nextGaussian();
+        }
+        double[] logProb = new double[n];
+        for (int i = 0; i < n; i++) {
+            logProb[i] = DiagGaussian.logProb(act, i * a, mean, i * a, logStd, 0, a);
+        }
+        double[] dMean = new double[n * a];
+        double[] dLogStd = new double[a];
+        PpoLoss.PolicyStats ps = PpoLoss.policy(mean, logStd, act, logProb, adv, n, a, Double.POSITIVE_INFINITY, 0.0,
+                dMean, dLogStd);
+        double[] eMean = new double[n * a];
+        double[] eLogStd = new double[a];
+        double meanAdv = 0;
+        for (int i = 0; i < n; i++) {
+            DiagGaussian.addLogProbGrad(act, i * a, mean, i * a, logStd, 0, a, -adv[i] / n, eMean, i * a, eLogStd, 0);
+            meanAdv += adv[i] / n;
+        }
+        assertThat(dMean).containsExactly(eMean, within(1e-15));
+        assertThat(dLogStd).containsExactly(eLogStd, within(1e-15));
+        assertThat(ps.pgLoss()).isCloseTo(-meanAdv, within(1e-15));
+        assertThat(ps.clipFraction()).isZero();
+    }
+
+    @Test
+    void resumedRunIsBitIdenticalWithRmsprop() throws Exception {
+        assertResumeIsExact(tiny());
+    }
+
+    @Test
+    void resumedRunIsBitIdenticalWithAdamAndGsde() throws Exception {
+        assertResumeIsExact(ConfigYaml.bind(Map.of("use_rms_prop", false, "use_sde", true, "sde_sample_freq", 4,
+                "log_std_init", -1.0), tiny(), "test"));
+    }
+
+    private void assertResumeIsExact(A2cConfig cfg) throws Exception {
+        Path root = Files.createTempDirectory(dir, "run");
+        byte[] straightCheckpoint;
+        byte[] straightModel;
+        List<String> straightMetrics;
+        try (A2c straight = new A2c(cfg, "Pendulum-v1", 11)) {
+            RunDir run = RunDir.open(root.resolve("a"), false);
+            straight.train(run, null, null);
+            assertThat(straight.iteration()).isEqualTo(12);
+            straightCheckpoint = straight.checkpoint().toBytes();
+            straightModel = Files.readAllBytes(run.model());
+            straightMetrics = metricColumns(run.metricsFile());
+        }
+        Path b = root.resolve("b");
+        try (A2c first = new A2c(cfg, "Pendulum-v1", 11); RunDir runB = RunDir.open(b, false)) {
+            first.train(runB, null, t -> t.iteration() < 5);
+            assertThat(first.iteration()).isEqualTo(5);
+        }
+        RunDir runB = RunDir.open(b, true);
+        try (runB; A2c resumed = A2c.resume(runB.checkpoint(), null)) {
+            assertThat(resumed.iteration()).isEqualTo(5);
+            resumed.train(runB, null, null);
+            assertThat(PpoResumeTest.stripVolatile(resumed.checkpoint().toBytes()))
+                    .isEqualTo(PpoResumeTest.stripVolatile(straightCheckpoint));
+        }
+        assertThat(PpoResumeTest.policyParameters(Files.readAllBytes(runB.model()), "b"))
+                .isEqualTo(PpoResumeTest.policyParameters(straightModel, "a"));
+        assertThat(metricColumns(runB.metricsFile())).isEqualTo(straightMetrics);
+        Checkpoint cp = Checkpoint.read(runB.checkpoint());
+        assertThat(cp.field("algorithm").asText()).isEqualTo("a2c");
+        assertThat(cp.has("rmsprop_state")).isEqualTo(cfg.useRmsProp());
+        assertThat(dev.actuate.policy.PolicyReader.fromBytes(Files.readAllBytes(runB.model()), "b").algorithm())
+                .isEqualTo("a2c");
+    }
+
+    @Test
+    void everyEnvHasAValidA2cConfig() throws Exception {
+        Path d = Files.isDirectory(Path.of("configs")) ? Path.of("configs", "a2c") : Path.of("..", "configs", "a2c");
+        for (dev.actuate.sim.EnvSpec spec : dev.actuate.sim.Envs.specs()) {
+            Path f = d.resolve(spec.id() + ".yaml");
+            assertThat(f).as("config for %s", spec.id()).exists();
+            assertThat(ConfigYaml.load(f, A2cConfig.defaults()).nTimesteps()).isPositive();
+        }
+        A2cConfig car = ConfigYaml.load(d.resolve("MountainCarContinuous-v0.yaml"), A2cConfig.defaults());
+        assertThat(car.nSteps()).isEqualTo(100);
+        assertThat(car.useSde()).isTrue();
+        assertThat(car.sdeSampleFreq()).isEqualTo(16);
+        assertThat(car.gaeLambda()).isEqualTo(1.0); // SB3's default: n-step returns
+        assertThat(car.useRmsProp()).isTrue();
+        assertThat(car.rmsPropEps()).isEqualTo(1e-5);
+    }
+
+    /** metrics.csv without the wall-clock column. */
+    private static List<String> metricColumns(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+}
