@@ -46,12 +46,21 @@ final class A2cTrainer implements Trainer {
     }
 
     @Override
-    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
-        A2cConfig cfg = config(configFile, Long.MAX_VALUE / 4, envs);
+    public BenchResult bench(BenchRequest r) throws IOException {
+        if (r.learnerThreads() != null) {
+            throw new IllegalArgumentException("--learner-threads applies to SAC, TD3 and DDPG; A2C's envs run on "
+                    + "VectorEnv's threads");
+        }
+        A2cConfig cfg = config(r.configFile(), Long.MAX_VALUE / 4, r.envs());
+        if (r.net() != null) {
+            cfg = cfg.withHiddenSizes(r.net());
+        }
+        String envId = r.envId();
+        double seconds = r.seconds();
         long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
         long[] end = new long[2];
-        try (A2c ppo = new A2c(cfg, envId, seed)) {
-            ppo.train(null, null, p -> {
+        try (A2c algo = new A2c(cfg, envId, r.seed())) {
+            algo.train(null, null, p -> {
                 long now = System.nanoTime();
                 if (p.iteration() == 1) {
                     start[0] = now;
@@ -65,6 +74,7 @@ final class A2cTrainer implements Trainer {
         }
         double s = (end[0] - start[0]) / 1e9;
         long steps = end[1] - start[1];
-        return new BenchResult(A2c.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s);
+        return new BenchResult(A2c.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s, Double.NaN, Double.NaN,
+                cfg.hiddenSizes(), cfg.rolloutSize(), 1);
     }
 }

@@ -46,12 +46,21 @@ final class TrpoTrainer implements Trainer {
     }
 
     @Override
-    public BenchResult bench(String envId, Path configFile, Integer envs, long seed, double seconds) throws IOException {
-        TrpoConfig cfg = config(configFile, Long.MAX_VALUE / 4, envs);
+    public BenchResult bench(BenchRequest r) throws IOException {
+        if (r.learnerThreads() != null) {
+            throw new IllegalArgumentException("--learner-threads applies to SAC, TD3 and DDPG; TRPO's envs run on "
+                    + "VectorEnv's threads");
+        }
+        TrpoConfig cfg = config(r.configFile(), Long.MAX_VALUE / 4, r.envs());
+        if (r.net() != null) {
+            cfg = cfg.withHiddenSizes(r.net());
+        }
+        String envId = r.envId();
+        double seconds = r.seconds();
         long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
         long[] end = new long[2];
-        try (Trpo ppo = new Trpo(cfg, envId, seed)) {
-            ppo.train(null, null, p -> {
+        try (Trpo algo = new Trpo(cfg, envId, r.seed())) {
+            algo.train(null, null, p -> {
                 long now = System.nanoTime();
                 if (p.iteration() == 1) {
                     start[0] = now;
@@ -65,6 +74,7 @@ final class TrpoTrainer implements Trainer {
         }
         double s = (end[0] - start[0]) / 1e9;
         long steps = end[1] - start[1];
-        return new BenchResult(Trpo.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s);
+        return new BenchResult(Trpo.ALGORITHM, envId, cfg.nEnvs(), steps, s, steps / s, Double.NaN, Double.NaN,
+                cfg.hiddenSizes(), cfg.rolloutSize(), 1);
     }
 }
