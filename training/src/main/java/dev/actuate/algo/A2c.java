@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * the log-probabilities of the update's own forward pass stand in for the rollout's, so the ratio is exactly 1 and
  * the unclipped surrogate's gradient is A2C's {@code -A grad log pi}. CleanRL style: {@link #train} top to bottom.
  */
-public final class A2c implements AutoCloseable {
+public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
     public static final String ALGORITHM = "a2c";
     public static final double RMSPROP_ALPHA = 0.99;
     public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",

@@ -64,7 +64,7 @@ public record A2cConfig(
         int sdeSampleFreq,
         boolean fullStd,
         boolean useExpln,
-        SimToReal simToReal) {
+        SimToReal simToReal) implements OnPolicyTrainer.Config<A2cConfig> {
 
     public A2cConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;

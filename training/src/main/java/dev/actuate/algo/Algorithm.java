@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 
 /** The algorithms {@code actuate train --algo} knows; adding one is one line here. */
 public enum Algorithm {
-    PPO(PpoTrainer::new),
-    TRPO(TrpoTrainer::new),
-    A2C(A2cTrainer::new),
+    PPO(OnPolicyTrainer::ppo),
+    TRPO(OnPolicyTrainer::trpo),
+    A2C(OnPolicyTrainer::a2c),
     SAC(() -> new OffPolicyTrainer(Sac.ALGORITHM)),
     TD3(() -> new OffPolicyTrainer(Td3.ALGORITHM)),
     DDPG(() -> new OffPolicyTrainer(Td3.DDPG));

@@ -53,7 +53,7 @@ import java.util.function.Predicate;
  * <p>With {@code useSde} the policy explores by gSDE ({@link StateDependentNoise}, as SB3's {@code use_sde}):
  * one exploration matrix per env, redrawn at the start of each rollout and every {@code sdeSampleFreq} steps.
  */
-public final class Ppo implements AutoCloseable {
+public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     public static final String ALGORITHM = "ppo";
     /** Observation normalisation epsilon and the model-file key names, shared with the loader. */
     public static final double OBS_EPSILON = 1e-8;

@@ -74,7 +74,7 @@ public record PpoConfig(
         boolean fullStd,
         boolean useExpln,
         boolean annealClip,
-        SimToReal simToReal) {
+        SimToReal simToReal) implements OnPolicyTrainer.Config<PpoConfig> {
 
     public PpoConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * With gSDE the log-std of each row is gSDE's log-sigma, in the Fisher, the surrogate and the KL alike.
  * CleanRL style: {@link #train} reads top to bottom.
  */
-public final class Trpo implements AutoCloseable {
+public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
     public static final String ALGORITHM = "trpo";
     public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
             "episodes", "surrogate_gain", "kl", "accepted", "step_fraction", "line_search_trials", "value_loss",

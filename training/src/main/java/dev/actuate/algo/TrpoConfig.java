@@ -67,7 +67,7 @@ public record TrpoConfig(
         int sdeSampleFreq,
         boolean fullStd,
         boolean useExpln,
-        SimToReal simToReal) {
+        SimToReal simToReal) implements OnPolicyTrainer.Config<TrpoConfig> {
 
     public TrpoConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;

@@ -1,0 +1,172 @@
+package dev.actuate.algo;
+
+import dev.actuate.sim.wrappers.SimToReal;
+import dev.actuate.train.ConfigYaml;
+import dev.actuate.train.ProgressBar;
+import dev.actuate.train.RunDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+/**
+ * CLI glue shared by the on-policy algorithms (PPO, A2C, TRPO), which train whole rollouts on PPO's
+ * rollout engine: config resolution, run directory, progress bar, resume and bench.
+ */
+final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A extends OnPolicyTrainer.Run<A, C>>
+        implements Trainer {
+    /** What this glue needs of an on-policy config record. */
+    interface Config<C> {
+        long nTimesteps();
+
+        int nEnvs();
+
+        int nSteps();
+
+        int rolloutSize();
+
+        long iterations();
+
+        List<Integer> hiddenSizes();
+
+        SimToReal simToReal();
+
+        C withTimesteps(long n);
+
+        C withEnvs(int n);
+
+        C withHiddenSizes(List<Integer> sizes);
+    }
+
+    /** What this glue needs of an on-policy algorithm. */
+    interface Run<A, C> extends AutoCloseable {
+        C config();
+
+        String envId();
+
+        long iteration();
+
+        long globalStep();
+
+        void train(RunDir run, ProgressBar bar, Predicate<A> keepGoing) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    interface Factory<C, A> {
+        A create(C cfg, String envId, long seed);
+    }
+
+    interface Resumer<A> {
+        A resume(Path checkpoint, Long totalSteps) throws IOException;
+    }
+
+    private final String algorithm;
+    private final String label;
+    private final Supplier<C> defaults;
+    private final Factory<C, A> factory;
+    private final Resumer<A> resumer;
+    private final ToIntFunction<C> updateBatch;
+
+    /**
+     * @param label       the name in messages, e.g. "PPO"
+     * @param updateBatch the batch one gradient step sees (reported by bench)
+     */
+    OnPolicyTrainer(String algorithm, String label, Supplier<C> defaults, Factory<C, A> factory, Resumer<A> resumer,
+                    ToIntFunction<C> updateBatch) {
+        this.algorithm = algorithm;
+        this.label = label;
+        this.defaults = defaults;
+        this.factory = factory;
+        this.resumer = resumer;
+        this.updateBatch = updateBatch;
+    }
+
+    static OnPolicyTrainer<PpoConfig, Ppo> ppo() {
+        return new OnPolicyTrainer<>(Ppo.ALGORITHM, "PPO", PpoConfig::defaults, Ppo::new, Ppo::resume,
+                PpoConfig::batchSize);
+    }
+
+    static OnPolicyTrainer<A2cConfig, A2c> a2c() {
+        return new OnPolicyTrainer<>(A2c.ALGORITHM, "A2C", A2cConfig::defaults, A2c::new, A2c::resume,
+                A2cConfig::rolloutSize);
+    }
+
+    static OnPolicyTrainer<TrpoConfig, Trpo> trpo() {
+        return new OnPolicyTrainer<>(Trpo.ALGORITHM, "TRPO", TrpoConfig::defaults, Trpo::new, Trpo::resume,
+                TrpoConfig::rolloutSize);
+    }
+
+    C config(Path configFile, Long steps, Integer envs) throws IOException {
+        C cfg = configFile == null ? defaults.get() : ConfigYaml.load(configFile, defaults.get());
+        if (steps != null) {
+            cfg = cfg.withTimesteps(steps);
+        }
+        if (envs != null) {
+            cfg = cfg.withEnvs(envs);
+        }
+        return cfg;
+    }
+
+    @Override
+    public Outcome train(TrainRequest r) throws IOException {
+        C fresh = r.resume() ? null : config(r.configFile(), r.steps(), r.envs());
+        if (fresh != null) {
+            Check.simToRealFits(r.configFile(), r.envId(), fresh.simToReal());
+        }
+        try (RunDir run = RunDir.open(r.out(), r.resume());
+             A algo = r.resume() ? resumer.resume(run.checkpoint(), r.steps()) : factory.create(fresh, r.envId(), r.seed())) {
+            if (r.resume() && !algo.envId().equals(r.envId())) {
+                throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + algo.envId() + ", not "
+                        + r.envId());
+            }
+            C cfg = algo.config();
+            long total = cfg.iterations() * cfg.rolloutSize();
+            if (total != cfg.nTimesteps() && !r.quiet()) {
+                System.err.printf("actuate train: %s trains whole rollouts of %d steps (n_steps %d x n_envs %d): "
+                        + "%d steps round up to %d%n", label, cfg.rolloutSize(), cfg.nSteps(), cfg.nEnvs(),
+                        cfg.nTimesteps(), total);
+            }
+            ProgressBar bar = new ProgressBar(total, algo.globalStep(), r.quiet());
+            algo.train(run, bar, p -> !r.stop().getAsBoolean());
+            return new Outcome(algo.globalStep(), total, algo.iteration() == cfg.iterations());
+        }
+    }
+
+    @Override
+    public BenchResult bench(BenchRequest r) throws IOException {
+        if (r.learnerThreads() != null) {
+            throw new IllegalArgumentException("--learner-threads applies to SAC, TD3 and DDPG; " + label
+                    + "'s envs run on VectorEnv's threads");
+        }
+        C cfg = config(r.configFile(), Long.MAX_VALUE / 4, r.envs());
+        if (r.net() != null) {
+            cfg = cfg.withHiddenSizes(r.net());
+        }
+        String envId = r.envId();
+        double seconds = r.seconds();
+        long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
+        long[] end = new long[2];
+        try (A algo = factory.create(cfg, envId, r.seed())) {
+            algo.train(null, null, p -> {
+                long now = System.nanoTime();
+                if (p.iteration() == 1) {
+                    start[0] = now;
+                    start[1] = p.globalStep();
+                    return true;
+                }
+                end[0] = now;
+                end[1] = p.globalStep();
+                return (now - start[0]) / 1e9 < seconds;
+            });
+        }
+        double s = (end[0] - start[0]) / 1e9;
+        long steps = end[1] - start[1];
+        return new BenchResult(algorithm, envId, cfg.nEnvs(), steps, s, steps / s, Double.NaN, Double.NaN,
+                cfg.hiddenSizes(), updateBatch.applyAsInt(cfg), 1);
+    }
+}
