@@ -2,7 +2,7 @@ package dev.actuate.cli;
 
 import dev.actuate.onnx.OnnxExport;
 import dev.actuate.runtime.LoadedModel;
-import dev.actuate.train.AtomicFiles;
+import dev.actuate.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

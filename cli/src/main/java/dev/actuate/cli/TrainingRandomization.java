@@ -1,5 +1,6 @@
 package dev.actuate.cli;
 
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.robot.RobotDescription;
 import dev.actuate.sim.robot.RobotDescriptionLoader;
@@ -12,7 +13,6 @@ import org.yaml.snakeyaml.error.YAMLException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,10 +60,10 @@ final class TrainingRandomization {
         variant.put("base", Path.of(envId).toAbsolutePath().normalize().toString());
         variant.put(KEY, list);
         Path robotFile = runDir.resolve("robot.yaml");
-        writeAtomically(robotFile, "# Written by actuate train: " + envId + " with the randomisation of " + config
+        AtomicFiles.writeString(robotFile, "# Written by actuate train: " + envId + " with the randomisation of " + config
                 + "\n" + dump(variant));
         Path rest = runDir.resolve("training-config.yaml");
-        writeAtomically(rest, "# " + config + " without " + KEY + " (it went to robot.yaml)\n" + dump(doc));
+        AtomicFiles.writeString(rest, "# " + config + " without " + KEY + " (it went to robot.yaml)\n" + dump(doc));
         RobotDescriptionLoader.load(robotFile);
         return new Plan(robotFile.toString(), rest);
     }
@@ -72,11 +72,5 @@ final class TrainingRandomization {
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return m.isEmpty() ? "" : new Yaml(o).dump(m);
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

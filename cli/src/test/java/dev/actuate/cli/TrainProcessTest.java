@@ -1,5 +1,6 @@
 package dev.actuate.cli;
 
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.RunDir;
 import org.junit.jupiter.api.AfterEach;

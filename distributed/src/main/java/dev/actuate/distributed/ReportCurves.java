@@ -1,6 +1,6 @@
 package dev.actuate.distributed;
 
-import dev.actuate.train.AtomicFiles;
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.train.RunDir;
 
 import javax.imageio.ImageIO;

@@ -2,7 +2,7 @@ package dev.actuate.distributed;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.actuate.train.AtomicFiles;
+import dev.actuate.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

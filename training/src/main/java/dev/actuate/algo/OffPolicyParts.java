@@ -8,7 +8,7 @@ import dev.actuate.nn.Init;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.Parameterized;
 import dev.actuate.sim.Rng;
-import dev.actuate.train.AtomicFiles;
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ReplayBuffer;

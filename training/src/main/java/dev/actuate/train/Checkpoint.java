@@ -1,5 +1,6 @@
 package dev.actuate.train;
 
+import dev.actuate.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

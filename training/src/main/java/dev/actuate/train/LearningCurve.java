@@ -1,5 +1,6 @@
 package dev.actuate.train;
 
+import dev.actuate.io.AtomicFiles;
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,5 +1,6 @@
 package dev.actuate.train;
 
+import dev.actuate.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

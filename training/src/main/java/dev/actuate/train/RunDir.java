@@ -1,5 +1,6 @@
 package dev.actuate.train;
 
+import dev.actuate.io.AtomicFiles;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;

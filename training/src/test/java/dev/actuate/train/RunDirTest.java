@@ -1,5 +1,6 @@
 package dev.actuate.train;
 
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.algo.PpoConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.actuate.train;
+package dev.actuate.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
