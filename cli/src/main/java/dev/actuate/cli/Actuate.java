@@ -14,7 +14,8 @@ import java.util.List;
         subcommands = {EnvsCommand.class, EvalCommand.class, RenderCommand.class, BenchCommand.class,
                 TrainCommand.class, InfoCommand.class, RunCommand.class, RobotCommand.class, BrokerCommand.class,
                 DemoCommand.class, ExportCommand.class, PredictCommand.class, ConvertCommand.class,
-                PackageCommand.class, CommandLine.HelpCommand.class})
+                PackageCommand.class, ReportCommand.class, ShipCommand.class, ZooCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Actuate {
     @Option(names = "--plugin", paramLabel = "JAR", description = {"A jar of Java envs (registered through"
             + " ServiceLoader as dev.actuate.sim.EnvProvider); repeatable, before the command.",

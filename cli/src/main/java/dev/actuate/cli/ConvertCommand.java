@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Write a model, run directory or checkpoint as a policy file (the format the controller reads)")
 public final class ConvertCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL", description = "Model, checkpoint or run directory")
+    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL|NAME", description = "Model, checkpoint or run directory, or a shipped agent's name")
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Policy file to write (atomically)")

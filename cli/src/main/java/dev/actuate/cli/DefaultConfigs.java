@@ -4,8 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds {@code configs/<algo>/<env>.yaml}: in the working directory first, then above the jar or
- * classes directory (so {@code scripts/actuate} works from any directory of a clone).
+ * Finds the clone's files ({@code configs/<algo>/<env>.yaml}, the shipped agents in {@code models/}): in the
+ * working directory first, then above the jar or classes directory (so {@code scripts/actuate} works from any
+ * directory of a clone).
  */
 public final class DefaultConfigs {
     private DefaultConfigs() {
@@ -18,14 +19,23 @@ public final class DefaultConfigs {
 
     /** A file of the clone ({@code rel} from its root), or null when there is none. */
     static Path findFile(Path rel) {
-        if (Files.isRegularFile(rel)) {
+        return find(rel, Files::isRegularFile);
+    }
+
+    /** A directory of the clone ({@code rel} from its root), or null when there is none. */
+    static Path findDir(Path rel) {
+        return find(rel, Files::isDirectory);
+    }
+
+    private static Path find(Path rel, java.util.function.Predicate<Path> kind) {
+        if (kind.test(rel)) {
             return rel;
         }
         try {
             Path p = Path.of(DefaultConfigs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (int up = 0; up < 4 && p != null; up++, p = p.getParent()) {
                 Path candidate = p.resolve(rel);
-                if (Files.isRegularFile(candidate)) {
+                if (kind.test(candidate)) {
                     return candidate;
                 }
             }

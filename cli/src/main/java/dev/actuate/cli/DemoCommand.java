@@ -31,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "ID", description = "Env the robot simulates (default: the model's env, else LunarLanderContinuous-v3)")
     String envId;
 
-    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL",
+    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL|NAME",
             description = "Trained policy (default: models/ppo-<env>.actuate if shipped, else the env's heuristic)")
     String model;
 

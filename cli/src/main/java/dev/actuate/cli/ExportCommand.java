@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a trained model's deterministic policy as ONNX (normalisation, layers, output mapping)")
 public final class ExportCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL", description = "Trained model or run directory")
+    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL|NAME", description = "Trained model or run directory, or a shipped agent's name")
     Path model;
 
     @Option(names = "--format", defaultValue = "onnx", paramLabel = "onnx", description = "Output format (default: ${DEFAULT-VALUE})")

@@ -26,8 +26,12 @@ public final class ModelControllers {
     private ModelControllers() {
     }
 
-    /** The model file of a run directory ({@code model.actuate}, else the latest checkpoint), or the file itself. */
+    /**
+     * The model file of a run directory ({@code model.actuate}, else the latest checkpoint), the file itself, or,
+     * when no such path exists, the shipped agent of that name ({@link ShippedAgents}).
+     */
     public static Path resolve(Path modelOrRunDir) throws IOException {
+        modelOrRunDir = ShippedAgents.resolveModel(modelOrRunDir);
         if (Files.isDirectory(modelOrRunDir)) {
             Path model = modelOrRunDir.resolve(RunDir.MODEL);
             if (Files.isRegularFile(model)) {
@@ -56,9 +60,13 @@ public final class ModelControllers {
         return PolicyReader.read(file);
     }
 
-    /** The env id the model was trained on. */
+    /** The env id the model was trained on; for a shipped agent's name, its card's env. */
     public static String envId(Path modelOrRunDir) {
         try {
+            String fromCard = ShippedAgents.cardEnv(modelOrRunDir);
+            if (fromCard != null) {
+                return fromCard;
+            }
             String id = readPolicy(modelOrRunDir).envId();
             if (id == null) {
                 throw new IllegalArgumentException(modelOrRunDir + ": the policy names no env; give --env");

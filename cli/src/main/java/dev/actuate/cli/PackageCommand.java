@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         description = "Build a robot bundle: the controller and its few jars, the policy, the robot config and"
                 + " bin/actuate-controller (any Java 17 JVM, any OS/CPU)")
 public final class PackageCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL", description = "Policy file, model or run directory")
+    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL|NAME", description = "Policy file, model or run directory, or a shipped agent's name")
     Path model;
 
     @Option(names = "--robot", required = true, paramLabel = "FILE", description = "Robot config, e.g. configs/robots/lander.yaml")

@@ -17,7 +17,8 @@ final class PolicyOptions {
             description = "Built-in controller instead of a model: " + BuiltInControllers.HELP + "; default heuristic.")
     String controller;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "A trained model file or run directory, or an .onnx policy.")
+    @Option(names = "--model", paramLabel = "PATH|NAME",
+            description = "A trained model file or run directory, an .onnx policy, or a shipped agent's name (`actuate zoo`).")
     Path model;
 
     @Mixin

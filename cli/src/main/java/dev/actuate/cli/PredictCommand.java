@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Print a policy's deterministic actions for observations read from a JSON-lines or CSV file")
 public final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL|FILE.onnx",
+    @Option(names = "--model", required = true, paramLabel = "RUN_DIR|MODEL|NAME|FILE.onnx",
             description = "Trained model or run directory (actions in its env's bounds), or an .onnx policy")
     Path model;
 

@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a trained policy (or a built-in controller) against a robot at a fixed rate")
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL", description = "Trained model or run directory, or an .onnx policy")
+    @Option(names = "--model", paramLabel = "RUN_DIR|MODEL|NAME",
+            description = "Trained model or run directory, an .onnx policy, or a shipped agent's name (`actuate zoo`)")
     String model;
 
     @picocli.CommandLine.Mixin

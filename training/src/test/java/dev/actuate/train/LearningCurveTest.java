@@ -47,6 +47,51 @@ class LearningCurveTest {
         }
     }
 
+    /** Whether some pixel is within 40 (per channel) of {@code rgb}: antialiasing blends a line's edges. */
+    private static boolean hasColour(BufferedImage img, int rgb) {
+        for (int x = 0; x < img.getWidth(); x++) {
+            for (int y = 0; y < img.getHeight(); y++) {
+                int p = img.getRGB(x, y);
+                boolean near = true;
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    near &= Math.abs(((p >> shift) & 0xFF) - ((rgb >> shift) & 0xFF)) <= 40;
+                }
+                if (near) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void severalSeriesGetTheirOwnColoursALegendAndTheSameBytesEachTime() throws Exception {
+        List<double[]> a = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        List<double[]> mean = new ArrayList<>();
+        for (int i = 0; i <= 20; i++) {
+            a.add(new double[] {i * 1000, -1200 + 50 * i});
+            b.add(new double[] {i * 1000, -1300 + 60 * i});
+            mean.add(new double[] {i * 1000, -1250 + 55 * i});
+        }
+        List<LearningCurve.Series> series = List.of(new LearningCurve.Series("seed 0", a, false),
+                new LearningCurve.Series("seed 1", b, false), new LearningCurve.Series("mean of 2 seeds", mean, true));
+        Path png = dir.resolve("cell.png");
+        LearningCurve.writeSeries(png, "sac on Pendulum-v1", series, -157.0);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(hasColour(img, 0x1E50C8)).as("first seed's blue").isTrue();
+        assertThat(hasColour(img, 0xE67814)).as("second seed's orange").isTrue();
+        assertThat(hasColour(img, 0x289C3C)).as("no third thin line, so no green").isFalse();
+        byte[] first = java.nio.file.Files.readAllBytes(png);
+        LearningCurve.writeSeries(png, "sac on Pendulum-v1", series, -157.0);
+        assertThat(java.nio.file.Files.readAllBytes(png)).isEqualTo(first);
+        // One unlabelled series (curve.png) draws no legend: nothing but the line in the legend's corner.
+        Path single = dir.resolve("single.png");
+        LearningCurve.write(single, "t", a, null);
+        BufferedImage one = ImageIO.read(single.toFile());
+        assertThat(hasColour(one, 0xE67814)).isFalse();
+    }
+
     @Test
     void tickLabelsAreShortAtAnyScale() {
         assertThat(LearningCurve.number(983040, 1e6)).isEqualTo("983k");
