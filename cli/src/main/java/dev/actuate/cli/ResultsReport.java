@@ -52,7 +52,7 @@ final class ResultsReport {
      * its metrics reached (null without metrics) and its learning curve (global_step, mean_return).
      */
     record Run(String name, String algo, String env, int seed, Eval eval, Double wallS, String command, Long steps,
-               List<double[]> curve, String commit) {
+               List<double[]> curve, String commit, String machine, Double loadAverage) {
     }
 
     /** A cell: its target (null when the targets file has none) and its runs, by seed. */
@@ -136,6 +136,8 @@ final class ResultsReport {
         }
         Double wall = null;
         String command = null;
+        String machine = null;
+        Double load = null;
         Path trainFile = dir.resolve(TRAIN);
         if (Files.isRegularFile(trainFile)) {
             JsonNode o = readJson(trainFile);
@@ -145,6 +147,9 @@ final class ResultsReport {
                 throw new IOException(trainFile + ": field 'command' is missing or not a string");
             }
             command = c.asText();
+            // Optional: where it ran and how busy that machine was when the run started.
+            machine = o.path("machine").isTextual() ? o.get("machine").asText() : null;
+            load = o.path("load_avg").isNumber() ? o.get("load_avg").asDouble() : null;
         }
         Path metrics = dir.resolve(RunDir.METRICS);
         Long steps = null;
@@ -164,7 +169,8 @@ final class ResultsReport {
             JsonNode c = readJson(provenance).get("gitCommit");
             commit = c != null && c.isTextual() ? shortCommit(c.asText()) : null;
         }
-        return new Run(dir.getFileName().toString(), algo, env, seed, eval, wall, command, steps, curve, commit);
+        return new Run(dir.getFileName().toString(), algo, env, seed, eval, wall, command, steps, curve, commit, machine,
+                load);
     }
 
     /** The cells: the targets' in their order (with or without runs), then cells with runs but no target, sorted. */
@@ -279,8 +285,29 @@ final class ResultsReport {
                 + "the deterministic policy's mean ± std return over its evaluation's episodes; \"mean\" is the mean of "
                 + "the seeds' scores. A cell has met its target when that mean is at or above the Zoo's figure or, "
                 + "where the target is a success rate, when the seeds' mean success rate is at or above it; the "
-                + "difference is shown either way.\n\n");
-        md.append("## Cells\n\n");
+                + "difference is shown either way.");
+        TreeSet<String> machines = new TreeSet<>();
+        double loadLo = Double.POSITIVE_INFINITY;
+        double loadHi = Double.NEGATIVE_INFINITY;
+        for (Cell c : cells) {
+            for (Run r : c.runs()) {
+                if (r.machine() != null) {
+                    machines.add(r.machine());
+                }
+                if (r.loadAverage() != null) {
+                    loadLo = Math.min(loadLo, r.loadAverage());
+                    loadHi = Math.max(loadHi, r.loadAverage());
+                }
+            }
+        }
+        if (!machines.isEmpty()) {
+            md.append(" Trained on ").append(String.join("; ", machines)).append('.');
+        }
+        if (loadLo <= loadHi) {
+            md.append(String.format(Locale.ROOT, " The machine's 1-minute load average when a run started: %.1f to %.1f"
+                    + " (wall times grow with it).", loadLo, loadHi));
+        }
+        md.append("\n\n## Cells\n\n");
         StringJoiner header = new StringJoiner(" | ", "| ", " |\n");
         header.add("algo").add("env").add("Zoo (SB3)").add("budget (steps)").add("steps trained");
         seeds.forEach(s -> header.add("seed " + s));

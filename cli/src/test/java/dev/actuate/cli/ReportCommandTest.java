@@ -38,8 +38,9 @@ class ReportCommandTest {
         Files.writeString(d.resolve("eval.json"), String.format(Locale.ROOT, "{\"env\":\"e\",\"seed\":1000,\"episodes\":100,"
                 + "\"mean_return\":%s,\"std_return\":%s,\"success_rate\":%s,\"mean_length\":200.0}", mean, std, success));
         Files.writeString(d.resolve("train.json"), String.format(Locale.ROOT,
-                "{\"wall_s\":%s,\"command\":\"actuate train --algo a --env e --seed %s --out %s --quiet\"}", wall,
-                name.substring(name.length() - 1), name));
+                "{\"wall_s\":%s,\"command\":\"actuate train --algo a --env e --seed %s --out %s --quiet\","
+                        + "\"machine\":\"Test CPU, 2 cores\",\"load_avg\":%s}", wall,
+                name.substring(name.length() - 1), name, 1 + wall / 1000));
     }
 
     private void tree() throws Exception {
@@ -98,6 +99,8 @@ class ReportCommandTest {
         assertThat(md).contains("| sac-Pendulum-v1-s1 | 20,000 | -160.0 ± 85.0 | 0.50 | 100 episodes from seed 1000 | 45s"
                 + " | `0123456` | `actuate train --algo a --env e --seed 1 --out sac-Pendulum-v1-s1 --quiet` |");
         assertThat(md).contains("- PPO on Pendulum misses by about 3: unexplained.");
+        assertThat(md).contains(" Trained on Test CPU, 2 cores. The machine's 1-minute load average when a run started:"
+                + " 1.0 to 4.7 (wall times grow with it).");
         assertThat(md).doesNotContain("logs");
         // Cells in the targets' order, then the untargeted ones.
         assertThat(md.indexOf("| sac | Pendulum-v1 |")).isLessThan(md.indexOf("| ppo | Pendulum-v1 |"));
