@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 
 /** {@code actuate report}: the results page (markdown and one learning-curve PNG per cell) from run directories. */
 @Command(name = "report", mixinStandardHelpOptions = true, description = {
-        "Write the results page from run directories named <algo>-<env>-s<seed> (config.yaml, provenance.json,",
-        "metrics.csv from `actuate train`; eval.json and train.json from scripts/reproduce-results.sh):",
+        "Write the results page (markdown and curves) from run directories against the Zoo's targets.",
+        "Run directories are named <algo>-<env>-s<seed> (config.yaml, provenance.json, metrics.csv from",
+        "`actuate train`; eval.json and train.json from scripts/reproduce-results.sh). It holds",
         "a table per (algo, env) cell against the targets, a table per run, and one PNG of each cell's",
         "learning curves in a folder beside the markdown (docs/results.md -> docs/results/<algo>-<env>.png)."})
 public final class ReportCommand implements Callable<Integer> {

@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
  * ({@link ModelCard}), from a run directory's model, config, provenance, {@code eval.json} and {@code train.json}.
  */
 @Command(name = "ship", mixinStandardHelpOptions = true, description = {
-        "Ship a trained agent: copy RUN_DIR/model.actuate to models/<name>.actuate and write models/<name>.card.json",
-        "from the run's eval.json (the last line of `actuate eval --json`), train.json ({\"wall_s\", \"command\"}),",
+        "Ship a trained agent into models/ with its card (actuate zoo lists them).",
+        "Copies RUN_DIR/model.actuate to models/<name>.actuate and writes models/<name>.card.json from the run's",
+        "eval.json (the last line of `actuate eval --json`), train.json ({\"wall_s\", \"command\"}),",
         "config.yaml and provenance.json. A policy file instead of a run directory takes its config and",
         "provenance from the file (give --eval, and --train-json when known)."})
 public final class ShipCommand implements Callable<Integer> {

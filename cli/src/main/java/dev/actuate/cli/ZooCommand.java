@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
 
 /** {@code actuate zoo}: the shipped agents, with their cards' figures. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, description = {
-        "List the shipped agents (models/<name>.actuate and its card): algorithm, env, steps trained and the",
-        "deterministic policy's evaluation. Any command's --model takes a name from this list."})
+        "List the shipped agents with their evaluations; --model takes their names.",
+        "Each is models/<name>.actuate and its card: algorithm, env, steps trained and the deterministic",
+        "policy's evaluation. Any command's --model takes a name from this list."})
 public final class ZooCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "DIR", description = "Agents' directory (default: the clone's models/)")
     Path models;
