@@ -92,6 +92,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     private long iteration;
     private long globalStep;
     private long episodes;
+    private UpdateCost lastUpdateCost;
 
     // Work arrays, allocated once.
     private final float[] obsF;
@@ -200,6 +201,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                 collectRollout(bar);
 
                 // ---- update: nEpochs passes of shuffled minibatches
+                long updateStart = System.nanoTime();
                 for (int i = 0; i < indices.length; i++) {
                     indices[i] = i;
                 }
@@ -253,6 +255,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                     }
                     epochsDone++;
                 }
+                lastUpdateCost = UpdateCost.ppo((System.nanoTime() - updateStart) / 1e6, epochsDone);
                 iteration++;
 
                 // ---- log
@@ -455,6 +458,12 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     }
 
     // ------------------------------------------------------------------------------------------ state
+
+    /** The last update's wall time and epochs (for the bench), or null before the first. */
+    @Override
+    public UpdateCost lastUpdateCost() {
+        return lastUpdateCost;
+    }
 
     public PpoConfig config() {
         return cfg;

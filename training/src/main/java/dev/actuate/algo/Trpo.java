@@ -53,6 +53,7 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
     private final int obsDim;
     private final int actDim;
     private Update lastUpdate;
+    private UpdateCost lastCost;
 
     /** A fresh run: networks initialised and envs reset from {@code seed}. */
     public Trpo(TrpoConfig cfg, String envId, long seed) {
@@ -142,17 +143,23 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
                 // ---- natural gradient: (F + damping I) s = g by conjugate gradient, scaled to the KL bound
                 double[] fvp = new double[p];
+                long[] fvpCost = new long[2]; // calls, nanos
                 TrustRegion.Operator fisher = (v, out) -> {
+                    long t0 = System.nanoTime();
                     policy.fisherVectorProduct(obs, v, out);
                     for (int i = 0; i < p; i++) {
                         out[i] += cfg.cgDamping() * v[i];
                     }
+                    fvpCost[0]++;
+                    fvpCost[1] += System.nanoTime() - t0;
                 };
                 double[] s = TrustRegion.conjugateGradient(fisher, grad, cfg.cgMaxSteps(), 1e-10);
+                int cgIterations = (int) fvpCost[0];
                 fisher.apply(s, fvp);
                 double beta = TrustRegion.stepScale(s, fvp, cfg.targetKl());
 
                 // ---- backtracking line search on the measured surrogate and KL
+                long searchStart = System.nanoTime();
                 NdArrays.toDoubles(policy.params(), theta);
                 TrustRegion.Search search = TrustRegion.lineSearch(fraction -> {
                     for (int i = 0; i < p; i++) {
@@ -173,7 +180,8 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         ? new Update(true, search.trial().kl(), search.trial().surrogate() - oldSurrogate,
                                 search.fraction(), search.trials())
                         : new Update(false, 0.0, 0.0, 0.0, search.trials());
-                double policyMs = (System.nanoTime() - policyStart) / 1e6;
+                long policyEnd = System.nanoTime();
+                double policyMs = (policyEnd - policyStart) / 1e6;
 
                 // ---- critic: nCriticUpdates passes of shuffled minibatches, MSE to the returns, its own Adam
                 double vLossSum = 0;
@@ -193,6 +201,10 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         minibatches++;
                     }
                 }
+                long criticEnd = System.nanoTime();
+                lastCost = new UpdateCost((criticEnd - policyStart) / 1e6, 0, policyMs, (criticEnd - policyEnd) / 1e6,
+                        cgIterations, (int) fvpCost[0], fvpCost[1] / 1e6, (policyEnd - searchStart) / 1e6,
+                        search.trials(), n);
                 engine.finishIteration();
 
                 // ---- log, checkpoint, curve, model
@@ -291,6 +303,12 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
     /** The last policy update, or null before the first. */
     public Update lastUpdate() {
         return lastUpdate;
+    }
+
+    /** Where the last update's time went (for the bench), or null before the first. */
+    @Override
+    public UpdateCost lastUpdateCost() {
+        return lastCost;
     }
 
     /** The final model: PPO's model file (policy mean network, log-std, observation statistics) as TRPO's. */
