@@ -200,7 +200,7 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
     }
 
     /**
-     * Median wall time of one PPO epoch (its update divided by the epochs done) over iterations after the first,
+     * Median CPU time of one PPO epoch (its update divided by the epochs done) over iterations after the first,
      * for about {@code seconds} and at least three iterations.
      */
     static double ppoEpochMs(PpoConfig cfg, String envId, long seed, double seconds) throws IOException {

@@ -201,7 +201,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                 collectRollout(bar);
 
                 // ---- update: nEpochs passes of shuffled minibatches
-                long updateStart = System.nanoTime();
+                long updateStart = UpdateCost.cpuNanos();
                 for (int i = 0; i < indices.length; i++) {
                     indices[i] = i;
                 }
@@ -255,7 +255,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                     }
                     epochsDone++;
                 }
-                lastUpdateCost = UpdateCost.ppo((System.nanoTime() - updateStart) / 1e6, epochsDone);
+                lastUpdateCost = UpdateCost.ppo((UpdateCost.cpuNanos() - updateStart) / 1e6, epochsDone);
                 iteration++;
 
                 // ---- log

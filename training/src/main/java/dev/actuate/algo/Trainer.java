@@ -52,7 +52,7 @@ public interface Trainer {
 
     /**
      * On-policy update cost over the timed iterations: each field of {@code median} is that field's median over
-     * the {@code iterations} updates. For TRPO, {@code ppoEpochMs} is the median wall time of one PPO epoch on the
+     * the {@code iterations} updates. For TRPO, {@code ppoEpochMs} is the median time of one PPO epoch on the
      * same rollout (same env, envs, steps per env and networks; PPO's default minibatch 64), measured in the same
      * process right after; NaN otherwise.
      */

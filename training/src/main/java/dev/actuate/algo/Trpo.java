@@ -123,13 +123,13 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         INDArray dValueNd = Nd4j.zeros(value.dataType(), batchSize, 1);
         long[] fvpCost = new long[2]; // calls, nanos
         TrustRegion.Operator fisher = (v, out) -> {
-            long t0 = System.nanoTime();
+            long t0 = UpdateCost.cpuNanos();
             policy.fisherVectorProduct(v, out);
             for (int i = 0; i < p; i++) {
                 out[i] += cfg.cgDamping() * v[i];
             }
             fvpCost[0]++;
-            fvpCost[1] += System.nanoTime() - t0;
+            fvpCost[1] += UpdateCost.cpuNanos() - t0;
         };
         long lastCurveNanos = System.nanoTime();
         try {
@@ -138,6 +138,7 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                 // ---- rollout (PPO's): returns and GAE advantages in the buffer
                 engine.collectRollout(bar);
                 long policyStart = System.nanoTime();
+                long policyCpu = UpdateCost.cpuNanos();
                 if (factor == 1) {
                     System.arraycopy(identity, 0, rows, 0, n);
                 } else {
@@ -173,17 +174,17 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
                 // ---- natural gradient: (F + damping I) s = g by conjugate gradient, scaled to the KL bound. The
                 // Fisher is taken at the old parameters: one forward pass serves every product.
-                long fisherStart = System.nanoTime();
+                long fisherStart = UpdateCost.cpuNanos();
                 policy.prepareFisher(obs);
                 fvpCost[0] = 0;
-                fvpCost[1] = System.nanoTime() - fisherStart;
+                fvpCost[1] = UpdateCost.cpuNanos() - fisherStart;
                 double[] s = TrustRegion.conjugateGradient(fisher, grad, cfg.cgMaxSteps(), 1e-10);
                 int cgIterations = (int) fvpCost[0];
                 fisher.apply(s, fvp);
                 double beta = TrustRegion.stepScale(s, fvp, cfg.targetKl());
 
                 // ---- backtracking line search on the measured surrogate and KL
-                long searchStart = System.nanoTime();
+                long searchStart = UpdateCost.cpuNanos();
                 NdArrays.toDoubles(policy.params(), theta);
                 TrustRegion.Search search = TrustRegion.lineSearch(fraction -> {
                     for (int i = 0; i < p; i++) {
@@ -204,8 +205,8 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         ? new Update(true, search.trial().kl(), search.trial().surrogate() - oldSurrogate,
                                 search.fraction(), search.trials())
                         : new Update(false, 0.0, 0.0, 0.0, search.trials());
-                long policyEnd = System.nanoTime();
-                double policyMs = (policyEnd - policyStart) / 1e6;
+                long policyEnd = UpdateCost.cpuNanos();
+                double policyMs = (System.nanoTime() - policyStart) / 1e6;
 
                 // ---- critic: nCriticUpdates passes of shuffled minibatches, MSE to the returns, its own Adam
                 double vLossSum = 0;
@@ -228,8 +229,9 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         minibatches++;
                     }
                 }
-                long criticEnd = System.nanoTime();
-                lastCost = new UpdateCost((criticEnd - policyStart) / 1e6, 0, policyMs, (criticEnd - policyEnd) / 1e6,
+                long criticEnd = UpdateCost.cpuNanos();
+                lastCost = new UpdateCost((criticEnd - policyCpu) / 1e6, 0, (policyEnd - policyCpu) / 1e6,
+                        (criticEnd - policyEnd) / 1e6,
                         cgIterations, (int) fvpCost[0], fvpCost[1] / 1e6, (policyEnd - searchStart) / 1e6,
                         search.trials(), m);
                 engine.finishIteration();
