@@ -129,11 +129,12 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         Rng init = new Rng(seed);
         Activation act = Activation.parse(cfg.activation());
         int[] hidden = cfg.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
-        Init hiddenInit = cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.xavierUniform();
+        // Without ortho_init SB3 keeps PyTorch's nn.Linear init (weights and biases U(+-1/sqrt(fan_in))).
+        Init hiddenInit = cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.torchDefault();
         Mlp.Builder meanNet = Mlp.builder(obsDim, actDim).hidden(hidden).activation(act).hiddenInit(hiddenInit)
-                .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.xavierUniform());
+                .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.torchDefault());
         Mlp.Builder valueNet = Mlp.builder(obsDim, 1).hidden(hidden).activation(act).hiddenInit(hiddenInit)
-                .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.xavierUniform());
+                .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.torchDefault());
         StateDependentNoise sde = cfg.useSde()
                 ? new StateDependentNoise(hidden[hidden.length - 1], actDim, cfg.fullStd(), cfg.useExpln()) : null;
         this.policy = new GaussianPolicy(meanNet, cfg.logStdInit(), sde, init);

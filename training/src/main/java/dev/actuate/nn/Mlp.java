@@ -89,6 +89,8 @@ public final class Mlp implements Parameterized {
             off += (long) ni * no;
             b[l] = flatView(params, off, 1, no);
             gb[l] = flatView(grads, off, 1, no);
+            double[] bl = scheme.biases(ni, no, rng);
+            System.arraycopy(bl, 0, init, (int) off, no);
             off += no;
         }
         params.assign(Nd4j.createFromArray(init).reshape(1, n).castTo(dataType));
