@@ -2,6 +2,7 @@ package dev.actuate.cli;
 
 import dev.actuate.algo.Algorithm;
 import dev.actuate.algo.Trainer;
+import dev.actuate.algo.UpdateCost;
 import dev.actuate.nn.Backends;
 import dev.actuate.sim.Envs;
 import picocli.CommandLine.Command;
@@ -69,12 +70,44 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             + " \"backend\": \"%s\", \"blas_threads\": %d, \"cores\": %d%s}",
                     r.stepsPerSec(), r.algorithm(), r.envId(), r.envs(), r.steps(), r.seconds(),
                     r.hiddenSizes().toString().replace(" ", ""), r.batchSize(), r.learnerThreads(), info.backend(),
-                    info.blasThreads(), Runtime.getRuntime().availableProcessors(), cpuFields(r)));
+                    info.blasThreads(), Runtime.getRuntime().availableProcessors(), cpuFields(r) + updateFields(r)));
         } else {
             System.out.println(String.format(Locale.ROOT, "%s %s, %d envs, nets %s: %.0f env-steps/s (%d steps in %.1f s)",
                     r.algorithm(), r.envId(), r.envs(), r.hiddenSizes(), r.stepsPerSec(), r.steps(), r.seconds()));
         }
         return 0;
+    }
+
+    /**
+     * On-policy update cost, medians over the timed iterations: PPO's update and epoch; TRPO's update split into
+     * the policy step (gradient, conjugate gradient on Fisher-vector products, line search) and the critic, and set
+     * against one PPO epoch on the same rollout.
+     */
+    private static String updateFields(Trainer.BenchResult r) {
+        Trainer.UpdateBench u = r.update();
+        if (u == null) {
+            return "";
+        }
+        UpdateCost c = u.median();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, ", \"update_iterations\": %d, \"update_ms\": %.2f",
+                u.iterations(), c.updateMs()));
+        if (c.epochs() > 0) {
+            sb.append(String.format(Locale.ROOT, ", \"epochs\": %d, \"epoch_ms\": %.3f", c.epochs(),
+                    c.updateMs() / c.epochs()));
+        }
+        if (!Double.isNaN(c.policyMs())) {
+            sb.append(String.format(Locale.ROOT, ", \"policy_update_ms\": %.2f, \"critic_ms\": %.2f,"
+                            + " \"policy_batch\": %d, \"cg_iterations\": %d, \"fvp_calls\": %d, \"fvp_ms\": %.2f,"
+                            + " \"line_search_ms\": %.2f, \"line_search_trials\": %d", c.policyMs(), c.criticMs(),
+                    c.policyBatch(), c.cgIterations(), c.fvpCalls(), c.fvpMs(), c.lineSearchMs(),
+                    c.lineSearchTrials()));
+        }
+        if (!Double.isNaN(u.ppoEpochMs())) {
+            sb.append(String.format(Locale.ROOT, ", \"ppo_epoch_ms\": %.3f, \"update_per_ppo_epoch\": %.2f,"
+                            + " \"policy_update_per_ppo_epoch\": %.2f", u.ppoEpochMs(), c.updateMs() / u.ppoEpochMs(),
+                    c.policyMs() / u.ppoEpochMs()));
+        }
+        return sb.toString();
     }
 
     /** CPU ms per env step (whole process, and the training thread alone) when the trainer measured them. */

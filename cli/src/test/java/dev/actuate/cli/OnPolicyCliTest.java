@@ -40,7 +40,28 @@ class OnPolicyCliTest {
         assertThat(Actuate.run("render", "--model", out.toString(), "--seed", "5", "--every", "50", "--width", "64", "--height", "64", "--out",
                 gif.toString())).isZero();
         assertThat(gif).exists();
-        assertThat(Actuate.run("bench", "train", "--algo", algo, "--env", "Pendulum-v1", "--config", cfg.toString(),
-                "--seconds", "1", "--json")).isZero();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(Actuate.run("bench", "train", "--algo", algo, "--env", "Pendulum-v1", "--config", cfg.toString(),
+                    "--seconds", "1", "--json")).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        String[] lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).trim().split("\n");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(lines[lines.length - 1]);
+        assertThat(json.path("steps_per_sec").asDouble()).isPositive();
+        if ("trpo".equals(algo)) {
+            // The update's cost: CG capped at cg_max_steps, one more product for the step size, the whole
+            // 64-row rollout in the policy step, and one PPO epoch on the same rollout to compare with.
+            assertThat(json.path("cg_iterations").asInt()).isBetween(1, 5);
+            assertThat(json.path("fvp_calls").asInt()).isEqualTo(json.path("cg_iterations").asInt() + 1);
+            assertThat(json.path("policy_batch").asInt()).isEqualTo(64);
+            assertThat(json.path("ppo_epoch_ms").asDouble()).isPositive();
+            assertThat(json.path("policy_update_ms").asDouble()).isPositive()
+                    .isLessThanOrEqualTo(json.path("update_ms").asDouble() + 1e-9);
+        }
     }
 }

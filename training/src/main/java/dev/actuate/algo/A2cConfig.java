@@ -28,7 +28,7 @@ import java.util.List;
  * @param clipReward     clip scaled rewards to +-this
  * @param hiddenSizes    hidden layer widths of both the policy and the value network
  * @param activation     hidden activation, tanh or relu
- * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
+ * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else PyTorch's default (as SB3)
  * @param logStdInit     initial log-std
  * @param checkpointEvery iterations between checkpoints (A2C's iterations are short)
  * @param useSde         gSDE exploration, as PPO's

@@ -7,7 +7,11 @@ import dev.actuate.train.RunDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -53,6 +57,11 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
 
         void train(RunDir run, ProgressBar bar, Predicate<A> keepGoing) throws IOException;
 
+        /** The last update's cost, for the bench; null where not measured. */
+        default UpdateCost lastUpdateCost() {
+            return null;
+        }
+
         @Override
         void close();
     }
@@ -71,6 +80,8 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
     private final Factory<C, A> factory;
     private final Resumer<A> resumer;
     private final ToIntFunction<C> updateBatch;
+    /** The PPO config whose epoch the bench compares the update with (TRPO), or null. */
+    private final Function<C, PpoConfig> comparison;
 
     /**
      * @param label       the name in messages, e.g. "PPO"
@@ -78,6 +89,13 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
      */
     OnPolicyTrainer(String algorithm, String label, Supplier<C> defaults, Factory<C, A> factory, Resumer<A> resumer,
                     ToIntFunction<C> updateBatch) {
+        this(algorithm, label, defaults, factory, resumer, updateBatch, null);
+    }
+
+    /** @param comparison the PPO config, from this algorithm's, whose epoch the bench times beside the update */
+    OnPolicyTrainer(String algorithm, String label, Supplier<C> defaults, Factory<C, A> factory, Resumer<A> resumer,
+                    ToIntFunction<C> updateBatch, Function<C, PpoConfig> comparison) {
+        this.comparison = comparison;
         this.algorithm = algorithm;
         this.label = label;
         this.defaults = defaults;
@@ -97,8 +115,11 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
     }
 
     static OnPolicyTrainer<TrpoConfig, Trpo> trpo() {
+        // The bench compares TRPO's update with one PPO epoch on the same rollout: TRPO's rollout keys as a PPO
+        // config with PPO's default minibatch (64) and epochs (10), timed per epoch.
         return new OnPolicyTrainer<>(Trpo.ALGORITHM, "TRPO", TrpoConfig::defaults, Trpo::new, Trpo::resume,
-                TrpoConfig::rolloutSize);
+                TrpoConfig::rolloutSize, c -> ConfigYaml.bind(java.util.Map.of("batch_size", 64, "n_epochs", 10),
+                        c.rollout(), "the bench's PPO comparison"));
     }
 
     C config(Path configFile, Long steps, Integer envs) throws IOException {
@@ -151,6 +172,7 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
         double seconds = r.seconds();
         long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
         long[] end = new long[2];
+        List<UpdateCost> costs = new ArrayList<>();
         try (A algo = factory.create(cfg, envId, r.seed())) {
             algo.train(null, null, p -> {
                 long now = System.nanoTime();
@@ -161,12 +183,63 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
                 }
                 end[0] = now;
                 end[1] = p.globalStep();
+                if (p.lastUpdateCost() != null) {
+                    costs.add(p.lastUpdateCost());
+                }
                 return (now - start[0]) / 1e9 < seconds;
             });
         }
         double s = (end[0] - start[0]) / 1e9;
         long steps = end[1] - start[1];
+        double ppoEpochMs = comparison == null ? Double.NaN : ppoEpochMs(comparison.apply(cfg), envId, r.seed(),
+                seconds / 2);
+        Trainer.UpdateBench update = costs.isEmpty() ? null
+                : new Trainer.UpdateBench(median(costs), costs.size(), ppoEpochMs);
         return new BenchResult(algorithm, envId, cfg.nEnvs(), steps, s, steps / s, Double.NaN, Double.NaN,
-                cfg.hiddenSizes(), updateBatch.applyAsInt(cfg), 1);
+                cfg.hiddenSizes(), updateBatch.applyAsInt(cfg), 1, update);
+    }
+
+    /**
+     * Median CPU time of one PPO epoch (its update divided by the epochs done) over iterations after the first,
+     * for about {@code seconds} and at least three iterations.
+     */
+    static double ppoEpochMs(PpoConfig cfg, String envId, long seed, double seconds) throws IOException {
+        List<Double> perEpoch = new ArrayList<>();
+        long[] start = new long[1];
+        try (Ppo ppo = new Ppo(cfg, envId, seed)) {
+            ppo.train(null, null, p -> {
+                if (p.iteration() == 1) {
+                    start[0] = System.nanoTime();
+                    return true;
+                }
+                UpdateCost c = p.lastUpdateCost();
+                perEpoch.add(c.updateMs() / Math.max(1, c.epochs()));
+                return perEpoch.size() < 3 || (System.nanoTime() - start[0]) / 1e9 < seconds;
+            });
+        }
+        return medianOf(perEpoch.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Each field's median over {@code costs}. */
+    static UpdateCost median(List<UpdateCost> costs) {
+        return new UpdateCost(medianOf(costs, UpdateCost::updateMs), (int) medianOf(costs, UpdateCost::epochs),
+                medianOf(costs, UpdateCost::policyMs), medianOf(costs, UpdateCost::criticMs),
+                (int) medianOf(costs, UpdateCost::cgIterations), (int) medianOf(costs, UpdateCost::fvpCalls),
+                medianOf(costs, UpdateCost::fvpMs), medianOf(costs, UpdateCost::lineSearchMs),
+                (int) medianOf(costs, UpdateCost::lineSearchTrials), (int) medianOf(costs, UpdateCost::policyBatch));
+    }
+
+    private static double medianOf(List<UpdateCost> costs, ToDoubleFunction<UpdateCost> field) {
+        return medianOf(costs.stream().mapToDouble(field).toArray());
+    }
+
+    private static double medianOf(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 }

@@ -92,6 +92,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     private long iteration;
     private long globalStep;
     private long episodes;
+    private UpdateCost lastUpdateCost;
 
     // Work arrays, allocated once.
     private final float[] obsF;
@@ -128,11 +129,12 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         Rng init = new Rng(seed);
         Activation act = Activation.parse(cfg.activation());
         int[] hidden = cfg.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
-        Init hiddenInit = cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.xavierUniform();
+        // Without ortho_init SB3 keeps PyTorch's nn.Linear init (weights and biases U(+-1/sqrt(fan_in))).
+        Init hiddenInit = cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.torchDefault();
         Mlp.Builder meanNet = Mlp.builder(obsDim, actDim).hidden(hidden).activation(act).hiddenInit(hiddenInit)
-                .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.xavierUniform());
+                .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.torchDefault());
         Mlp.Builder valueNet = Mlp.builder(obsDim, 1).hidden(hidden).activation(act).hiddenInit(hiddenInit)
-                .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.xavierUniform());
+                .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.torchDefault());
         StateDependentNoise sde = cfg.useSde()
                 ? new StateDependentNoise(hidden[hidden.length - 1], actDim, cfg.fullStd(), cfg.useExpln()) : null;
         this.policy = new GaussianPolicy(meanNet, cfg.logStdInit(), sde, init);
@@ -200,6 +202,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                 collectRollout(bar);
 
                 // ---- update: nEpochs passes of shuffled minibatches
+                long updateStart = UpdateCost.cpuNanos();
                 for (int i = 0; i < indices.length; i++) {
                     indices[i] = i;
                 }
@@ -253,6 +256,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                     }
                     epochsDone++;
                 }
+                lastUpdateCost = UpdateCost.ppo((UpdateCost.cpuNanos() - updateStart) / 1e6, epochsDone);
                 iteration++;
 
                 // ---- log
@@ -455,6 +459,12 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     }
 
     // ------------------------------------------------------------------------------------------ state
+
+    /** The last update's wall time and epochs (for the bench), or null before the first. */
+    @Override
+    public UpdateCost lastUpdateCost() {
+        return lastUpdateCost;
+    }
 
     public PpoConfig config() {
         return cfg;

@@ -31,7 +31,7 @@ import java.util.List;
  * @param clipReward     clip scaled rewards to +-this
  * @param hiddenSizes    hidden layer widths of both the policy and the value network
  * @param activation     hidden activation, tanh or relu
- * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
+ * @param orthoInit      orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else PyTorch's default (as SB3)
  * @param logStdInit     initial log-std (with gSDE, of every entry of its log-std matrix)
  * @param checkpointEvery iterations between checkpoints
  * @param useSde         generalised state-dependent exploration (gSDE): noise = last hidden layer times an

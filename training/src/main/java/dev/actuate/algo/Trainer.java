@@ -41,7 +41,22 @@ public interface Trainer {
      */
     record BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec,
                        double processCpuSeconds, double threadCpuSeconds, List<Integer> hiddenSizes, int batchSize,
-                       int learnerThreads) {
+                       int learnerThreads, UpdateBench update) {
+        public BenchResult(String algorithm, String envId, int envs, long steps, double seconds, double stepsPerSec,
+                           double processCpuSeconds, double threadCpuSeconds, List<Integer> hiddenSizes, int batchSize,
+                           int learnerThreads) {
+            this(algorithm, envId, envs, steps, seconds, stepsPerSec, processCpuSeconds, threadCpuSeconds, hiddenSizes,
+                    batchSize, learnerThreads, null);
+        }
+    }
+
+    /**
+     * On-policy update cost over the timed iterations: each field of {@code median} is that field's median over
+     * the {@code iterations} updates. For TRPO, {@code ppoEpochMs} is the median time of one PPO epoch on the
+     * same rollout (same env, envs, steps per env and networks; PPO's default minibatch 64), measured in the same
+     * process right after; NaN otherwise.
+     */
+    record UpdateBench(UpdateCost median, int iterations, double ppoEpochMs) {
     }
 
     /**

@@ -53,6 +53,7 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
     private final int obsDim;
     private final int actDim;
     private Update lastUpdate;
+    private UpdateCost lastCost;
 
     /** A fresh run: networks initialised and envs reset from {@code seed}. */
     public Trpo(TrpoConfig cfg, String envId, long seed) {
@@ -79,31 +80,38 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         int n = buffer.size();
         int p = (int) policy.params().length();
         int batchSize = Math.min(cfg.batchSize(), n);
-        float[] obsAll = new float[n * obsDim];
-        double[] act = new double[n * actDim];
-        double[] oldLogProb = new double[n];
-        double[] adv = new double[n];
-        double[] returns = new double[n];
-        double[] oldValues = new double[n];
-        double[] oldMean = new double[n * actDim];
-        int logStdLen = Math.max(policy.logStdSize(), n * actDim);
+        // The policy step's rows: the whole rollout, or sb3-contrib's sub-sample rollout[perm][::factor].
+        int factor = cfg.subSamplingFactor();
+        int m = (n + factor - 1) / factor;
+        int[] identity = new int[n];
+        int[] indices = new int[n];
+        int[] rows = new int[m];
+        for (int i = 0; i < n; i++) {
+            identity[i] = i;
+        }
+        float[] obsRows = new float[m * obsDim];
+        double[] obsRowsD = new double[m * obsDim];
+        double[] act = new double[m * actDim];
+        double[] oldLogProb = new double[m];
+        double[] adv = new double[m];
+        double[] unusedReturns = new double[m];
+        double[] unusedValues = new double[m];
+        double[] oldMean = new double[m * actDim];
+        int logStdLen = Math.max(policy.logStdSize(), m * actDim);
         double[] oldLogStd = new double[logStdLen];
-        double[] mean = new double[n * actDim];
+        double[] mean = new double[m * actDim];
         double[] logStd = new double[logStdLen];
-        double[] dMean = new double[n * actDim];
+        double[] dMean = new double[m * actDim];
         double[] dLogStd = new double[logStdLen];
         double[] grad = new double[p];
         double[] theta = new double[p];
         double[] trial = new double[p];
-        double[] logProb = new double[n];
-        int[] identity = new int[n];
-        int[] indices = new int[n];
-        for (int i = 0; i < n; i++) {
-            identity[i] = i;
-        }
-        INDArray obs = Nd4j.zeros(policy.meanNet().dataType(), n, obsDim);
-        INDArray dMeanNd = Nd4j.zeros(policy.meanNet().dataType(), n, actDim);
+        double[] fvp = new double[p];
+        double[] logProb = new double[m];
+        INDArray obs = Nd4j.zeros(policy.meanNet().dataType(), m, obsDim);
+        INDArray dMeanNd = Nd4j.zeros(policy.meanNet().dataType(), m, actDim);
         float[] mbObs = new float[batchSize * obsDim];
+        double[] mbObsD = new double[batchSize * obsDim];
         double[] mbAct = new double[batchSize * actDim];
         double[] mbLogProb = new double[batchSize];
         double[] mbAdv = new double[batchSize];
@@ -113,24 +121,48 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         double[] dValue = new double[batchSize];
         INDArray mbObsNd = Nd4j.zeros(value.dataType(), batchSize, obsDim);
         INDArray dValueNd = Nd4j.zeros(value.dataType(), batchSize, 1);
+        long[] fvpCost = new long[2]; // calls, nanos
+        TrustRegion.Operator fisher = (v, out) -> {
+            long t0 = UpdateCost.cpuNanos();
+            policy.fisherVectorProduct(v, out);
+            for (int i = 0; i < p; i++) {
+                out[i] += cfg.cgDamping() * v[i];
+            }
+            fvpCost[0]++;
+            fvpCost[1] += UpdateCost.cpuNanos() - t0;
+        };
         long lastCurveNanos = System.nanoTime();
         try {
             while (engine.iteration() < numIterations) {
                 long iterStart = System.nanoTime();
                 // ---- rollout (PPO's): returns and GAE advantages in the buffer
                 engine.collectRollout(bar);
-                buffer.gather(identity, 0, n, obsAll, act, oldLogProb, adv, returns, oldValues);
-                if (cfg.normAdv()) {
-                    PpoLoss.normalize(adv, n);
+                long policyStart = System.nanoTime();
+                long policyCpu = UpdateCost.cpuNanos();
+                if (factor == 1) {
+                    System.arraycopy(identity, 0, rows, 0, n);
+                } else {
+                    // sb3-contrib shuffles the rollout and keeps every factor-th row (its buffer's get() permutes).
+                    System.arraycopy(identity, 0, indices, 0, n);
+                    engine.shuffle(indices);
+                    for (int k = 0; k < m; k++) {
+                        rows[k] = indices[k * factor];
+                    }
                 }
-                NdArrays.fromDoubles(toDoubles(obsAll), obs);
+                buffer.gather(rows, 0, m, obsRows, act, oldLogProb, adv, unusedReturns, unusedValues);
+                if (cfg.normAdv()) {
+                    PpoLoss.normalize(adv, m); // over the rows the step sees, as sb3-contrib (after sub-sampling)
+                }
+                for (int i = 0; i < obsRows.length; i++) {
+                    obsRowsD[i] = obsRows[i];
+                }
+                NdArrays.fromDoubles(obsRowsD, obs);
 
                 // ---- policy gradient g of the surrogate mean(ratio * A) at the old policy
-                long policyStart = System.nanoTime();
                 NdArrays.toDoubles(policy.forward(obs), oldMean);
-                int oldStride = policy.logStdRows(n, oldLogStd);
+                int oldStride = policy.logStdRows(m, oldLogStd);
                 // PPO's loss without clipping is -mean(ratio * A): its gradient is -g.
-                PpoLoss.PolicyStats ps = PpoLoss.policy(oldMean, oldLogStd, oldStride, act, oldLogProb, adv, n, actDim,
+                PpoLoss.PolicyStats ps = PpoLoss.policy(oldMean, oldLogStd, oldStride, act, oldLogProb, adv, m, actDim,
                         Double.POSITIVE_INFINITY, 0.0, dMean, dLogStd);
                 NdArrays.fromDoubles(dMean, dMeanNd);
                 policy.backward(dMeanNd, dLogStd);
@@ -140,26 +172,26 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                 }
                 double oldSurrogate = -ps.pgLoss();
 
-                // ---- natural gradient: (F + damping I) s = g by conjugate gradient, scaled to the KL bound
-                double[] fvp = new double[p];
-                TrustRegion.Operator fisher = (v, out) -> {
-                    policy.fisherVectorProduct(obs, v, out);
-                    for (int i = 0; i < p; i++) {
-                        out[i] += cfg.cgDamping() * v[i];
-                    }
-                };
+                // ---- natural gradient: (F + damping I) s = g by conjugate gradient, scaled to the KL bound. The
+                // Fisher is taken at the old parameters: one forward pass serves every product.
+                long fisherStart = UpdateCost.cpuNanos();
+                policy.prepareFisher(obs);
+                fvpCost[0] = 0;
+                fvpCost[1] = UpdateCost.cpuNanos() - fisherStart;
                 double[] s = TrustRegion.conjugateGradient(fisher, grad, cfg.cgMaxSteps(), 1e-10);
+                int cgIterations = (int) fvpCost[0];
                 fisher.apply(s, fvp);
                 double beta = TrustRegion.stepScale(s, fvp, cfg.targetKl());
 
                 // ---- backtracking line search on the measured surrogate and KL
+                long searchStart = UpdateCost.cpuNanos();
                 NdArrays.toDoubles(policy.params(), theta);
                 TrustRegion.Search search = TrustRegion.lineSearch(fraction -> {
                     for (int i = 0; i < p; i++) {
                         trial[i] = theta[i] + fraction * beta * s[i];
                     }
                     NdArrays.fromDoubles(trial, policy.params());
-                    return measure(obs, act, oldLogProb, adv, oldMean, oldLogStd, oldStride, n, mean, logStd, logProb);
+                    return measure(obs, act, oldLogProb, adv, oldMean, oldLogStd, oldStride, m, mean, logStd, logProb);
                 }, oldSurrogate, cfg.targetKl(), cfg.lineSearchShrinkingFactor(), cfg.lineSearchMaxIter());
                 if (search.accepted()) {
                     for (int i = 0; i < p; i++) {
@@ -173,6 +205,7 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         ? new Update(true, search.trial().kl(), search.trial().surrogate() - oldSurrogate,
                                 search.fraction(), search.trials())
                         : new Update(false, 0.0, 0.0, 0.0, search.trials());
+                long policyEnd = UpdateCost.cpuNanos();
                 double policyMs = (System.nanoTime() - policyStart) / 1e6;
 
                 // ---- critic: nCriticUpdates passes of shuffled minibatches, MSE to the returns, its own Adam
@@ -184,7 +217,10 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                     for (int start = 0; start + batchSize <= n; start += batchSize) {
                         buffer.gather(indices, start, start + batchSize, mbObs, mbAct, mbLogProb, mbAdv, mbReturns,
                                 mbOldValues);
-                        NdArrays.fromDoubles(toDoubles(mbObs), mbObsNd);
+                        for (int i = 0; i < mbObs.length; i++) {
+                            mbObsD[i] = mbObs[i];
+                        }
+                        NdArrays.fromDoubles(mbObsD, mbObsNd);
                         NdArrays.toDoubles(value.forward(mbObsNd), mbValues);
                         vLossSum += PpoLoss.value(mbValues, mbOldValues, mbReturns, batchSize, false, 0, 1.0, dValue);
                         NdArrays.fromDoubles(dValue, dValueNd);
@@ -193,6 +229,11 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         minibatches++;
                     }
                 }
+                long criticEnd = UpdateCost.cpuNanos();
+                lastCost = new UpdateCost((criticEnd - policyCpu) / 1e6, 0, (policyEnd - policyCpu) / 1e6,
+                        (criticEnd - policyEnd) / 1e6,
+                        cgIterations, (int) fvpCost[0], fvpCost[1] / 1e6, (policyEnd - searchStart) / 1e6,
+                        search.trials(), m);
                 engine.finishIteration();
 
                 // ---- log, checkpoint, curve, model
@@ -254,14 +295,6 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         return new TrustRegion.Trial(surrogate / n, kl / n);
     }
 
-    private static double[] toDoubles(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
     // ------------------------------------------------------------------------------------------ state
 
     public TrpoConfig config() {
@@ -291,6 +324,12 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
     /** The last policy update, or null before the first. */
     public Update lastUpdate() {
         return lastUpdate;
+    }
+
+    /** Where the last update's time went (for the bench), or null before the first. */
+    @Override
+    public UpdateCost lastUpdateCost() {
+        return lastCost;
     }
 
     /** The final model: PPO's model file (policy mean network, log-std, observation statistics) as TRPO's. */

@@ -22,6 +22,9 @@ import java.util.List;
  * @param lineSearchShrinkingFactor the backtracking factor on the step
  * @param lineSearchMaxIter         steps tried before the update is rejected
  * @param nCriticUpdates  passes of the critic over the rollout per update
+ * @param subSamplingFactor the policy step (gradient, Fisher-vector products, line search) sees every this-many-th
+ *                        row of the shuffled rollout, as sb3-contrib's {@code sub_sampling_factor} (1: all rows,
+ *                        unshuffled); the critic always fits the whole rollout
  * @param normAdv         normalise advantages over the rollout
  * @param normObs         normalise observations with running statistics (saved with the model)
  * @param normReward      scale rewards by the running std of the discounted return
@@ -29,7 +32,7 @@ import java.util.List;
  * @param clipReward      clip scaled rewards to +-this
  * @param hiddenSizes     hidden layer widths of both the policy and the value network
  * @param activation      hidden activation, tanh or relu
- * @param orthoInit       orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else Xavier
+ * @param orthoInit       orthogonal init (gain sqrt 2, policy head 0.01, value head 1), else PyTorch's default (as SB3)
  * @param logStdInit      initial log-std
  * @param checkpointEvery iterations between checkpoints
  * @param useSde          gSDE exploration, as PPO's; the Fisher then covers the per-state log-sigma (latent held
@@ -53,6 +56,7 @@ public record TrpoConfig(
         double lineSearchShrinkingFactor,
         int lineSearchMaxIter,
         int nCriticUpdates,
+        int subSamplingFactor,
         boolean normAdv,
         boolean normObs,
         boolean normReward,
@@ -75,6 +79,12 @@ public record TrpoConfig(
         positive("cg_max_steps", cgMaxSteps);
         positive("line_search_max_iter", lineSearchMaxIter);
         positive("n_critic_updates", nCriticUpdates);
+        positive("sub_sampling_factor", subSamplingFactor);
+        if (subSamplingFactor > 1 && (long) nEnvs * nSteps < 2L * subSamplingFactor) {
+            // Advantage normalisation over the sub-sample needs two rows (sb3-contrib asserts the same of the rollout).
+            throw new IllegalArgumentException("sub_sampling_factor " + subSamplingFactor + " leaves fewer than 2 of the "
+                    + (long) nEnvs * nSteps + " rollout rows (n_envs x n_steps)");
+        }
         if (!(targetKl > 0 && targetKl <= 10)) {
             throw new IllegalArgumentException("target_kl must be in (0, 10], got " + targetKl);
         }
@@ -94,7 +104,7 @@ public record TrpoConfig(
 
     /** sb3-contrib's TRPO defaults with [64, 64] tanh nets; 1M steps. */
     public static TrpoConfig defaults() {
-        return new TrpoConfig(1_000_000, 1, 2048, 128, 1e-3, 0.99, 0.95, 0.01, 15, 0.1, 0.8, 10, 10, true,
+        return new TrpoConfig(1_000_000, 1, 2048, 128, 1e-3, 0.99, 0.95, 0.01, 15, 0.1, 0.8, 10, 10, 1, true,
                 false, false, 10.0, 10.0, List.of(64, 64), "tanh", true, 0.0, 10, false, -1, true, false, SimToReal.NONE);
     }
 
@@ -116,24 +126,24 @@ public record TrpoConfig(
 
     public TrpoConfig withTimesteps(long n) {
         return new TrpoConfig(n, nEnvs, nSteps, batchSize, learningRate, gamma, gaeLambda, targetKl, cgMaxSteps,
-                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, normAdv, normObs, normReward,
-                clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
-                fullStd, useExpln, simToReal);
+                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, subSamplingFactor, normAdv,
+                normObs, normReward, clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery,
+                useSde, sdeSampleFreq, fullStd, useExpln, simToReal);
     }
 
     public TrpoConfig withEnvs(int n) {
         return new TrpoConfig(nTimesteps, n, nSteps, batchSize, learningRate, gamma, gaeLambda, targetKl, cgMaxSteps,
-                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, normAdv, normObs, normReward,
-                clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
-                fullStd, useExpln, simToReal);
+                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, subSamplingFactor, normAdv,
+                normObs, normReward, clipObs, clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery,
+                useSde, sdeSampleFreq, fullStd, useExpln, simToReal);
     }
 
     /** The same config with other hidden layer widths (the bench's {@code --net}). */
     public TrpoConfig withHiddenSizes(List<Integer> sizes) {
         return new TrpoConfig(nTimesteps, nEnvs, nSteps, batchSize, learningRate, gamma, gaeLambda, targetKl, cgMaxSteps,
-                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, normAdv, normObs, normReward,
-                clipObs, clipReward, sizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
-                fullStd, useExpln, simToReal);
+                cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, subSamplingFactor, normAdv,
+                normObs, normReward, clipObs, clipReward, sizes, activation, orthoInit, logStdInit, checkpointEvery,
+                useSde, sdeSampleFreq, fullStd, useExpln, simToReal);
     }
 
     private static void positive(String key, long v) {

@@ -36,6 +36,14 @@ public final class GaussianPolicy implements Parameterized {
     private double[] latent = new double[0];
     private double[] logSigma = new double[0];
     private int latentBatch;
+    // Fisher-vector products: the direction's network part, J v per row (means, gSDE log-sigmas), and which forward
+    // pass they belong to.
+    private final INDArray direction;
+    private final double[] fisherScale;
+    private double[] uMean = new double[0];
+    private double[] uLogSigma = new double[0];
+    private int fisherBatch;
+    private long fisherForward = -1;
 
     /**
      * @param meanNet    the mean network's configuration (input = observation size, output = action size);
@@ -71,6 +79,8 @@ public final class GaussianPolicy implements Parameterized {
         logStdGrad = slice(grads, p, p + nLogStd);
         logStd.assign(initLogStd);
         logStdScratch = new double[nLogStd];
+        direction = Nd4j.zeros(meanNet.dataType(), 1, p);
+        fisherScale = new double[actionSize];
         std = sde == null ? null : new double[sde.matrixSize()];
         dStd = sde == null ? null : new double[sde.matrixSize()];
     }
@@ -175,26 +185,60 @@ public final class GaussianPolicy implements Parameterized {
 
     /**
      * The Fisher-vector product {@code F v} of the mean over the {@code [batch, obs]} rows of {@code obs}, without
-     * forming F: {@code F = mean_i J_i^T M J_i}, with {@code J_i} the Jacobian of row i's (mean, log-std) w.r.t.
-     * {@link #params()} and {@code M} the Gaussian's Fisher in those ({@code 1/sigma^2} for a mean, 2 for a
-     * log-std). {@code J v} is the mean network's forward-mode pass ({@link Mlp#jvp}) and, with gSDE, the per-row
-     * log-sigma's ({@link StateDependentNoise#logSigmaJvp}, the latent held constant as in {@link #backward});
-     * {@code J^T u} is {@link #backward}. {@code v} and {@code out} are laid out as {@link #params()}. Overwrites
-     * the gradients (save the policy gradient before) and runs a forward pass.
+     * forming F: {@link #prepareFisher} then {@link #fisherVectorProduct(double[], double[])}. Overwrites the
+     * gradients (save the policy gradient before) and runs a forward pass.
      */
     public void fisherVectorProduct(INDArray obs, double[] v, double[] out) {
-        int p = (int) meanNet.numParams();
+        prepareFisher(obs);
+        fisherVectorProduct(v, out);
+    }
+
+    /**
+     * Readies {@link #fisherVectorProduct(double[], double[])} over the {@code [batch, obs]} rows of {@code obs} at
+     * the current parameters: one forward pass, whose activations every product then reuses (the Fisher is taken
+     * at fixed parameters). Valid until the next forward pass of the mean network or a parameter change.
+     */
+    public void prepareFisher(INDArray obs) {
         int batch = (int) obs.rows();
         meanNet.forward(obs);
-        double[] vNet = java.util.Arrays.copyOf(v, p);
-        INDArray jv = meanNet.jvp(Nd4j.createFromArray(vNet).reshape(1, p).castTo(meanNet.dataType()));
-        double[] uMean = new double[batch * actionSize];
+        if (sde != null) {
+            loadLatent(batch);
+        }
+        if (uMean.length < batch * actionSize) {
+            uMean = new double[batch * actionSize];
+            uLogSigma = new double[sde == null ? 0 : batch * actionSize];
+        }
+        fisherBatch = batch;
+        fisherForward = meanNet.forwardCount();
+    }
+
+    /**
+     * {@code out = F v} over the rows given to {@link #prepareFisher}: {@code F = mean_i J_i^T M J_i}, with
+     * {@code J_i} the Jacobian of row i's (mean, log-std) w.r.t. {@link #params()} and {@code M} the Gaussian's
+     * Fisher in those ({@code 1/sigma^2} for a mean, 2 for a log-std): the analytic Hessian of the mean
+     * KL(old || new) at new = old. {@code J v} is the mean network's forward-mode pass ({@link Mlp#jvp}) and, with
+     * gSDE, the per-row log-sigma's ({@link StateDependentNoise#logSigmaJvp}, the latent held constant as in
+     * {@link #backward}); {@code J^T u} is {@link #backward}. No forward pass, and allocation-free on the CPU fast
+     * path (buffers sized by {@code prepareFisher}). {@code v} and {@code out} are laid out as {@link #params()}.
+     * Overwrites the gradients.
+     */
+    public void fisherVectorProduct(double[] v, double[] out) {
+        if (fisherForward != meanNet.forwardCount()) {
+            throw new IllegalStateException("fisherVectorProduct needs prepareFisher after the last forward pass");
+        }
+        int p = (int) meanNet.numParams();
+        int batch = fisherBatch;
+        NdArrays.fromDoubles(v, direction);
+        INDArray jv = meanNet.jvp(direction);
         NdArrays.toDoubles(jv, uMean);
         if (sde == null) {
             logStd(logStdScratch);
+            for (int j = 0; j < actionSize; j++) {
+                fisherScale[j] = Math.exp(-2.0 * logStdScratch[j]) / batch;
+            }
             for (int r = 0; r < batch; r++) {
                 for (int j = 0; j < actionSize; j++) {
-                    uMean[r * actionSize + j] *= Math.exp(-2.0 * logStdScratch[j]) / batch;
+                    uMean[r * actionSize + j] *= fisherScale[j];
                 }
             }
             NdArrays.fromDoubles(uMean, jv);
@@ -206,9 +250,7 @@ public final class GaussianPolicy implements Parameterized {
             }
             return;
         }
-        loadLatent(batch);
         int l = sde.latentDim();
-        double[] uLogSigma = new double[batch * actionSize];
         for (int r = 0; r < batch; r++) {
             sde.logSigmaJvp(latent, r * l, std, dStd, logSigma, r * actionSize, v, p, uLogSigma, r * actionSize);
             for (int j = 0; j < actionSize; j++) {

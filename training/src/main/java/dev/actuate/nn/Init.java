@@ -3,17 +3,19 @@ package dev.actuate.nn;
 import dev.actuate.sim.Rng;
 
 /**
- * Weight initialisation of one {@link Mlp} layer. Biases always start at zero (as in SB3 and CleanRL).
+ * Weight initialisation of one {@link Mlp} layer. Biases start at zero (as SB3's orthogonal init and CleanRL),
+ * except with {@link #torchDefault()}, PyTorch's own {@code nn.Linear} init.
  *
  * <p>Weights are generated in Java doubles from an {@link Rng}, so the same seed gives the same
  * parameters on every backend and data type.
  *
  * @param kind which scheme
  * @param gain scale: orthogonal init gives {@code W^T W = gain^2 I} (tall W) or {@code W W^T = gain^2 I}
- *             (wide W); Xavier-uniform draws from {@code U(-a, a)}, {@code a = gain * sqrt(6 / (in + out))}
+ *             (wide W); Xavier-uniform draws from {@code U(-a, a)}, {@code a = gain * sqrt(6 / (in + out))};
+ *             PyTorch's default ignores it
  */
 public record Init(Kind kind, double gain) {
-    public enum Kind { ORTHOGONAL, XAVIER_UNIFORM }
+    public enum Kind { ORTHOGONAL, XAVIER_UNIFORM, TORCH_DEFAULT }
 
     public Init {
         if (kind == null) {
@@ -33,6 +35,30 @@ public record Init(Kind kind, double gain) {
     }
 
     /**
+     * PyTorch's {@code nn.Linear.reset_parameters}: weights {@code kaiming_uniform_(a = sqrt 5)}, which is
+     * {@code U(-1/sqrt(in), 1/sqrt(in))}, and biases from the same range. SB3 keeps it when {@code ortho_init} is
+     * off (the Zoo's A2C configs and PPO's MountainCarContinuous), so those configs start from it.
+     */
+    public static Init torchDefault() {
+        return new Init(Kind.TORCH_DEFAULT, 1.0);
+    }
+
+    /**
+     * A layer's {@code fanOut} biases, drawn after its {@link #weights}: zeros, or with {@link #torchDefault()}
+     * {@code U(-1/sqrt(in), 1/sqrt(in))}.
+     */
+    public double[] biases(int fanIn, int fanOut, Rng rng) {
+        double[] b = new double[fanOut];
+        if (kind == Kind.TORCH_DEFAULT) {
+            double a = 1.0 / Math.sqrt(fanIn);
+            for (int i = 0; i < fanOut; i++) {
+                b[i] = rng.uniform(-a, a);
+            }
+        }
+        return b;
+    }
+
+    /**
      * Returns a {@code fanIn x fanOut} weight matrix, row-major (the layout {@link Mlp} uses: {@code y = x W}).
      */
     public double[] weights(int fanIn, int fanOut, Rng rng) {
@@ -43,6 +69,12 @@ public record Init(Kind kind, double gain) {
         switch (kind) {
             case XAVIER_UNIFORM -> {
                 double a = gain * Math.sqrt(6.0 / (fanIn + fanOut));
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = rng.uniform(-a, a);
+                }
+            }
+            case TORCH_DEFAULT -> {
+                double a = 1.0 / Math.sqrt(fanIn);
                 for (int i = 0; i < w.length; i++) {
                     w[i] = rng.uniform(-a, a);
                 }

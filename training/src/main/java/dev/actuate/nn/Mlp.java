@@ -51,6 +51,7 @@ public final class Mlp implements Parameterized {
     /** The first layer's delta from the last backward pass, for the lazily computed input gradient. */
     private INDArray lastDz0;
     private boolean inputGradValid;
+    private long forwards;
     /** Float views of the biases for the Java forward pass (CPU float only; null entries otherwise). */
     private final java.nio.FloatBuffer[] biasNio;
     private final float[] biasScratch;
@@ -88,6 +89,8 @@ public final class Mlp implements Parameterized {
             off += (long) ni * no;
             b[l] = flatView(params, off, 1, no);
             gb[l] = flatView(grads, off, 1, no);
+            double[] bl = scheme.biases(ni, no, rng);
+            System.arraycopy(bl, 0, init, (int) off, no);
             off += no;
         }
         params.assign(Nd4j.createFromArray(init).reshape(1, n).castTo(dataType));
@@ -255,6 +258,7 @@ public final class Mlp implements Parameterized {
         }
         Buffers buf = buffers((int) x.rows());
         current = buf;
+        forwards++;
         lastInput = x;
         lastDz0 = null;
         inputGradValid = false;
@@ -276,6 +280,11 @@ public final class Mlp implements Parameterized {
         return buf.a[w.length - 1];
     }
 
+    /** How many forward passes this network has run: tells a caller whether its forward is still the last. */
+    public long forwardCount() {
+        return forwards;
+    }
+
     /**
      * The last hidden layer's activations of the last {@link #forward} ({@code [batch, sizes[-2]]}, the input
      * for a network without hidden layers): the latent features of state-dependent exploration. A buffer
@@ -291,8 +300,9 @@ public final class Mlp implements Parameterized {
     /**
      * Forward-mode derivative (the R-op) of the last {@link #forward}'s output along a parameter direction:
      * {@code J v}, {@code [batch, out]}, with {@code J = dOutput/dParams} and {@code direction} laid out as
-     * {@link #params()}. Touches neither the parameters nor the gradients; allocates (natural-gradient solvers
-     * call it a few times per update, not per step).
+     * {@link #params()}. Touches neither the parameters, the gradients nor the forward pass's activations (so
+     * {@link #backward} may follow, and several products may share one forward). Returns a buffer owned by this
+     * network, overwritten by the next {@code jvp} at this batch size; allocation-free on the CPU fast path.
      */
     public INDArray jvp(INDArray direction) {
         Buffers buf = current;
@@ -300,6 +310,7 @@ public final class Mlp implements Parameterized {
             throw new IllegalStateException("jvp needs a forward pass first");
         }
         checkFlat("direction", direction, numParams(), dataType);
+        buf.ensureTangents();
         INDArray in = lastInput;
         INDArray rIn = null; // tangent of the layer input; zero for the network input
         long off = 0;
@@ -311,16 +322,28 @@ public final class Mlp implements Parameterized {
             INDArray vB = flatView(direction, off, 1, no);
             off += no;
             // z = in W + b, so dz = in dW + db + d(in) W.
-            INDArray rz = in.mmul(vW).addiRowVector(vB);
+            INDArray rz = buf.rz[l];
+            CpuKernels.gemm(in, vW, rz, false, false, 1.0, 0.0);
             if (rIn != null) {
-                rz.addi(rIn.mmul(w[l]));
+                CpuKernels.gemm(rIn, w[l], rz, false, false, 1.0, 1.0);
             }
+            rz.addiRowVector(vB);
             Activation act = l == w.length - 1 ? outputActivation : hiddenActivation;
             INDArray a = buf.a[l];
-            switch (act) {
-                case TANH -> rz.muli(a.mul(a).rsubi(1.0));
-                case RELU -> rz.muli(a.gt(0.0).castTo(dataType));
-                case IDENTITY -> { }
+            if (act != Activation.IDENTITY && buf.zNio[l] != null && buf.rzNio[l] != null) {
+                // CPU float hidden layer: the activation's derivative times the tangent, as its backward loop.
+                int n = buf.batch * no;
+                if (act == Activation.RELU) {
+                    CpuKernels.reluBackward(buf.zNio[l], buf.rzNio[l], buf.rzNio[l], n, buf.scratchA, buf.scratchB);
+                } else {
+                    CpuKernels.tanhBackward(buf.aNio[l], buf.rzNio[l], buf.rzNio[l], n, buf.scratchA, buf.scratchB);
+                }
+            } else {
+                switch (act) {
+                    case TANH -> rz.muli(a.mul(a).rsubi(1.0));
+                    case RELU -> rz.muli(a.gt(0.0).castTo(dataType));
+                    case IDENTITY -> { }
+                }
             }
             rIn = rz;
             in = a;
@@ -483,6 +506,9 @@ public final class Mlp implements Parameterized {
         /** Heap scratch for those loops, batch x the widest hidden layer (empty off the fast path). */
         final float[] scratchA;
         final float[] scratchB;
+        /** Tangents of each layer's pre-activation for {@link #jvp}, and their float views; made on first use. */
+        INDArray[] rz;
+        java.nio.FloatBuffer[] rzNio;
 
         Buffers(int batch) {
             this.batch = batch;
@@ -532,6 +558,18 @@ public final class Mlp implements Parameterized {
             scratchB = new float[batch * widest];
             ones = Nd4j.ones(dataType, 1, batch);
             dX = Nd4j.zeros(dataType, batch, sizes[0]);
+        }
+
+        void ensureTangents() {
+            if (rz != null) {
+                return;
+            }
+            rz = new INDArray[w.length];
+            rzNio = new java.nio.FloatBuffer[w.length];
+            for (int l = 0; l < w.length; l++) {
+                rz[l] = Nd4j.zeros(dataType, batch, sizes[l + 1]);
+                rzNio[l] = CpuKernels.buffer(rz[l]);
+            }
         }
     }
 

@@ -113,8 +113,37 @@ class TrpoTest {
         assertThat(pf.envId()).isEqualTo("Pendulum-v1");
     }
 
+    /**
+     * sb3-contrib's {@code sub_sampling_factor}: the policy step sees every k-th row of the shuffled rollout
+     * (ceil(256 / 3) = 86 rows here), still keeps the KL bound (measured on those rows), and the run stays seeded
+     * and resumable bit for bit (the shuffle draws from the checkpointed generator).
+     */
+    @Test
+    void subSampledPolicyStepKeepsTheBoundAndIsReproducible() throws Exception {
+        TrpoConfig cfg = ConfigYaml.bind(Map.of("sub_sampling_factor", 3), tiny(), "test");
+        List<UpdateCost> costs = new ArrayList<>();
+        List<Trpo.Update> ups = new ArrayList<>();
+        try (Trpo t = new Trpo(cfg, "Pendulum-v1", 3)) {
+            t.train(null, null, x -> ups.add(x.lastUpdate()) && costs.add(x.lastUpdateCost()));
+        }
+        assertThat(costs).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.policyBatch()).isEqualTo(86);
+            assertThat(c.fvpCalls()).isEqualTo(c.cgIterations() + 1);
+            assertThat(c.cgIterations()).isBetween(1, 10);
+        });
+        assertThat(ups).filteredOn(Trpo.Update::accepted).isNotEmpty()
+                .allSatisfy(u -> assertThat(u.kl()).isPositive().isLessThanOrEqualTo(0.01));
+        assertThat(updates(cfg, 3)).isEqualTo(updates(cfg, 3)).isNotEqualTo(updates(tiny(), 3));
+        assertResumeIsExact(cfg, "s");
+        assertThat(tiny().subSamplingFactor()).isEqualTo(1); // sb3-contrib's default
+    }
+
     @Test
     void configRejectsBadTrustRegionSettings() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigYaml.bind(Map.of("sub_sampling_factor", 0),
+                tiny(), "t.yaml")).hasMessageContaining("sub_sampling_factor");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigYaml.bind(Map.of("sub_sampling_factor", 200),
+                tiny(), "t.yaml")).hasMessageContaining("sub_sampling_factor 200 leaves fewer than 2");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigYaml.bind(Map.of("target_kl", 0.0), tiny(), "t.yaml"))
                 .hasMessageContaining("target_kl");
         org.assertj.core.api.Assertions.assertThatThrownBy(

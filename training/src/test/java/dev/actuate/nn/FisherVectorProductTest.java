@@ -292,4 +292,66 @@ class FisherVectorProductTest {
             assertThat(dot(v, fvp(pi, x, v))).isGreaterThanOrEqualTo(0.0);
         }
     }
+
+    /**
+     * The float network's product (through the CPU fast path where it is enabled: cblas gemms and the Java
+     * activation loops on preallocated tangent buffers) agrees with the double network's at the same parameters,
+     * for both hidden activations and with gSDE; one prepared forward serves repeated products exactly.
+     */
+    @Test
+    void floatProductMatchesTheDoubleOneAndRepeatsExactly() {
+        for (Activation act : new Activation[] {Activation.TANH, Activation.RELU}) {
+            for (boolean gsde : new boolean[] {false, true}) {
+                Rng rng = new Rng(41);
+                double[] theta = null;
+                double[][] results = new double[2][];
+                INDArray xd = obs(42);
+                for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                    Mlp.Builder b = Mlp.builder(OBS, ACT).hidden(5, 4).activation(act).hiddenInit(Init.xavierUniform())
+                            .outputInit(Init.orthogonal(1.0)).dataType(dt);
+                    GaussianPolicy pi = gsde
+                            ? new GaussianPolicy(b, -0.5, new StateDependentNoise(4, ACT, true, false), new Rng(1))
+                            : new GaussianPolicy(b, -0.3, new Rng(1));
+                    if (theta == null) {
+                        theta = new double[(int) pi.params().length()];
+                        for (int i = 0; i < theta.length; i++) {
+                            theta[i] = 0.5 * rng.nextGaussian();
+                        }
+                    }
+                    NdArrays.fromDoubles(theta, pi.params());
+                    double[] v = randomVector(new Rng(43), theta.length);
+                    pi.prepareFisher(xd.castTo(dt));
+                    double[] first = new double[v.length];
+                    pi.fisherVectorProduct(v, first);
+                    double[] again = new double[v.length];
+                    pi.fisherVectorProduct(randomVector(new Rng(44), v.length), again); // another direction between
+                    pi.fisherVectorProduct(v, again);
+                    assertThat(again).as("%s gsde %s %s repeat", act, gsde, dt).containsExactly(first);
+                    results[dt == DataType.DOUBLE ? 0 : 1] = first;
+                }
+                double scale = 0;
+                for (double f : results[0]) {
+                    scale = Math.max(scale, Math.abs(f));
+                }
+                for (int i = 0; i < results[0].length; i++) {
+                    assertThat(results[1][i]).as("%s gsde %s component %d", act, gsde, i)
+                            .isCloseTo(results[0][i], within(1e-4 * scale));
+                }
+            }
+        }
+    }
+
+    /** A product after another forward pass would use that pass's activations: refused. */
+    @Test
+    void productNeedsPrepareAfterAnyForwardPass() {
+        GaussianPolicy pi = policy(Activation.TANH, 51);
+        INDArray x = obs(52);
+        double[] v = randomVector(new Rng(53), (int) pi.params().length());
+        double[] out = new double[v.length];
+        pi.prepareFisher(x);
+        pi.fisherVectorProduct(v, out);
+        pi.forward(obs(54));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pi.fisherVectorProduct(v, out))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("prepareFisher");
+    }
 }

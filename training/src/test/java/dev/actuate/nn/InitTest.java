@@ -50,6 +50,35 @@ class InitTest {
         assertThat(sq / w.length).isCloseTo(2.0 / (in + out), offset(0.03 * 2.0 / (in + out)));
     }
 
+    /**
+     * PyTorch's nn.Linear init (SB3 with ortho_init off): weights and biases U(-1/sqrt(in), 1/sqrt(in)), so
+     * variance 1/(3 in) for both; the other schemes leave biases at zero. An Mlp built with it carries the biases.
+     */
+    @Test
+    void torchDefaultDrawsWeightsAndBiasesFromTheFanInBound() {
+        int in = 200;
+        int out = 300;
+        Rng rng = new Rng(5);
+        double[] w = Init.torchDefault().weights(in, out, rng);
+        double[] b = Init.torchDefault().biases(in, 20_000, rng);
+        double bound = 1 / Math.sqrt(in);
+        for (double[] v : new double[][] {w, b}) {
+            double sq = 0;
+            for (double x : v) {
+                assertThat(Math.abs(x)).isLessThanOrEqualTo(bound);
+                sq += x * x;
+            }
+            assertThat(sq / v.length).isCloseTo(1.0 / (3 * in), offset(0.04 / (3 * in)));
+        }
+        assertThat(Init.xavierUniform().biases(in, out, new Rng(5))).containsOnly(0.0);
+        assertThat(Init.orthogonal(1).biases(in, out, new Rng(5))).containsOnly(0.0);
+        Mlp net = Mlp.builder(4, 2).hidden(8).hiddenInit(Init.torchDefault()).outputInit(Init.torchDefault())
+                .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).build(new Rng(6));
+        assertThat(net.bias(0).amaxNumber().doubleValue()).isPositive().isLessThanOrEqualTo(0.5);
+        assertThat(net.weight(1).amaxNumber().doubleValue()).isPositive().isLessThanOrEqualTo(1 / Math.sqrt(8));
+        assertThat(net.bias(1).amaxNumber().doubleValue()).isPositive().isLessThanOrEqualTo(1 / Math.sqrt(8));
+    }
+
     @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> Init.orthogonal(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gain");
