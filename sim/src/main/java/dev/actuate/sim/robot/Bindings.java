@@ -10,7 +10,9 @@ import dev.actuate.sim.robot.Task.Termination;
 import dev.actuate.sim.robot.Task.TerminationType;
 import dev.actuate.sim.robot.Task.Transform;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A description's joints and task terms resolved once into flat arrays of indices, kinds and
@@ -96,7 +98,7 @@ final class Bindings {
             friction[j] = spec.friction();
             maxEffort[j] = spec.maxEffort();
         }
-        dynamicBodies = java.util.stream.IntStream.range(0, model.bodies().size())
+        dynamicBodies = IntStream.range(0, model.bodies().size())
                 .filter(b -> !model.bodies().get(b).fixed()).toArray();
 
         List<ActionTerm> actions = task.actions();
@@ -182,7 +184,7 @@ final class Bindings {
         distance |= hasSuccess && successBody < 0;
 
         targetBody = task.target() == null ? -1 : model.bodyIndex(task.target().body());
-        java.util.ArrayList<Integer> chain = new java.util.ArrayList<>();
+        ArrayList<Integer> chain = new ArrayList<>();
         int root = targetBody;
         for (int b = targetBody; b >= 0; ) {
             int up = -1;
