@@ -1,7 +1,10 @@
 package dev.actuate.sim.box2d;
 
+import org.jbox2d.collision.broadphase.BroadPhase;
+import org.jbox2d.collision.broadphase.DynamicTree;
 import org.jbox2d.common.Settings;
 import org.jbox2d.common.Vec2;
+import org.jbox2d.dynamics.Body;
 import org.jbox2d.dynamics.World;
 
 /**
@@ -63,6 +66,33 @@ public final class Box2dSettings {
         Box2d23Solver.install(world, solvers.parts);
         world.setAllowSleep(true);
         return world;
+    }
+
+    /**
+     * Empties {@code world} for the next episode, so an env can rebuild its bodies in it instead of
+     * constructing a new world (whose islands preallocate hundreds of contact constraints that
+     * {@link #newWorld} then replaces, the larger part of a small robot's reset). It destroys the
+     * bodies, and with them their joints, contacts and broad-phase proxies (contacts go back to the
+     * world's pool, whose {@code init} resets them), and gives the world a fresh broad phase, so the
+     * next bodies get the proxy ids, and hence the contact order, a new world would give them. Of
+     * what a new world would reset, it keeps scratch capacity (overwritten before use) and the
+     * previous step's 1/dt, which scales the first step's warm-start impulses: zero on new joints and
+     * contacts either way. Sleeping is allowed again, as in a new world; gravity is kept. Not for a
+     * world inside {@code step}. {@code DescribedEnvTest} replays contact-rich episodes in an emptied
+     * world against new worlds, bit for bit.
+     */
+    public static void clear(World world) {
+        Body b = world.getBodyList();
+        while (b != null) {
+            Body next = b.getNext();
+            world.destroyBody(b);
+            b = next;
+        }
+        if (world.getBodyCount() != 0 || world.getJointCount() != 0 || world.getContactCount() != 0) {
+            throw new IllegalStateException("JBox2D world not empty after destroying its bodies");
+        }
+        world.getContactManager().m_broadPhase = new BroadPhase(new DynamicTree());
+        world.setAllowSleep(true);
     }
 
     /** Contact solvers an env reuses across the worlds it builds (see {@link #newWorld}). */

@@ -7,13 +7,7 @@ import dev.actuate.sim.StepInfo;
 import dev.actuate.sim.StepResult;
 import dev.actuate.sim.box2d.Box2dSettings;
 import dev.actuate.sim.robot.Model.JointType;
-import dev.actuate.sim.robot.Model.Sensor;
 import dev.actuate.sim.robot.RobotDescription.SignalRange;
-import dev.actuate.sim.robot.Task.ActionTerm;
-import dev.actuate.sim.robot.Task.ActionType;
-import dev.actuate.sim.robot.Task.ObservationTerm;
-import dev.actuate.sim.robot.Task.RewardTerm;
-import dev.actuate.sim.robot.Task.Termination;
 import org.jbox2d.collision.AABB;
 import org.jbox2d.collision.shapes.PolygonShape;
 import org.jbox2d.collision.shapes.Shape;
@@ -45,9 +39,11 @@ import java.util.List;
  *
  * <p><b>Reset.</b> Draws, in this order from the env's generator: the domain-randomisation factors
  * (entry by entry, item by item), each listed joint's position, each listed root body's pose
- * offset, and the target. Then it builds a fresh world: bodies in model order, each child placed by
- * its joint's position from its parent (forward kinematics of the declared tree, at rest), joints in
- * model order. Then {@code settle_steps} zero-action steps.
+ * offset, and the target. Then it builds the robot in an empty world (the first reset's new one,
+ * later ones emptied by {@link Box2dSettings#clear}, which behaves as a new world and costs a small
+ * fraction of one): bodies in model order, each child placed by its joint's position from its parent
+ * (forward kinematics of the declared tree, at rest), joints in model order. Then
+ * {@code settle_steps} zero-action steps.
  *
  * <p><b>Step.</b> Actions are clipped to their command signal's limits and scaled: torques and
  * forces are applied to the two bodies of their joint as an equal and opposite pair (true effort
@@ -79,13 +75,17 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
     private final double[] frictionFactor;
     private final double[] motorFactor;
     private final double[] dampingFactor;
-    // Resolved indices, so the step loop does no name lookups.
-    private final int[] actionJoint;
-    private final int[] sensorIndex;
-    private final int[] sensorTarget;
-    private final int targetBody;
+    /** The terms and joints resolved to arrays, so the step loop does no name lookups and allocates nothing. */
+    private final Bindings bind;
     private final int[] parent;
     private final int[] child;
+    private final int targetBody;
+    // Per-episode joint constants (the description's, times the randomisation factors).
+    private final double[] dampingCoefficient;
+    private final double[] velocityMotorCap;
+    // Joint positions and speeds, read from the physics once after each (sub-)step.
+    private final double[] jointQ;
+    private final double[] jointW;
     // Per-step scratch.
     private final double[] jointEffort;
     private final double[] jointVelocityTarget;
@@ -94,9 +94,16 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
     private final double[] siteScratchX;
     private final double[] siteScratchY;
     private final double[] siteScratchA;
-    private final double[] siteScratchQ;
-    /** The joints from the root to the target's body, root first. */
-    private final int[] siteChain;
+    private final Vec2 forceScratch = new Vec2();
+    private final Vec2 reactionScratch = new Vec2();
+    private final double[] zeroAction;
+    // The last step's outcome: the observation the step returns a copy of, reward, flags.
+    private final double[] observation;
+    private double reward;
+    private boolean terminated;
+    private boolean success;
+    /** The site's distance to the target after the last step or reset, when a term reads it. */
+    private double targetDistance;
     private final double[][] anchorA;
     private final double[][] anchorB;
     private final double[][] axisA;
@@ -110,6 +117,9 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
     private final dev.actuate.sim.box2d.Box2dSettings.Solvers solvers = new dev.actuate.sim.box2d.Box2dSettings.Solvers();
     private Body[] bodies;
     private Joint[] joints;
+    /** {@link #joints} by kind: a joint's entry is in one of the two, null in the other. */
+    private RevoluteJoint[] revoluteJoints;
+    private PrismaticJoint[] prismaticJoints;
     private double targetX;
     private double targetY;
     /** The target site's position after the last step or reset (see {@link #updateSite()}). */
@@ -135,36 +145,23 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         frictionFactor = ones(nBodies);
         motorFactor = ones(nJoints);
         dampingFactor = ones(nJoints);
-        parent = new int[nJoints];
-        child = new int[nJoints];
-        for (int j = 0; j < nJoints; j++) {
-            parent[j] = model.bodyIndex(model.joints().get(j).bodyA());
-            child[j] = model.bodyIndex(model.joints().get(j).bodyB());
-        }
-        actionJoint = new int[task.actions().size()];
-        for (int k = 0; k < actionJoint.length; k++) {
-            actionJoint[k] = model.jointIndex(task.actions().get(k).joint());
-        }
-        List<Sensor> sensors = model.sensors();
-        sensorTarget = new int[sensors.size()];
-        for (int s = 0; s < sensors.size(); s++) {
-            Sensor sn = sensors.get(s);
-            sensorTarget[s] = sn.type().onJoint() ? model.jointIndex(sn.target()) : model.bodyIndex(sn.target());
-        }
-        sensorIndex = new int[task.observations().size()];
-        for (int i = 0; i < sensorIndex.length; i++) {
-            String sn = task.observations().get(i).sensor();
-            sensorIndex[i] = sn == null ? -1 : model.sensorIndex(sn);
-        }
-        targetBody = task.target() == null ? -1 : model.bodyIndex(task.target().body());
+        bind = new Bindings(model, task);
+        parent = bind.parent;
+        child = bind.child;
+        targetBody = bind.targetBody;
+        dampingCoefficient = new double[nJoints];
+        velocityMotorCap = new double[nJoints];
+        jointQ = new double[nJoints];
+        jointW = new double[nJoints];
         jointEffort = new double[nJoints];
         jointVelocityTarget = new double[nJoints];
         bodyTorque = new double[nBodies];
         actionScaled = new double[task.actions().size()];
+        zeroAction = new double[task.actions().size()];
+        observation = new double[task.observations().size()];
         siteScratchX = new double[nBodies];
         siteScratchY = new double[nBodies];
         siteScratchA = new double[nBodies];
-        siteScratchQ = new double[nJoints];
         anchorA = new double[nJoints][];
         anchorB = new double[nJoints][];
         axisA = new double[nJoints][];
@@ -173,21 +170,6 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         Arrays.fill(rotAngle, Double.NaN);
         rotCos = new double[nBodies];
         rotSin = new double[nBodies];
-        java.util.ArrayList<Integer> chain = new java.util.ArrayList<>();
-        for (int b = targetBody; b >= 0; ) {
-            int up = -1;
-            for (int j = 0; j < nJoints; j++) {
-                if (child[j] == b) {
-                    up = j;
-                }
-            }
-            if (up < 0) {
-                break;
-            }
-            chain.add(0, up);
-            b = parent[up];
-        }
-        siteChain = chain.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static Box observationBox(RobotDescription d) {
@@ -244,28 +226,36 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         }
         Task.Target t = task.target();
         if (t != null) {
+            double[] ta = t.a();
+            double[] tb = t.b();
             if (t.annulus()) {
                 // Uniform by area: the radius's square is uniform.
-                double r = Math.sqrt(rng.uniform(t.a()[0] * t.a()[0], t.a()[1] * t.a()[1]));
-                double theta = rng.uniform(t.b()[0], t.b()[1]);
+                double r = Math.sqrt(rng.uniform(ta[0] * ta[0], ta[1] * ta[1]));
+                double theta = rng.uniform(tb[0], tb[1]);
                 targetX = r * Math.cos(theta);
                 targetY = r * Math.sin(theta);
             } else {
-                targetX = rng.uniform(t.a()[0], t.a()[1]);
-                targetY = rng.uniform(t.b()[0], t.b()[1]);
+                targetX = rng.uniform(ta[0], ta[1]);
+                targetY = rng.uniform(tb[0], tb[1]);
             }
+        }
+        for (int j = 0; j < nJoints; j++) {
+            dampingCoefficient[j] = bind.damping[j] * dampingFactor[j];
+            velocityMotorCap[j] = bind.maxEffort[j] * motorFactor[j];
         }
         jointGeometry();
         placeBodies(q, px, py, pa);
         buildWorld(px, py, pa);
         viewBox = null;
-        updateSite();
-        double[] obs = observation();
-        double[] zero = new double[task.actions().size()];
-        for (int s = 0; s < task.settleSteps(); s++) {
-            obs = doStep(zero).observation();
+        readJoints();
+        if (task.settleSteps() == 0) {
+            updateSite();
+            observe();
         }
-        return obs;
+        for (int s = 0; s < task.settleSteps(); s++) {
+            advance(zeroAction);
+        }
+        return observation.clone();
     }
 
     private void drawRandomization() {
@@ -319,7 +309,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         double sa = rotSin[a];
         double ax = la[0];
         double ay = la[1];
-        if (model.joints().get(j).type() == JointType.PRISMATIC) {
+        if (!bind.revolute[j]) {
             double[] axis = axisA[j];
             ax += axis[0] * q[j];
             ay += axis[1] * q[j];
@@ -368,7 +358,11 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
 
     private void buildWorld(double[] px, double[] py, double[] pa) {
         double[] g = model.gravity();
-        world = Box2dSettings.newWorld(g[0], g[1], solvers);
+        if (world == null) {
+            world = Box2dSettings.newWorld(g[0], g[1], solvers);
+        } else {
+            Box2dSettings.clear(world); // the same bodies in the same order: as a new world, without building one
+        }
         // Actuated bodies must never freeze: sleeping would zero small velocities near a set point.
         world.setAllowSleep(false);
         bodies = new Body[nBodies];
@@ -376,8 +370,15 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
             bodies[b] = createBody(b, px[b], py[b], pa[b]);
         }
         joints = new Joint[nJoints];
+        revoluteJoints = new RevoluteJoint[nJoints];
+        prismaticJoints = new PrismaticJoint[nJoints];
         for (int j = 0; j < nJoints; j++) {
             joints[j] = createJoint(j);
+            if (joints[j] instanceof RevoluteJoint r) {
+                revoluteJoints[j] = r;
+            } else {
+                prismaticJoints[j] = (PrismaticJoint) joints[j];
+            }
         }
     }
 
@@ -475,20 +476,30 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
 
     @Override
     protected StepResult doStep(double[] action) {
+        advance(action);
+        return new StepResult(observation.clone(), reward, terminated, false,
+                success ? StepInfo.SUCCESS : StepInfo.EMPTY);
+    }
+
+    /**
+     * One step: the physics, then the observation into {@link #observation}, the reward and the
+     * flags. Allocates nothing (every term was resolved into {@link #bind} at construction);
+     * {@link #doStep} adds only the copy of the observation and the result the contract returns.
+     */
+    void advance(double[] action) {
+        Bindings b = bind;
         Arrays.fill(jointEffort, 0);
         Arrays.fill(jointVelocityTarget, Double.NaN);
         double ctrl = 0;
-        List<ActionTerm> terms = task.actions();
-        for (int k = 0; k < terms.size(); k++) {
-            ActionTerm t = terms.get(k);
-            double a = clip(action[k], t.min(), t.max());
+        for (int k = 0; k < b.actionJoint.length; k++) {
+            double a = clip(action[k], b.actionMin[k], b.actionMax[k]);
             ctrl += a * a;
-            int j = actionJoint[k];
-            if (t.type() == ActionType.VELOCITY) {
-                jointVelocityTarget[j] = a * t.scale();
+            int j = b.actionJoint[k];
+            if (b.actionVelocity[k]) {
+                jointVelocityTarget[j] = a * b.actionScale[k];
                 actionScaled[k] = jointVelocityTarget[j];
             } else {
-                jointEffort[j] += a * t.scale() * motorFactor[j];
+                jointEffort[j] += a * b.actionScale[k] * motorFactor[j];
                 actionScaled[k] = jointEffort[j];
             }
         }
@@ -506,49 +517,58 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
             }
             Arrays.fill(bodyTorque, 0);
             for (int j = 0; j < nJoints; j++) {
-                Model.Joint spec = model.joints().get(j);
-                double effort = jointEffort[j] - spec.damping() * dampingFactor[j] * jointSpeed(j);
-                if (spec.type() == JointType.REVOLUTE) {
+                double effort = jointEffort[j] - dampingCoefficient[j] * jointW[j];
+                if (b.revolute[j]) {
                     // Joint torques act in equal and opposite pairs on the joint's two bodies.
                     bodyTorque[child[j]] += effort;
                     bodyTorque[parent[j]] -= effort;
                 } else if (effort != 0) {
-                    Body a = bodies[parent[j]];
-                    Body b = bodies[child[j]];
-                    Vec2 axis = a.getWorldVector(((PrismaticJoint) joints[j]).getLocalAxisA());
-                    Vec2 f = axis.mul((float) effort);
-                    b.applyForceToCenter(f);
-                    a.applyForce(f.negate(), b.getWorldCenter());
+                    Body pa = bodies[parent[j]];
+                    Body ch = bodies[child[j]];
+                    Vec2 f = forceScratch;
+                    pa.getWorldVectorToOut(prismaticJoints[j].getLocalAxisA(), f);
+                    f.set(f.x * (float) effort, f.y * (float) effort);
+                    ch.applyForceToCenter(f);
+                    reactionScratch.set(-f.x, -f.y);
+                    pa.applyForce(reactionScratch, ch.getWorldCenter());
                 }
             }
-            for (int b = 0; b < nBodies; b++) {
-                if (bodies[b].getType() == BodyType.DYNAMIC) {
-                    bodies[b].applyTorque((float) bodyTorque[b]);
-                }
+            for (int d : b.dynamicBodies) {
+                bodies[d].applyTorque((float) bodyTorque[d]);
             }
             world.step((float) h, model.velocityIterations(), model.positionIterations());
+            readJoints();
         }
 
         updateSite();
-        double[] obs = observation();
-        double reward = 0;
-        for (RewardTerm r : task.rewards()) {
-            reward += r.weight() * rewardValue(r, ctrl);
+        observe();
+        double r = 0;
+        for (int i = 0; i < b.rewardType.length; i++) {
+            r += b.rewardWeight[i] * rewardValue(i, ctrl);
         }
-        boolean terminated = false;
-        for (Termination t : task.terminations()) {
-            terminated |= terminates(t);
+        reward = r;
+        boolean end = false;
+        for (int i = 0; i < b.terminationType.length; i++) {
+            end |= terminates(i);
         }
-        return new StepResult(obs, reward, terminated, false, success() ? StepInfo.SUCCESS : StepInfo.EMPTY);
+        terminated = end;
+        success = success();
+    }
+
+    /** Refreshes {@link #jointQ} and {@link #jointW} from the physics (after a build or a world step). */
+    private void readJoints() {
+        for (int j = 0; j < nJoints; j++) {
+            jointQ[j] = jointPosition(j);
+            jointW[j] = jointSpeed(j);
+        }
     }
 
     private boolean wouldCross(int j, double step) {
-        Model.Joint spec = model.joints().get(j);
-        if (!spec.limited()) {
+        if (!bind.limited[j]) {
             return false;
         }
-        double next = jointPosition(j) + jointSpeed(j) * step;
-        return next > spec.upper() || next < spec.lower();
+        double next = jointQ[j] + jointW[j] * step;
+        return next > bind.upper[j] || next < bind.lower[j];
     }
 
     /**
@@ -558,48 +578,52 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
      * the motor is the velocity target or the joint's friction.
      */
     private void setMotor(int j, double h) {
-        Model.Joint spec = model.joints().get(j);
-        double q = jointPosition(j);
-        double w = jointSpeed(j);
+        Bindings b = bind;
+        double q = jointQ[j];
+        double w = jointW[j];
         double next = q + w * h;
         double speed;
         double cap;
-        if (spec.limited() && w > 0 && next > spec.upper()) {
-            speed = Math.max(0, (spec.upper() - q) / h);
+        if (b.limited[j] && w > 0 && next > b.upper[j]) {
+            speed = Math.max(0, (b.upper[j] - q) / h);
             cap = LIMIT_MOTOR_EFFORT;
-        } else if (spec.limited() && w < 0 && next < spec.lower()) {
-            speed = Math.min(0, (spec.lower() - q) / h);
+        } else if (b.limited[j] && w < 0 && next < b.lower[j]) {
+            speed = Math.min(0, (b.lower[j] - q) / h);
             cap = LIMIT_MOTOR_EFFORT;
         } else if (!Double.isNaN(jointVelocityTarget[j])) {
             speed = jointVelocityTarget[j];
-            cap = spec.maxEffort() * motorFactor[j];
+            cap = velocityMotorCap[j];
         } else {
             speed = 0;
-            cap = spec.friction();
+            cap = b.friction[j];
         }
-        if (joints[j] instanceof RevoluteJoint r) {
+        RevoluteJoint r = revoluteJoints[j];
+        if (r != null) {
             r.setMotorSpeed((float) speed);
             r.setMaxMotorTorque((float) cap);
         } else {
-            PrismaticJoint p = (PrismaticJoint) joints[j];
+            PrismaticJoint p = prismaticJoints[j];
             p.setMotorSpeed((float) speed);
             p.setMaxMotorForce((float) cap);
         }
     }
 
+    /** Joint {@code j}'s position from the physics (use {@link #jointQ} inside a step). */
     private double jointPosition(int j) {
-        return joints[j] instanceof RevoluteJoint r ? r.getJointAngle() : ((PrismaticJoint) joints[j]).getJointTranslation();
+        RevoluteJoint r = revoluteJoints[j];
+        return r != null ? r.getJointAngle() : prismaticJoints[j].getJointTranslation();
     }
 
+    /** Joint {@code j}'s speed from the physics (use {@link #jointW} inside a step). */
     private double jointSpeed(int j) {
-        return joints[j] instanceof RevoluteJoint r ? r.getJointSpeed() : ((PrismaticJoint) joints[j]).getJointSpeed();
+        RevoluteJoint r = revoluteJoints[j];
+        return r != null ? r.getJointSpeed() : prismaticJoints[j].getJointSpeed();
     }
 
-    private double sensor(int s) {
-        int i = sensorTarget[s];
-        return switch (model.sensors().get(s).type()) {
-            case JOINT_POSITION -> jointPosition(i);
-            case JOINT_VELOCITY -> jointSpeed(i);
+    private double sensor(Model.SensorType type, int i) {
+        return switch (type) {
+            case JOINT_POSITION -> jointQ[i];
+            case JOINT_VELOCITY -> jointW[i];
             case BODY_X -> bodies[i].getPosition().x;
             case BODY_Y -> bodies[i].getPosition().y;
             case BODY_ANGLE -> bodies[i].getAngle();
@@ -623,59 +647,58 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
      * The target site's world position: forward kinematics of the measured joint positions from the
      * root body's pose, as hardware with only joint encoders computes its fingertip (and as
      * PlanarArm-v0 does), rather than JBox2D's body pose, which drifts from the joints by the
-     * solver's slop.
+     * solver's slop. Also the site's distance to the target, when a term reads it.
      */
     private void updateSite() {
-        if (task.target() == null) {
-            return;
+        if (targetBody >= 0) {
+            // Only the root's pose is read from the physics; the chain's joints place the rest.
+            int root = bind.siteRoot;
+            siteScratchX[root] = bodies[root].getPosition().x;
+            siteScratchY[root] = bodies[root].getPosition().y;
+            siteScratchA[root] = bodies[root].getAngle();
+            for (int j : bind.siteChain) {
+                placeChild(j, jointQ, siteScratchX, siteScratchY, siteScratchA);
+            }
+            Task.Target t = task.target();
+            double f = lengthFactor[targetBody];
+            double sx = t.siteX() * f;
+            double sy = t.siteY() * f;
+            rotation(targetBody, siteScratchA[targetBody]);
+            double c = rotCos[targetBody];
+            double s = rotSin[targetBody];
+            siteX = siteScratchX[targetBody] + (c * sx - s * sy);
+            siteY = siteScratchY[targetBody] + (s * sx + c * sy);
         }
-        // Only the root's pose is read from the physics; the chain's joints place the rest.
-        for (int b = 0; b < nBodies; b++) {
-            siteScratchX[b] = bodies[b].getPosition().x;
-            siteScratchY[b] = bodies[b].getPosition().y;
-            siteScratchA[b] = bodies[b].getAngle();
+        if (bind.needsDistance) {
+            targetDistance = Math.hypot(targetX - siteX, targetY - siteY);
         }
-        for (int j : siteChain) {
-            siteScratchQ[j] = jointPosition(j);
-            placeChild(j, siteScratchQ, siteScratchX, siteScratchY, siteScratchA);
-        }
-        Task.Target t = task.target();
-        double f = lengthFactor[targetBody];
-        double sx = t.siteX() * f;
-        double sy = t.siteY() * f;
-        rotation(targetBody, siteScratchA[targetBody]);
-        double c = rotCos[targetBody];
-        double s = rotSin[targetBody];
-        siteX = siteScratchX[targetBody] + (c * sx - s * sy);
-        siteY = siteScratchY[targetBody] + (s * sx + c * sy);
     }
 
-    private double[] observation() {
-        List<ObservationTerm> terms = task.observations();
-        double[] obs = new double[terms.size()];
-        for (int i = 0; i < obs.length; i++) {
-            ObservationTerm t = terms.get(i);
+    /** Fills {@link #observation}: each term's reading, transformed and clipped to its signal's limits. */
+    private void observe() {
+        Bindings b = bind;
+        for (int i = 0; i < observation.length; i++) {
             double v;
-            if (sensorIndex[i] >= 0) {
-                v = sensor(sensorIndex[i]);
+            Model.SensorType sensor = b.obsSensor[i];
+            if (sensor != null) {
+                v = sensor(sensor, b.obsIndex[i]);
             } else {
-                v = switch (t.targetReading()) {
+                v = switch (b.obsTarget[i]) {
                     case X -> targetX;
                     case Y -> targetY;
                     case DX -> targetX - siteX;
                     case DY -> targetY - siteY;
-                    case DISTANCE -> Math.hypot(targetX - siteX, targetY - siteY);
+                    case DISTANCE -> targetDistance;
                 };
             }
-            v = switch (t.transform()) {
+            v = switch (b.obsTransform[i]) {
                 case NONE -> v;
                 case WRAP -> wrap(v);
                 case SIN -> Math.sin(v);
                 case COS -> Math.cos(v);
             };
-            obs[i] = clip(v, t.min(), t.max());
+            observation[i] = clip(v, b.obsMin[i], b.obsMax[i]);
         }
-        return obs;
     }
 
     /** An angle into [-pi, pi). */
@@ -683,44 +706,40 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         return a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI));
     }
 
-    private double rewardValue(RewardTerm r, double ctrl) {
-        return switch (r.type()) {
-            case TARGET_DISTANCE -> Math.hypot(targetX - siteX, targetY - siteY);
+    private double rewardValue(int i, double ctrl) {
+        int k = bind.rewardIndex[i];
+        return switch (bind.rewardType[i]) {
+            case TARGET_DISTANCE -> targetDistance;
             case POSE_ERROR -> {
-                double e = jointPosition(model.jointIndex(r.joint())) - r.target();
+                double e = jointQ[k] - bind.rewardTarget[i];
                 yield e * e;
             }
-            case JOINT_VELOCITY -> {
-                double w = jointSpeed(model.jointIndex(r.joint()));
-                yield w * w;
-            }
-            case UPRIGHT -> Math.cos(bodies[model.bodyIndex(r.body())].getAngle());
+            case JOINT_VELOCITY -> jointW[k] * jointW[k];
+            case UPRIGHT -> Math.cos(bodies[k].getAngle());
             case CONTROL -> ctrl;
             case ALIVE -> 1;
         };
     }
 
-    private boolean terminates(Termination t) {
-        return switch (t.type()) {
-            case BODY_ANGLE -> Math.abs(wrap(bodies[model.bodyIndex(t.body())].getAngle())) > t.max();
-            case JOINT_POSITION -> {
-                double q = jointPosition(model.jointIndex(t.joint()));
-                yield q < t.min() || q > t.max();
-            }
-            case BODY_BELOW -> bodies[model.bodyIndex(t.body())].getPosition().y < t.min();
-            case CONTACT -> touching(bodies[model.bodyIndex(t.body())]);
+    private boolean terminates(int i) {
+        int k = bind.terminationIndex[i];
+        return switch (bind.terminationType[i]) {
+            case BODY_ANGLE -> Math.abs(wrap(bodies[k].getAngle())) > bind.terminationMax[i];
+            case JOINT_POSITION -> jointQ[k] < bind.terminationMin[i] || jointQ[k] > bind.terminationMax[i];
+            case BODY_BELOW -> bodies[k].getPosition().y < bind.terminationMin[i];
+            case CONTACT -> touching(bodies[k]);
         };
     }
 
     private boolean success() {
-        Task.Success s = task.success();
-        if (s == null) {
+        Bindings b = bind;
+        if (!b.hasSuccess) {
             return false;
         }
-        if (s.uprightBody() != null) {
-            return Math.abs(wrap(bodies[model.bodyIndex(s.uprightBody())].getAngle())) <= s.uprightAngle();
+        if (b.successBody >= 0) {
+            return Math.abs(wrap(bodies[b.successBody].getAngle())) <= b.successAngle;
         }
-        return Math.hypot(targetX - siteX, targetY - siteY) < s.targetRadius();
+        return targetDistance < b.successRadius;
     }
 
     // ---------------------------------------------------------------- inspection (tests, rendering)
@@ -753,6 +772,12 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
 
     public double targetY() {
         return targetY;
+    }
+
+    /** JBox2D's contacts in the world now (touching or only overlapping bounding boxes). */
+    int contactCount() {
+        requireWorld();
+        return world.getContactCount();
     }
 
     private void requireWorld() {
