@@ -1,7 +1,10 @@
 package dev.actuate.hw.mqtt;
 
 import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.MqttSettings;
 import dev.actuate.hw.config.TlsConfig;
+
+import javax.net.SocketFactory;
 
 /**
  * How an {@link MqttLink} connects. {@code toString()} masks credentials (records print their
@@ -13,11 +16,24 @@ import dev.actuate.hw.config.TlsConfig;
  * @param maxBackoffMs reconnect attempts back off from 50 ms, doubling up to this
  * @param onlinePayload  what "online" is on the status topic (a controller adds its session id)
  * @param offlinePayload the Last Will and the clean-exit status
+ * @param mqtt         protocol version (and whether a broker without MQTT 5 may be spoken to in 3.1.1)
+ *                     and session expiry; message expiry is per publish
  */
 public record MqttLinkOptions(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
         String statusTopic, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight, long maxBackoffMs,
-        String onlinePayload, String offlinePayload) {
+        String onlinePayload, String offlinePayload, MqttSettings mqtt) {
+    /** With the default MQTT settings ({@link MqttSettings#defaults()}: 5, falling back to 3.1.1). */
+    public MqttLinkOptions(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
+            String statusTopic, int keepAliveSeconds, int connectTimeoutSeconds, int maxInflight, long maxBackoffMs,
+            String onlinePayload, String offlinePayload) {
+        this(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds, connectTimeoutSeconds, maxInflight,
+                maxBackoffMs, onlinePayload, offlinePayload, null);
+    }
+
     public MqttLinkOptions {
+        if (mqtt == null) {
+            mqtt = MqttSettings.defaults();
+        }
         if (onlinePayload == null || offlinePayload == null) {
             throw new IllegalArgumentException("status payloads must be set");
         }
@@ -40,11 +56,26 @@ public record MqttLinkOptions(String brokerUrl, String clientId, Credentials cre
 
     public MqttLinkOptions withMaxBackoffMs(long ms) {
         return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds,
-                connectTimeoutSeconds, maxInflight, ms, onlinePayload, offlinePayload);
+                connectTimeoutSeconds, maxInflight, ms, onlinePayload, offlinePayload, mqtt);
     }
 
     public MqttLinkOptions withStatusPayloads(String online, String offline) {
         return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds,
-                connectTimeoutSeconds, maxInflight, maxBackoffMs, online, offline);
+                connectTimeoutSeconds, maxInflight, maxBackoffMs, online, offline, mqtt);
+    }
+
+    public MqttLinkOptions withMqtt(MqttSettings settings) {
+        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, keepAliveSeconds,
+                connectTimeoutSeconds, maxInflight, maxBackoffMs, onlinePayload, offlinePayload, settings);
+    }
+
+    /** Seconds the broker keeps this client's session after a drop (MQTT 5); 0 = none. */
+    public long sessionExpirySeconds() {
+        return mqtt.sessionExpirySeconds();
+    }
+
+    /** Sockets with {@code TCP_NODELAY} (and TLS for {@code ssl://}). */
+    SocketFactory socketFactory() {
+        return brokerUrl.startsWith("ssl://") ? NoDelaySslSocketFactory.forConfig(tls) : new NoDelaySocketFactory();
     }
 }

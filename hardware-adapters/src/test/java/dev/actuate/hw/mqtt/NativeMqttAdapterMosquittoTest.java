@@ -115,9 +115,8 @@ class NativeMqttAdapterMosquittoTest {
     private static void killConnection(MqttLink link) throws Exception {
         java.lang.reflect.Field f = MqttLink.class.getDeclaredField("client");
         f.setAccessible(true);
-        org.eclipse.paho.client.mqttv3.MqttAsyncClient c = (org.eclipse.paho.client.mqttv3.MqttAsyncClient) f.get(link);
-        // disconnectForcibly with sendDisconnectPacket=false drops TCP without DISCONNECT.
-        c.disconnectForcibly(0, 100, false);
+        // Drops TCP without DISCONNECT.
+        ((PahoClient) f.get(link)).dropConnection();
     }
 
     @Test
