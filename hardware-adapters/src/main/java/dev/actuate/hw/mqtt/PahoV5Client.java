@@ -19,6 +19,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -31,6 +32,11 @@ import java.util.function.Consumer;
 final class PahoV5Client implements PahoClient {
     private final Guarded client;
     private final MqttConnectionOptions connectOptions;
+    /** Subscriptions and their handlers; every one whose filter matches gets a message (as Paho's v3 listeners). */
+    private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Route(String filter, BiConsumer<String, byte[]> handler) {
+    }
 
     PahoV5Client(MqttLinkOptions o, byte[] willPayload, Consumer<String> onConnectionLost) throws Failure {
         try {
@@ -70,7 +76,11 @@ final class PahoV5Client implements PahoClient {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                // Subscriptions carry their own listeners; nothing arrives here.
+                for (Route r : routes) {
+                    if (matches(r.filter, topic)) {
+                        r.handler.accept(topic, message.getPayload());
+                    }
+                }
             }
 
             @Override
@@ -136,9 +146,16 @@ final class PahoV5Client implements PahoClient {
 
     @Override
     public Op subscribe(String filter, int qos, BiConsumer<String, byte[]> handler, Runnable wake) throws Failure {
+        // Paho 1.2.5's per-subscription listeners live in a HashMap that its callback thread iterates while
+        // a later subscribe or unsubscribe changes it (ConcurrentModificationException, and the connection
+        // is dropped: seen at every connect whose retained messages arrive while it still subscribes). So
+        // messages arrive at the client callback and are routed here.
+        // A re-subscribe after a reconnect replaces the route, as a v3 listener is replaced.
+        routes.removeIf(r -> r.filter.equals(filter));
+        routes.add(new Route(filter, handler));
         try {
-            return op(client.subscribe(new MqttSubscription(filter, qos), null, wake(wake),
-                    (t, m) -> handler.accept(t, m.getPayload()), new MqttProperties()));
+            return op(client.subscribe(new MqttSubscription[] {new MqttSubscription(filter, qos)}, null, wake(wake),
+                    new MqttProperties()));
         } catch (MqttException e) {
             throw translate(e);
         }
@@ -146,6 +163,7 @@ final class PahoV5Client implements PahoClient {
 
     @Override
     public void unsubscribe(String filter) throws Failure {
+        routes.removeIf(r -> r.filter.equals(filter));
         try {
             client.unsubscribe(filter);
         } catch (MqttException e) {
@@ -213,6 +231,30 @@ final class PahoV5Client implements PahoClient {
         } catch (MqttException e) {
             throw translate(e);
         }
+    }
+
+    /** MQTT topic-filter matching: {@code +} one level, a final {@code #} the rest (and the parent level). */
+    static boolean matches(String filter, String topic) {
+        if (filter.equals(topic)) {
+            return true;
+        }
+        if (topic.startsWith("$")) {
+            return false; // wildcards never match $SYS-style topics at the first level
+        }
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return i == f.length - 1;
+            }
+            if (i >= t.length) {
+                return false;
+            }
+            if (!f[i].equals("+") && !f[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return f.length == t.length;
     }
 
     static Failure translate(MqttException e) {
