@@ -144,7 +144,7 @@ public final class MqttLink implements AutoCloseable {
                 if (e.kind() == MqttConnectException.Kind.UNSUPPORTED_VERSION && !options.mqtt().versionFixed()
                         && client.version() == MqttVersion.V5) {
                     LOG.warn("MQTT broker {} does not speak MQTT 5; using MQTT 3.1.1 (no message or session expiry;"
-                            + " set mqtt: {{version: 3.1.1}} in the robot config to skip this attempt)", options.brokerUrl());
+                            + " set mqtt: {version: 3.1.1} in the robot config to skip this attempt)", options.brokerUrl());
                     closeClient();
                     client = newClient(MqttVersion.V3_1_1);
                     attempt--;

@@ -13,6 +13,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttPacketException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 
@@ -261,7 +262,10 @@ final class PahoV5Client implements PahoClient {
         Failure.Reason r = switch (e.getReasonCode()) {
             case MqttReturnCode.RETURN_CODE_BAD_USERNAME_OR_PASSWORD, MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED,
                     MqttReturnCode.RETURN_CODE_BAD_AUTHENTICATION -> Failure.Reason.AUTHENTICATION;
-            case MqttReturnCode.RETURN_CODE_UNSUPPORTED_PROTOCOL_VERSION, MqttClientException.REASON_CODE_INVALID_PROTOCOL_VERSION
+            // A 3.1.1-only broker (Moquette 0.17) answers an MQTT 5 CONNECT with a 3.1.1 CONNACK, return code 1
+            // "unacceptable protocol version", which the v5 parser reports as an invalid return code.
+            case MqttReturnCode.RETURN_CODE_UNSUPPORTED_PROTOCOL_VERSION, MqttClientException.REASON_CODE_INVALID_PROTOCOL_VERSION,
+                    MqttPacketException.REASON_CODE_INVALID_RETURN_CODE, MqttPacketException.REASON_CODE_UNSUPPORTED_PROTOCOL_VERSION
                     -> Failure.Reason.UNSUPPORTED_VERSION;
             case MqttClientException.REASON_CODE_SERVER_CONNECT_ERROR, MqttClientException.REASON_CODE_CLIENT_TIMEOUT
                     -> Failure.Reason.UNREACHABLE;
