@@ -171,7 +171,7 @@ public final class MqttLink implements AutoCloseable {
         try {
             // Paho's connection timeout covers only TCP connect and the TLS handshake; a broker that
             // accepts TCP but never sends CONNACK is given up on here.
-            await(c.connect(everConnected, wake), (options.connectTimeoutSeconds() + 2) * 1000L);
+            awaitConnect(c, c.connect(everConnected, wake), (options.connectTimeoutSeconds() + 2) * 1000L);
             for (Subscription s : subscriptions) {
                 await(c.subscribe(s.topic(), s.qos(), (topic, payload) -> dispatch(s, topic, payload), wake), 5000);
             }
@@ -204,8 +204,16 @@ public final class MqttLink implements AutoCloseable {
 
     /** Waits for {@code op}, at most {@code timeoutMs} and never past close(). */
     private void await(PahoClient.Op op, long timeoutMs) throws Failure {
+        awaitConnect(null, op, timeoutMs);
+    }
+
+    /** {@link #await}, nudging the connect thread of {@code connecting} (null: none) every millisecond. */
+    private void awaitConnect(PahoClient connecting, PahoClient.Op op, long timeoutMs) throws Failure {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!op.done()) {
+            if (connecting != null) {
+                connecting.nudgeConnect();
+            }
             Failure f = op.failure();
             if (f != null) {
                 throw f;
@@ -217,7 +225,7 @@ public final class MqttLink implements AutoCloseable {
             if (left <= 0) {
                 throw new Failure(Failure.Reason.UNREACHABLE, "no answer within " + timeoutMs + " ms", null);
             }
-            LockSupport.parkNanos(this, Math.min(left, 10_000_000L));
+            LockSupport.parkNanos(this, Math.min(left, connecting != null ? 1_000_000L : 10_000_000L));
         }
     }
 

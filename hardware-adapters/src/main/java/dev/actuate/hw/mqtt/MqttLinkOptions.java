@@ -48,10 +48,14 @@ public record MqttLinkOptions(String brokerUrl, String clientId, Credentials cre
         }
     }
 
-    /** Defaults: keep-alive 5 s (a dead broker is noticed within ~7.5 s even without a TCP reset), 3 s connect timeout, inflight 1000, backoff up to 2 s. */
+    /**
+     * Defaults: keep-alive 5 s (a dead broker is noticed within ~7.5 s even without a TCP reset), 3 s connect
+     * timeout, inflight 1000, backoff up to 0.5 s (a control link wants its broker back within half a second
+     * of it returning; two connection attempts a second per client cost a broker nothing).
+     */
     public static MqttLinkOptions of(String brokerUrl, String clientId, Credentials credentials, TlsConfig tls,
             String statusTopic) {
-        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, 5, 3, 1000, 2000, "online", "offline");
+        return new MqttLinkOptions(brokerUrl, clientId, credentials, tls, statusTopic, 5, 3, 1000, 500, "online", "offline");
     }
 
     public MqttLinkOptions withMaxBackoffMs(long ms) {

@@ -79,6 +79,9 @@ interface PahoClient {
      */
     boolean awaitConnectThreadDone(long deadlineNanos) throws InterruptedException;
 
+    /** Shortens the connect thread's start-up polling ({@link ConnectGuard#nudge()}); call while waiting for a connect. */
+    void nudgeConnect();
+
     /** Polls Paho's state until it is disconnected (or closed); false if the deadline passed first. */
     boolean awaitDisconnected(long deadlineNanos);
 

@@ -221,6 +221,14 @@ final class PahoV5Client implements PahoClient {
     }
 
     @Override
+    public void nudgeConnect() {
+        ConnectGuard g = client.current;
+        if (g != null) {
+            g.nudge();
+        }
+    }
+
+    @Override
     public boolean awaitDisconnected(long deadlineNanos) {
         return client.awaitDisconnected(deadlineNanos);
     }
