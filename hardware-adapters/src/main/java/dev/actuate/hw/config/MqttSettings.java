@@ -46,7 +46,12 @@ public record MqttSettings(MqttVersion version, boolean versionFixed, int messag
 
     /** MQTT 3.1.1 only (brokers without MQTT 5); robots still drop commands older than the expiry. */
     public static MqttSettings v311() {
-        return new MqttSettings(MqttVersion.V3_1_1, true, DEFAULT_EXPIRY_PERIODS, 0);
+        return of(MqttVersion.V3_1_1);
+    }
+
+    /** {@code version} only (no fallback), commands expiring after 3 periods, no session expiry. */
+    public static MqttSettings of(MqttVersion version) {
+        return new MqttSettings(version, true, DEFAULT_EXPIRY_PERIODS, 0);
     }
 
     /**

@@ -198,4 +198,42 @@ final class ConnectGuard {
             advance(Phase.OPEN, Phase.WRITTEN);
         }
     }
+
+    /**
+     * Waits until the receiver, sender and callback threads of {@code clientId}'s last connection have
+     * ended (Paho names them "MQTT Rec: id", "MQTT Snd: id", "MQTT Call: id"); false if the deadline
+     * passed first. Why: Paho reuses one callback object across connects and its {@code start()}
+     * starts a thread only if the previous one has fully stopped, then polls until one runs. A
+     * connection shut down from its own callback thread reports "disconnected" before that thread
+     * has ended; a connect made in that gap polled forever (seen once in the chaos tests, MQTT 5,
+     * after connects got faster with {@link #nudge()}).
+     */
+    static boolean awaitConnectionThreadsEnded(String clientId, long deadlineNanos) {
+        java.util.Set<String> names = java.util.Set.of("MQTT Rec: " + clientId, "MQTT Snd: " + clientId, "MQTT Call: " + clientId);
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        while (true) {
+            Thread[] all = new Thread[root.activeCount() + 32];
+            int n = root.enumerate(all, true);
+            boolean alive = false;
+            for (int i = 0; i < n && !alive; i++) {
+                alive = all[i] != Thread.currentThread() && all[i].isAlive() && names.contains(all[i].getName());
+            }
+            if (!alive) {
+                return true;
+            }
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                for (int i = 0; i < n; i++) {
+                    if (names.contains(all[i].getName()) && all[i].isAlive()) {
+                        org.slf4j.LoggerFactory.getLogger(ConnectGuard.class).warn("Paho thread {} still alive at {}", all[i].getName(),
+                                java.util.Arrays.toString(java.util.Arrays.copyOf(all[i].getStackTrace(), Math.min(8, all[i].getStackTrace().length))));
+                    }
+                }
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        }
+    }
 }

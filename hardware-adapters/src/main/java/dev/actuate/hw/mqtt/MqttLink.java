@@ -233,7 +233,7 @@ public final class MqttLink implements AutoCloseable {
      * Brings Paho back to disconnected, its threads ended, after a failed or abandoned connect: a
      * connect still waiting for CONNACK would otherwise keep its threads and refuse every later
      * connect as "in progress". A forced disconnect waits until Paho's connect thread has finished
-     * starting up (see {@link GuardedMqttClient}): a TCP connect or TLS handshake is bounded by
+     * starting up (see {@link ConnectGuard}): a TCP connect or TLS handshake is bounded by
      * the connect timeout, the rest takes milliseconds.
      */
     private void abandonConnection() {

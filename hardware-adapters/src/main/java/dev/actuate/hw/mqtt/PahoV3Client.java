@@ -281,7 +281,7 @@ final class PahoV3Client implements PahoClient {
                 }
                 LockSupport.parkNanos(this, 5_000_000L);
             }
-            return true;
+            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos);
         }
 
         boolean connectingOrConnected() {

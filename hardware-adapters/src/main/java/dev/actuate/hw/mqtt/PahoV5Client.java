@@ -361,7 +361,7 @@ final class PahoV5Client implements PahoClient {
                 }
                 LockSupport.parkNanos(this, 5_000_000L);
             }
-            return true;
+            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos);
         }
 
         boolean connectingOrConnected() {
