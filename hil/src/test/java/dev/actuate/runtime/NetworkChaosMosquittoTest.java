@@ -164,8 +164,11 @@ class NetworkChaosMosquittoTest {
         while (!leaked().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Thread.getAllStackTraces().forEach((t, st) -> { if (t.getName().startsWith("MQTT")) { System.out.println("STACK " + t.getName() + " " + java.util.Arrays.toString(st)); } });
-        assertThat(leaked()).as("threads started by the run and still alive").isEmpty();
+        // Where a leaked thread is stuck says which Paho start-up loop it is in.
+        String where = Thread.getAllStackTraces().entrySet().stream().filter(e -> leaked().contains(e.getKey().getName()))
+                .map(e -> e.getKey().getName() + " at " + Arrays.toString(Arrays.copyOf(e.getValue(), Math.min(6, e.getValue().length))))
+                .collect(Collectors.joining("; "));
+        assertThat(leaked()).as("threads started by the run and still alive (%s)", where).isEmpty();
     }
 
     private Set<String> leaked() {
