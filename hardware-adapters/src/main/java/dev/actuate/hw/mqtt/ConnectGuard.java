@@ -1,8 +1,13 @@
 package dev.actuate.hw.mqtt;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One connection attempt's socket streams, with reads held until the client's first write: what
@@ -209,7 +214,7 @@ final class ConnectGuard {
      * after connects got faster with {@link #nudge()}).
      */
     static boolean awaitConnectionThreadsEnded(String clientId, long deadlineNanos) {
-        java.util.Set<String> names = java.util.Set.of("MQTT Rec: " + clientId, "MQTT Snd: " + clientId, "MQTT Call: " + clientId);
+        Set<String> names = Set.of("MQTT Rec: " + clientId, "MQTT Snd: " + clientId, "MQTT Call: " + clientId);
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
             root = root.getParent();
@@ -227,13 +232,14 @@ final class ConnectGuard {
             if (deadlineNanos - System.nanoTime() <= 0) {
                 for (int i = 0; i < n; i++) {
                     if (names.contains(all[i].getName()) && all[i].isAlive()) {
-                        org.slf4j.LoggerFactory.getLogger(ConnectGuard.class).warn("Paho thread {} still alive at {}", all[i].getName(),
-                                java.util.Arrays.toString(java.util.Arrays.copyOf(all[i].getStackTrace(), Math.min(8, all[i].getStackTrace().length))));
+                        StackTraceElement[] at = all[i].getStackTrace();
+                        LoggerFactory.getLogger(ConnectGuard.class).warn("Paho thread {} still alive at {}", all[i].getName(),
+                                Arrays.toString(Arrays.copyOf(at, Math.min(8, at.length))));
                     }
                 }
                 return false;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+            LockSupport.parkNanos(2_000_000L);
         }
     }
 }

@@ -210,8 +210,8 @@ public final class MqttRobot implements AutoCloseable {
     public Result run() {
         runner = Thread.currentThread();
         link.start();
-        LOG.info("robot {} ({}) on {}: {} mode", options.robotId(), env.id(), options.brokerUrl(),
-                options.lockstep() ? "lock-step" : "real-time " + options.rateHz() + " Hz");
+        LOG.info("robot {} ({}) on {} (MQTT {}): {} mode", options.robotId(), env.id(), options.brokerUrl(),
+                link.version().label(), options.lockstep() ? "lock-step" : "real-time " + options.rateHz() + " Hz");
         List<Double> returns = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
         long steps = 0;
