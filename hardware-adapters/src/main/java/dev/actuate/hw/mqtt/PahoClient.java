@@ -62,7 +62,7 @@ interface PahoClient {
     /** {@code expirySeconds}: MQTT 5 message expiry, 0 = none (always none in 3.1.1). */
     Op publish(String topic, byte[] payload, int qos, boolean retained, long expirySeconds) throws Failure;
 
-    /** A clean DISCONNECT after up to {@code quiesceMs} for in-flight work. */
+    /** A clean DISCONNECT after up to {@code quiesceMs} for in-flight work; it ends the session (MQTT 5). */
     Op disconnect(long quiesceMs) throws Failure;
 
     /** Drops the connection without DISCONNECT (the broker fires the Will); waits for nothing. */

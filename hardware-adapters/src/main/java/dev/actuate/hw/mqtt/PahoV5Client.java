@@ -188,8 +188,12 @@ final class PahoV5Client implements PahoClient {
 
     @Override
     public Op disconnect(long quiesceMs) throws Failure {
+        // The link disconnects only for good (close, or a refused start): end the session now rather
+        // than leave the broker queueing for it until the session expiry.
+        MqttProperties props = new MqttProperties();
+        props.setSessionExpiryInterval(0L);
         try {
-            return op(client.disconnect(quiesceMs));
+            return op(client.disconnect(quiesceMs, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, props));
         } catch (MqttException e) {
             throw translate(e);
         }

@@ -144,4 +144,26 @@ class MqttExpiryMosquittoTest {
             }
         }
     }
+
+    /**
+     * A plain MQTT 5 DISCONNECT leaves the session for its expiry (the broker queues for it); the link's
+     * close() ends it (DISCONNECT with session expiry 0), so a stopped controller leaves no queue behind.
+     */
+    @Test
+    void closingTheLinkEndsItsSessionWhereAPlainDisconnectKeepsIt() throws Exception {
+        try (MosquittoProcess broker = MosquittoProcess.start()) {
+            try (MqttTestSupport.Probe5 plain = new MqttTestSupport.Probe5(broker.url(), "plain-client", 60)) {
+                plain.disconnect();
+                assertThat(plain.connect(false)).as("session kept after a plain DISCONNECT").isTrue();
+            }
+            MqttLinkOptions o = MqttLinkOptions.of(broker.url(), "link-client", null, null, null)
+                    .withMqtt(new MqttSettings(MqttVersion.V5, true, 3, 60));
+            try (MqttLink link = new MqttLink(o, List.of(new MqttLink.Subscription("actuate/s2/estop", 1, (t, p) -> { })))) {
+                link.start();
+            }
+            try (MqttTestSupport.Probe5 same = new MqttTestSupport.Probe5(broker.url(), "link-client", 60, false)) {
+                assertThat(same.connect(false)).as("session left after the link's close()").isFalse();
+            }
+        }
+    }
 }

@@ -119,6 +119,11 @@ final class MqttTestSupport {
 
         /** {@code sessionExpirySeconds} > 0: the broker keeps the session (and queues for it) while this client is away. */
         Probe5(String url, String id, long sessionExpirySeconds) throws Exception {
+            this(url, id, sessionExpirySeconds, true);
+        }
+
+        /** {@code connectNow} false: call {@link #connect(boolean)} (e.g. to resume a session left by another client). */
+        Probe5(String url, String id, long sessionExpirySeconds, boolean connectNow) throws Exception {
             client = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(url, id,
                     new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
             client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
@@ -149,13 +154,17 @@ final class MqttTestSupport {
                 }
             });
             options.setSessionExpiryInterval(sessionExpirySeconds);
-            connect(true);
+            if (connectNow) {
+                connect(true);
+            }
         }
 
-        /** {@code cleanStart} false resumes the session the broker kept. */
-        void connect(boolean cleanStart) throws Exception {
+        /** {@code cleanStart} false resumes the session the broker kept; returns whether the broker had one. */
+        boolean connect(boolean cleanStart) throws Exception {
             options.setCleanStart(cleanStart);
-            client.connect(options).waitForCompletion(10_000);
+            org.eclipse.paho.mqttv5.client.IMqttToken t = client.connect(options);
+            t.waitForCompletion(10_000);
+            return t.getSessionPresent();
         }
 
         Probe5 subscribe(String topic, int qos) throws Exception {
