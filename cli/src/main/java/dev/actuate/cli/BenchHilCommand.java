@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.hw.config.PayloadFormat;
+import dev.actuate.hw.config.MqttSettings;
+import dev.actuate.hw.config.MqttVersion;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
@@ -33,6 +35,7 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
@@ -72,6 +75,10 @@ public final class BenchHilCommand implements Callable<Integer> {
             description = "Loopback Mosquitto to use (default: start one if mosquitto is installed)")
     String mosquittoUrl;
 
+    @Option(names = "--mqtt-versions", split = ",", paramLabel = "5,3.1.1",
+            description = "MQTT versions for the Mosquitto cases (default 5; the embedded broker speaks only 3.1.1)")
+    String[] mqttVersions = {"5"};
+
     @Option(names = "--no-mosquitto", description = "Skip the Mosquitto cases")
     boolean noMosquitto;
 
@@ -89,6 +96,14 @@ public final class BenchHilCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+        }
+        List<MqttVersion> versions = new java.util.ArrayList<>();
+        for (String v : mqttVersions) {
+            MqttVersion parsed = MqttVersion.parse(v);
+            if (parsed == null) {
+                throw new IllegalArgumentException("--mqtt-versions: '" + v + "' is not one of 5, 3.1.1");
+            }
+            versions.add(parsed);
         }
         ControlLoop.Trigger[] ts = new ControlLoop.Trigger[triggers.length];
         for (int i = 0; i < ts.length; i++) {
@@ -112,7 +127,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         try (EmbeddedBroker embedded = EmbeddedBroker.start("127.0.0.1", 0)) {
             for (ControlLoop.Trigger t : ts) {
                 for (double hz : rates) {
-                    rt.add(roundTripCase(om, "embedded", embedded.url(), hz, t));
+                    rt.add(roundTripCase(om, "embedded", embedded.url(), MqttVersion.V3_1_1, hz, t));
                 }
             }
         }
@@ -128,9 +143,11 @@ public final class BenchHilCommand implements Callable<Integer> {
                     System.out.println("mosquitto: not installed, cases skipped");
                     out.put("mosquitto", "skipped: not installed");
                 } else {
-                    for (ControlLoop.Trigger t : ts) {
-                        for (double hz : rates) {
-                            rt.add(roundTripCase(om, "mosquitto", url, hz, t));
+                    for (MqttVersion v : versions) {
+                        for (ControlLoop.Trigger t : ts) {
+                            for (double hz : rates) {
+                                rt.add(roundTripCase(om, "mosquitto", url, v, hz, t));
+                            }
                         }
                     }
                 }
@@ -149,15 +166,16 @@ public final class BenchHilCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, double hz, ControlLoop.Trigger trigger)
-            throws Exception {
+    private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, MqttVersion version, double hz,
+            ControlLoop.Trigger trigger) throws Exception {
         String robotId = "bench-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
-        RobotConfig cfg = HilRun.robotConfig(Envs.make(ENV), robotId, url, hz, PayloadFormat.BINARY, 1000);
+        MqttSettings mqtt = new MqttSettings(version, true, MqttSettings.DEFAULT_EXPIRY_PERIODS, 0);
+        RobotConfig cfg = HilRun.robotConfig(Envs.make(ENV), robotId, url, hz, PayloadFormat.BINARY, 1000).withMqtt(mqtt);
         Policy policy = (obs, action) -> action[0] = -2f * obs[1] - 0.5f * obs[2];
         SafetyCounters counters = new SafetyCounters();
         ControlLoop loop;
         MqttRobot.Result result;
-        try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz));
+        try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
                     .rateHz(hz).localRoundTrip(false).trigger(trigger).build();
@@ -181,6 +199,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         }
         ObjectNode n = om.createObjectNode();
         n.put("broker", brokerName);
+        n.put("mqtt_version", version.label());
         n.put("trigger", trigger.label());
         n.put("rate_hz", hz);
         n.put("round_trips", result.roundTrip().count());
@@ -196,9 +215,9 @@ public final class BenchHilCommand implements Callable<Integer> {
         LoopMetrics.Summary ctl = loop.metrics().summary("round_trip");
         n.put("controller_state_to_send_p99_ms", ctl.p99Micros() / 1e3);
         n.put("compute_p99_us", loop.metrics().summary("compute").p99Micros());
-        System.out.printf(Locale.ROOT, "%-9s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms max %.3f ms (n=%d); "
+        System.out.printf(Locale.ROOT, "%-9s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms max %.3f ms (n=%d); "
                         + "%d missed deadlines (%d state timeouts), %d overruns; robot stale steps %d of %d%n",
-                brokerName, trigger.label(), hz, result.roundTrip().p50Ms(), result.roundTrip().p99Ms(),
+                brokerName, version.label(), trigger.label(), hz, result.roundTrip().p50Ms(), result.roundTrip().p99Ms(),
                 result.roundTrip().maxMs(), result.roundTrip().count(), loop.metrics().missedCycles(),
                 loop.metrics().stateTimeouts(), loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps());
         return n;

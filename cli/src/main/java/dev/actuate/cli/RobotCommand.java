@@ -86,6 +86,10 @@ public final class RobotCommand implements Callable<Integer> {
     @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "File whose first line is the keystore password")
     Path keystorePasswordFile;
 
+    @Option(names = "--mqtt-version", paramLabel = "5|3.1.1",
+            description = "MQTT version (default: 5, falling back to 3.1.1 on a broker without it, such as `actuate broker`)")
+    String mqttVersion;
+
     @Override
     public Integer call() {
         dev.actuate.sim.robot.RobotDescription described = Envs.description(envId);
@@ -99,6 +103,13 @@ public final class RobotCommand implements Callable<Integer> {
                 .withInjection(latencyMs, jitterMs, noise, injectionSeed)
                 .withPayload(jsonFrames ? PayloadFormat.JSON : PayloadFormat.BINARY)
                 .withAuth(credentials(), tls());
+        if (mqttVersion != null) {
+            dev.actuate.hw.config.MqttVersion v = dev.actuate.hw.config.MqttVersion.parse(mqttVersion);
+            if (v == null) {
+                throw new IllegalArgumentException("--mqtt-version: '" + mqttVersion + "' is not one of 5, 3.1.1");
+            }
+            o = o.withMqtt(dev.actuate.hw.config.MqttSettings.of(v));
+        }
         if (!(statusEvery >= 0) || Double.isInfinite(statusEvery)) {
             throw new IllegalArgumentException("--status-every: must be a number of seconds >= 0, got " + statusEvery);
         }

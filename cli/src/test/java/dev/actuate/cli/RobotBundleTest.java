@@ -52,7 +52,8 @@ class RobotBundleTest {
         }
         assertThat(jars).anyMatch(j -> j.startsWith("actuate-controller-"))
                 .anyMatch(j -> j.startsWith("actuate-hardware-adapters-"))
-                .anyMatch(j -> j.startsWith("org.eclipse.paho.client.mqttv3-"));
+                .anyMatch(j -> j.startsWith("org.eclipse.paho.client.mqttv3-"))
+                .anyMatch(j -> j.startsWith("org.eclipse.paho.mqttv5.client-"));
         for (String j : jars) {
             assertThat(BANNED).as(j).noneMatch(b -> j.toLowerCase(Locale.ROOT).contains(b));
         }

@@ -51,6 +51,21 @@ class RobotCommandTest {
     }
 
     @Test
+    void mqttVersionIsCheckedAndAVersion5RobotFailsClearlyOnTheEmbeddedBroker() {
+        int[] code = new int[1];
+        String[] io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--mqtt-version", "4");
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(io[1]).contains("--mqtt-version: '4' is not one of 5, 3.1.1");
+        // Moquette speaks only MQTT 3.1.1: a robot told to speak 5 says so, naming the broker and the fix.
+        try (dev.actuate.hw.mqtt.EmbeddedBroker broker = dev.actuate.hw.mqtt.EmbeddedBroker.start("127.0.0.1", 0)) {
+            io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--broker", broker.url(),
+                    "--mqtt-version", "5");
+            assertThat(code[0]).isEqualTo(2);
+            assertThat(io[1]).contains("MQTT broker " + broker.url() + " does not speak MQTT 5").contains("version: 3.1.1");
+        }
+    }
+
+    @Test
     void unknownEnvAndMissingPasswordVariableAreClearErrors() {
         int[] code = new int[1];
         String[] io = runCapturing(code, "robot", "--env", "Nope-v0", "--id", "p");

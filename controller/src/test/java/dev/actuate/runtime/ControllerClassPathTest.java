@@ -24,6 +24,7 @@ class ControllerClassPathTest {
         String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
         // The real class path (not only a launcher jar), or the check below would pass vacuously.
         assertThat(entries).anyMatch(e -> e.contains("org.eclipse.paho.client.mqttv3"))
+                .anyMatch(e -> e.contains("org.eclipse.paho.mqttv5.client"))
                 .anyMatch(e -> e.contains("snakeyaml"));
         for (String entry : entries) {
             String name = new File(entry).getName().toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
+import dev.actuate.hw.config.MqttSettings;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.SafetyConfig;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
@@ -154,12 +155,14 @@ public final class HilRun {
         double[] inProcess = PolicyEvaluation.evaluate(Envs.make(o.envId()), policies.get(), o.seed(), o.episodes());
         EmbeddedBroker embedded = o.brokerUrl() == null ? EmbeddedBroker.start("127.0.0.1", 0) : null;
         String url = embedded != null ? embedded.url() : o.brokerUrl();
+        // The embedded broker (Moquette 0.17) speaks only MQTT 3.1.1: say so rather than have every client try 5 first.
+        MqttSettings link = embedded != null ? MqttSettings.v311() : MqttSettings.defaults();
         try {
             if (o.warmupEpisodes() > 0) {
-                runOnce(o, url, o.warmupEpisodes(), policies, null);
+                runOnce(o, url, link, o.warmupEpisodes(), policies, null);
             }
             try (StallProbe probe = new StallProbe()) {
-                Measured m = runOnce(o, url, o.episodes(), policies, probe);
+                Measured m = runOnce(o, url, link, o.episodes(), policies, probe);
                 MqttRobot.Result result = m.result();
                 double[] mqtt = result.episodeReturns().stream().mapToDouble(Double::doubleValue).toArray();
                 LoopMetrics lm = m.loop().metrics();
@@ -180,16 +183,18 @@ public final class HilRun {
     }
 
     /** One robot and one loop for {@code episodes} episodes over the broker at {@code url}. */
-    private static Measured runOnce(Options o, String url, int episodes, Supplier<Policy> policies, StallProbe probe)
+    private static Measured runOnce(Options o, String url, MqttSettings mqtt, int episodes, Supplier<Policy> policies,
+            StallProbe probe)
             throws InterruptedException {
         String robotId = "hil-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
         MqttRobot.Result result;
         try (MqttRobot robot = new MqttRobot(Envs.make(o.envId()), new RobotOptions(url, robotId, o.rateHz(), true,
-                o.seed(), episodes, 0, 0, 0, 0, o.payload(), null, null))) {
+                o.seed(), episodes, 0, 0, 0, 0, o.payload(), null, null, mqtt))) {
             FutureTask<MqttRobot.Result> robotRun = new FutureTask<>(robot::run);
             Thread robotThread = new Thread(robotRun, "actuate-hil-robot");
             robotThread.setDaemon(true);
-            RobotConfig cfg = robotConfig(Envs.make(o.envId()), robotId, url, o.rateHz(), o.payload(), o.watchdogMillis());
+            RobotConfig cfg = robotConfig(Envs.make(o.envId()), robotId, url, o.rateHz(), o.payload(), o.watchdogMillis())
+                    .withMqtt(mqtt);
             SafetyCounters counters = new SafetyCounters();
             double elapsed;
             ControlLoop loop;

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.actuate.hw.config.MqttSettings;
+import dev.actuate.hw.config.MqttVersion;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -176,9 +180,11 @@ class MosquittoRuntimeTest {
         }
     }
 
-    @Test
-    void brokerKilledAndRestartedSafeActionThenReconnectAndResume() throws Exception {
-        try (FrameRobot robot = new FrameRobot(broker.url(), "kr", 3, 10); Rig rig = new Rig(config("kr"))) {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void brokerKilledAndRestartedSafeActionThenReconnectAndResume(MqttVersion version) throws Exception {
+        try (FrameRobot robot = new FrameRobot(broker.url(), "kr", 3, 10);
+             Rig rig = new Rig(config("kr").withMqtt(MqttSettings.of(version)))) {
             await("policy commands at the robot", () -> Arrays.equals(robot.lastCommand(), new double[] {0.5, 0.5}));
             long killNanos = System.nanoTime();
             broker.kill();

@@ -23,11 +23,21 @@ import java.util.Set;
  * @param commandBindings mapped adapter: one binding per command signal, same order (empty for native)
  * @param envId          sim env id the robot corresponds to (HIL, in-process comparison), or null
  * @param safety         safety-layer settings
+ * @param mqtt           MQTT version and expiries (the {@code mqtt:} section; defaults when absent)
  */
 public record RobotConfig(String id, String broker, AdapterType adapter, PayloadFormat payload,
         Credentials credentials, TlsConfig tls, double rateHz, List<Signal> stateSignals,
         List<Signal> commandSignals, List<TopicBinding> stateBindings, List<TopicBinding> commandBindings,
-        String envId, SafetyConfig safety) {
+        String envId, SafetyConfig safety, MqttSettings mqtt) {
+
+    /** With the default MQTT settings ({@link MqttSettings#defaults()}). */
+    public RobotConfig(String id, String broker, AdapterType adapter, PayloadFormat payload,
+            Credentials credentials, TlsConfig tls, double rateHz, List<Signal> stateSignals,
+            List<Signal> commandSignals, List<TopicBinding> stateBindings, List<TopicBinding> commandBindings,
+            String envId, SafetyConfig safety) {
+        this(id, broker, adapter, payload, credentials, tls, rateHz, stateSignals, commandSignals, stateBindings,
+                commandBindings, envId, safety, null);
+    }
 
     public RobotConfig {
         if (id == null || !id.matches("[A-Za-z0-9_.-]+")) {
@@ -75,6 +85,9 @@ public record RobotConfig(String id, String broker, AdapterType adapter, Payload
                         + s.name() + " [" + s.min() + ", " + s.max() + "]");
             }
         }
+        if (mqtt == null) {
+            mqtt = MqttSettings.defaults();
+        }
         if (broker.startsWith("ssl://") && tls == null) {
             tls = new TlsConfig(null, null);
         }
@@ -83,19 +96,30 @@ public record RobotConfig(String id, String broker, AdapterType adapter, Payload
     /** The same config with another broker URL (command-line override). */
     public RobotConfig withBroker(String url) {
         return new RobotConfig(id, url, adapter, payload, credentials, url.startsWith("ssl://") ? tls : null, rateHz,
-                stateSignals, commandSignals, stateBindings, commandBindings, envId, safety);
+                stateSignals, commandSignals, stateBindings, commandBindings, envId, safety, mqtt);
     }
 
     /** The same config with another robot id (command-line override). */
     public RobotConfig withId(String robotId) {
         return new RobotConfig(robotId, broker, adapter, payload, credentials, tls, rateHz, stateSignals,
-                commandSignals, stateBindings, commandBindings, envId, safety);
+                commandSignals, stateBindings, commandBindings, envId, safety, mqtt);
     }
 
     /** The same config with another rate. */
     public RobotConfig withRateHz(double hz) {
         return new RobotConfig(id, broker, adapter, payload, credentials, tls, hz, stateSignals,
-                commandSignals, stateBindings, commandBindings, envId, safety);
+                commandSignals, stateBindings, commandBindings, envId, safety, mqtt);
+    }
+
+    /** The same config with other MQTT settings. */
+    public RobotConfig withMqtt(MqttSettings settings) {
+        return new RobotConfig(id, broker, adapter, payload, credentials, tls, rateHz, stateSignals,
+                commandSignals, stateBindings, commandBindings, envId, safety, settings);
+    }
+
+    /** How long a command stays valid, in whole seconds (MQTT's message expiry unit); 0 = never. */
+    public long commandExpirySeconds() {
+        return mqtt.commandExpirySeconds(rateHz);
     }
 
     /** Control period in nanoseconds. */

@@ -32,7 +32,7 @@ import java.util.function.Function;
  */
 public final class RobotConfigLoader {
     private static final Set<String> TOP = Set.of("robot", "broker", "adapter", "payload", "rate_hz", "env", "auth",
-            "tls", "signals", "safety", "model", "task", "randomize");
+            "tls", "signals", "safety", "mqtt", "model", "task", "randomize");
     private static final Set<String> SIGNAL = Set.of("name", "unit", "min", "max", "out_of_range", "topic", "format", "field",
             "scale", "offset");
 
@@ -114,8 +114,9 @@ public final class RobotConfigLoader {
 
         SafetyConfig safety = m.get("safety") == null ? null
                 : safety(map("safety", m.get("safety")), commands.size());
+        MqttSettings mqtt = m.get("mqtt") == null ? null : mqtt(map("mqtt", m.get("mqtt")));
         return new RobotConfig(id, broker, adapter, payload, creds, tls, rate, states, commands, stateBindings,
-                commandBindings, env, safety);
+                commandBindings, env, safety, mqtt);
     }
 
     private Credentials credentials(Map<String, Object> a, Path baseDir) {
@@ -244,6 +245,45 @@ public final class RobotConfigLoader {
                 }
             }
         }
+    }
+
+    private static MqttSettings mqtt(Map<String, Object> q) {
+        checkKeys("mqtt.", q, Set.of("version", "message_expiry_periods", "session_expiry_s"));
+        MqttSettings d = MqttSettings.defaults();
+        MqttVersion version = d.version();
+        boolean fixed = q.get("version") != null;
+        if (fixed) {
+            // YAML reads 5 as an integer and 3.1.1 as a string; both are fine.
+            String v = string("mqtt.version", q.get("version"), true);
+            version = MqttVersion.parse(v);
+            if (version == null) {
+                throw new IllegalArgumentException("mqtt.version: '" + v + "' is not one of 5, 3.1.1");
+            }
+        }
+        int periods = (int) Math.min(Integer.MAX_VALUE,
+                whole("mqtt.message_expiry_periods", q.get("message_expiry_periods"), d.messageExpiryPeriods()));
+        long session = whole("mqtt.session_expiry_s", q.get("session_expiry_s"), d.sessionExpirySeconds());
+        if (version == MqttVersion.V3_1_1 && q.get("message_expiry_periods") != null && periods != 0) {
+            throw new IllegalArgumentException("mqtt.message_expiry_periods: the broker cannot expire messages in MQTT 3.1.1;"
+                    + " use version: 5, or leave it out (robots still drop commands older than "
+                    + MqttSettings.DEFAULT_EXPIRY_PERIODS + " periods, rounded up to whole seconds)");
+        }
+        return new MqttSettings(version, fixed, periods, session);
+    }
+
+    /** A non-negative whole number (YAML integer), or {@code dflt} when absent. */
+    private static long whole(String key, Object node, long dflt) {
+        if (node == null) {
+            return dflt;
+        }
+        if (!(node instanceof Integer || node instanceof Long || node instanceof java.math.BigInteger)) {
+            throw new IllegalArgumentException(key + ": expected a whole number, got " + describe(node));
+        }
+        java.math.BigInteger v = new java.math.BigInteger(node.toString());
+        if (v.signum() < 0 || v.bitLength() > 40) {
+            throw new IllegalArgumentException(key + ": " + v + " is out of range");
+        }
+        return v.longValue();
     }
 
     private static SafetyConfig safety(Map<String, Object> s, int commands) {

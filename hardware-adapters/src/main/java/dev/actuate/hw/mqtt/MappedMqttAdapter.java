@@ -35,6 +35,8 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource, 
     private final int nCommand;
     private volatile LifecycleState state = LifecycleState.UNCONFIGURED;
     private MqttLinkOptions linkOptions;
+    /** MQTT 5: the broker drops a command older than this rather than deliver it late (0 = never). */
+    private final long commandExpirySeconds;
     private MqttLink link;
 
     private final Object stateLock = new Object();
@@ -64,6 +66,7 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource, 
                     + ", MappedMqttAdapter needs adapter: mapped");
         }
         this.config = config;
+        this.commandExpirySeconds = config.commandExpirySeconds();
         this.topics = new Topics(config.id());
         this.clientId = clientId;
         this.nState = config.stateSignals().size();
@@ -97,7 +100,7 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource, 
             NoDelaySslSocketFactory.forConfig(config.tls());
         }
         linkOptions = MqttLinkOptions.of(config.broker(), clientId, config.credentials(), config.tls(),
-                topics.controllerStatus());
+                topics.controllerStatus()).withMqtt(config.mqtt());
         state = LifecycleState.INACTIVE;
     }
 
@@ -204,7 +207,7 @@ public final class MappedMqttAdapter implements HardwareInterface, EstopSource, 
         }
         for (int i = 0; i < nCommand; i++) {
             TopicBinding b = config.commandBindings().get(i);
-            out.publish(b.topic(), BindingCodec.encodeCommand(b, txCommand[i]), 0, false);
+            out.publish(b.topic(), BindingCodec.encodeCommand(b, txCommand[i]), 0, false, commandExpirySeconds);
         }
     }
 

@@ -12,6 +12,8 @@ public final class MqttConnectException extends IllegalStateException {
         AUTHENTICATION,
         /** No broker answered at the URL within the timeout. */
         UNREACHABLE,
+        /** The broker does not speak the configured MQTT version (the robot config's {@code mqtt.version}). */
+        UNSUPPORTED_VERSION,
         /** Connected, but the pre-announce check refused (another controller owns the robot). */
         REFUSED,
         /** Anything else (TLS failure, protocol error). */

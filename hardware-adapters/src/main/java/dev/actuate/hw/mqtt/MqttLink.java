@@ -1,12 +1,7 @@
 package dev.actuate.hw.mqtt;
 
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
+import dev.actuate.hw.config.MqttVersion;
+import dev.actuate.hw.mqtt.PahoClient.Failure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +18,11 @@ import java.util.function.Consumer;
  * {@code TCP_NODELAY} sockets, a large in-flight window, clean sessions, presence on a retained
  * status topic with an "offline" Last Will, and Actuate's own reconnect loop (Paho's automatic
  * reconnect is off) that re-subscribes after every reconnect.
+ *
+ * <p>MQTT 3.1.1 or 5 ({@link MqttLinkOptions#mqtt()}): the client calls go through {@link PahoClient}
+ * (Paho's v3 or v5 client); everything here is shared. A link whose version was not fixed by the
+ * config starts with MQTT 5 and, if the broker refuses that version (Moquette, the embedded broker),
+ * speaks 3.1.1 instead and says so once.
  *
  * <p>Threads: one I/O thread ({@code actuate-mqtt-io-<clientId>}) does all publishing and
  * reconnecting. Producers never publish: they fill their own latest-value slots and call
@@ -48,8 +48,10 @@ public final class MqttLink implements AutoCloseable {
     private final MqttLinkOptions options;
     private final List<Subscription> subscriptions;
     private final List<Publisher> publishers = new CopyOnWriteArrayList<>();
-    private final MqttConnectOptions connectOptions;
-    private final GuardedMqttClient client;
+    /** Replaced only by start(), before the I/O thread runs, when the broker refuses MQTT 5. */
+    private volatile PahoClient client;
+    /** Set after the first successful connect: later connects may resume a session (MQTT 5 session expiry). */
+    private volatile boolean everConnected;
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
@@ -69,53 +71,29 @@ public final class MqttLink implements AutoCloseable {
         this.subscriptions = List.copyOf(subscriptions);
         this.online = options.onlinePayload().getBytes(StandardCharsets.UTF_8);
         this.offline = options.offlinePayload().getBytes(StandardCharsets.UTF_8);
-        this.connectOptions = connectOptions(options);
+        this.client = newClient(options.mqtt().version());
+    }
+
+    private PahoClient newClient(MqttVersion version) {
         try {
-            this.client = new GuardedMqttClient(options.brokerUrl(), options.clientId());
-        } catch (MqttException e) {
+            return version == MqttVersion.V5 ? new PahoV5Client(options, offline, this::lost)
+                    : new PahoV3Client(options, offline, this::lost);
+        } catch (Failure e) {
             throw new IllegalArgumentException("broker: cannot create an MQTT client for " + options.brokerUrl()
                     + ": " + e.getMessage(), e);
         }
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                connected = false;
-                LOG.warn("MQTT connection to {} lost: {}", options.brokerUrl(), cause == null ? "?" : cause.getMessage());
-                wakeup();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                // Subscriptions carry their own listeners; nothing arrives here.
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
     }
 
-    private MqttConnectOptions connectOptions(MqttLinkOptions o) {
-        MqttConnectOptions c = new MqttConnectOptions();
-        c.setCleanSession(true);
-        c.setAutomaticReconnect(false);
-        c.setMaxInflight(o.maxInflight());
-        c.setKeepAliveInterval(o.keepAliveSeconds());
-        c.setConnectionTimeout(o.connectTimeoutSeconds());
-        c.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        if (o.brokerUrl().startsWith("ssl://")) {
-            c.setSocketFactory(NoDelaySslSocketFactory.forConfig(o.tls()));
-        } else {
-            c.setSocketFactory(new NoDelaySocketFactory());
-        }
-        if (o.credentials() != null) {
-            c.setUserName(o.credentials().username());
-            c.setPassword(o.credentials().password().toCharArray());
-        }
-        if (o.statusTopic() != null) {
-            c.setWill(o.statusTopic(), offline, 1, true);
-        }
-        return c;
+    /** Paho's thread: the connection dropped. */
+    private void lost(String cause) {
+        connected = false;
+        LOG.warn("MQTT connection to {} lost: {}", options.brokerUrl(), cause);
+        wakeup();
+    }
+
+    /** The protocol version this link speaks (3.1.1 after falling back from 5). */
+    public MqttVersion version() {
+        return client.version();
     }
 
     /**
@@ -163,6 +141,15 @@ public final class MqttLink implements AutoCloseable {
                 connectOnce();
                 break;
             } catch (MqttConnectException e) {
+                if (e.kind() == MqttConnectException.Kind.UNSUPPORTED_VERSION && !options.mqtt().versionFixed()
+                        && client.version() == MqttVersion.V5) {
+                    LOG.warn("MQTT broker {} does not speak MQTT 5; using MQTT 3.1.1 (no message or session expiry;"
+                            + " set mqtt: {version: 3.1.1} in the robot config to skip this attempt)", options.brokerUrl());
+                    closeClient();
+                    client = newClient(MqttVersion.V3_1_1);
+                    attempt--;
+                    continue;
+                }
                 if (e.kind() != MqttConnectException.Kind.OTHER || attempt == 3) {
                     throw e;
                 }
@@ -178,67 +165,67 @@ public final class MqttLink implements AutoCloseable {
 
     private void connectOnce() {
         Thread waiter = Thread.currentThread();
-        // Wakes the waiter as soon as a token completes (the wait below also polls, and close() unparks it).
-        IMqttActionListener wake = new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                LockSupport.unpark(waiter);
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable cause) {
-                LockSupport.unpark(waiter);
-            }
-        };
+        // Wakes the waiter as soon as an operation completes (the wait below also polls, and close() unparks it).
+        Runnable wake = () -> LockSupport.unpark(waiter);
+        PahoClient c = client;
         try {
             // Paho's connection timeout covers only TCP connect and the TLS handshake; a broker that
             // accepts TCP but never sends CONNACK is given up on here.
-            await(client.connect(connectOptions, null, wake), (options.connectTimeoutSeconds() + 2) * 1000L);
+            awaitConnect(c, c.connect(everConnected, wake), (options.connectTimeoutSeconds() + 2) * 1000L);
             for (Subscription s : subscriptions) {
-                await(client.subscribe(s.topic(), s.qos(), null, wake, (topic, msg) -> dispatch(s, topic, msg)), 5000);
+                await(c.subscribe(s.topic(), s.qos(), (topic, payload) -> dispatch(s, topic, payload), wake), 5000);
             }
             Runnable check = beforeOnline;
             if (check != null) {
-                syncRetained();
+                syncRetained(c, wake);
                 try {
                     check.run();
                 } catch (IllegalStateException e) {
                     // A clean DISCONNECT: the Will must not overwrite the status of the client that owns it.
                     try {
-                        client.disconnect(0).waitForCompletion(2000);
-                    } catch (MqttException ignored) {
+                        await(c.disconnect(0), 2000);
+                    } catch (Failure ignored) {
                         abandonConnection();
                     }
                     throw new MqttConnectException(MqttConnectException.Kind.REFUSED, e.getMessage(), null);
                 }
             }
             if (options.statusTopic() != null) {
-                client.publish(options.statusTopic(), online, 1, true);
+                c.publish(options.statusTopic(), online, 1, true, 0);
             }
             connected = true;
-        } catch (MqttException e) {
+            everConnected = true;
+        } catch (Failure e) {
             connected = false;
             abandonConnection();
             throw translate(e);
         }
     }
 
-    /** Waits for {@code token}, at most {@code timeoutMs} and never past close(). */
-    private void await(IMqttToken token, long timeoutMs) throws MqttException {
+    /** Waits for {@code op}, at most {@code timeoutMs} and never past close(). */
+    private void await(PahoClient.Op op, long timeoutMs) throws Failure {
+        awaitConnect(null, op, timeoutMs);
+    }
+
+    /** {@link #await}, nudging the connect thread of {@code connecting} (null: none) every millisecond. */
+    private void awaitConnect(PahoClient connecting, PahoClient.Op op, long timeoutMs) throws Failure {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        // A failed token never reports isComplete(); it carries its exception instead.
-        while (!token.isComplete() && token.getException() == null) {
+        while (!op.done()) {
+            if (connecting != null) {
+                connecting.nudgeConnect();
+            }
+            Failure f = op.failure();
+            if (f != null) {
+                throw f;
+            }
             if (closing) {
-                throw new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED);
+                throw new Failure(Failure.Reason.GAVE_UP, "the link is closing", null);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+                throw new Failure(Failure.Reason.UNREACHABLE, "no answer within " + timeoutMs + " ms", null);
             }
-            LockSupport.parkNanos(this, Math.min(left, 10_000_000L));
-        }
-        if (token.getException() != null) {
-            throw token.getException();
+            LockSupport.parkNanos(this, Math.min(left, connecting != null ? 1_000_000L : 10_000_000L));
         }
     }
 
@@ -246,7 +233,7 @@ public final class MqttLink implements AutoCloseable {
      * Brings Paho back to disconnected, its threads ended, after a failed or abandoned connect: a
      * connect still waiting for CONNACK would otherwise keep its threads and refuse every later
      * connect as "in progress". A forced disconnect waits until Paho's connect thread has finished
-     * starting up (see {@link GuardedMqttClient}): a TCP connect or TLS handshake is bounded by
+     * starting up (see {@link ConnectGuard}): a TCP connect or TLS handshake is bounded by
      * the connect timeout, the rest takes milliseconds.
      */
     private void abandonConnection() {
@@ -261,8 +248,8 @@ public final class MqttLink implements AutoCloseable {
         }
         if (client.connectingOrConnected()) {
             try {
-                client.disconnectForcibly(0, 0, false);
-            } catch (MqttException e) {
+                client.dropConnection();
+            } catch (Failure e) {
                 LOG.debug("MQTT forced disconnect failed: {}", e.getMessage());
             }
         }
@@ -278,13 +265,13 @@ public final class MqttLink implements AutoCloseable {
      * a probe to a private topic and waits for it to come back, which brokers deliver after the
      * retained messages of earlier subscriptions (bounded, in case the broker drops the probe).
      */
-    private void syncRetained() throws MqttException {
+    private void syncRetained(PahoClient c, Runnable wake) throws Failure {
         // Under the robot's own topics when there are any, so a per-robot broker ACL (actuate/<robot>/#) allows it.
         String probe = (options.statusTopic() != null ? options.statusTopic() + "/sync/" : "actuate/sync/")
                 + options.clientId();
         java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
-        client.subscribe(probe, 1, (t, m) -> back.countDown()).waitForCompletion(5000);
-        client.publish(probe, new byte[] {1}, 1, false);
+        await(c.subscribe(probe, 1, (t, m) -> back.countDown(), wake), 5000);
+        c.publish(probe, new byte[] {1}, 1, false, 0);
         try {
             if (!back.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
                 LOG.warn("MQTT broker {} did not return the sync probe within 5 s", options.brokerUrl());
@@ -292,38 +279,32 @@ public final class MqttLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.unsubscribe(probe);
+        c.unsubscribe(probe);
     }
 
-    private void dispatch(Subscription s, String topic, MqttMessage msg) {
+    private void dispatch(Subscription s, String topic, byte[] payload) {
         try {
-            s.handler().accept(topic, msg.getPayload());
+            s.handler().accept(topic, payload);
         } catch (RuntimeException e) {
             // An exception escaping to Paho would close the connection; count it instead.
             handlerFailures.incrementAndGet();
         }
     }
 
-    private MqttConnectException translate(MqttException e) {
-        int code = e.getReasonCode();
+    private MqttConnectException translate(Failure e) {
         String who = options.credentials() == null ? "anonymous client" : "user " + options.credentials().username();
-        if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
-            String msg = options.credentials() == null
+        return switch (e.reason()) {
+            case AUTHENTICATION -> new MqttConnectException(MqttConnectException.Kind.AUTHENTICATION, options.credentials() == null
                     ? "MQTT broker " + options.brokerUrl() + " refused the anonymous connection: it requires a username and password (auth: in the robot config)"
-                    : "MQTT broker " + options.brokerUrl() + " rejected credentials for user " + options.credentials().username();
-            return new MqttConnectException(MqttConnectException.Kind.AUTHENTICATION, msg, null);
-        }
-        if (code == MqttException.REASON_CODE_SERVER_CONNECT_ERROR || code == MqttException.REASON_CODE_CLIENT_TIMEOUT) {
-            return new MqttConnectException(MqttConnectException.Kind.UNREACHABLE, "MQTT broker " + options.brokerUrl()
-                    + " is unreachable (" + who + "): " + describe(e), e);
-        }
-        return new MqttConnectException(MqttConnectException.Kind.OTHER, "MQTT connection to " + options.brokerUrl()
-                + " failed (" + who + "): " + describe(e), e);
-    }
-
-    private static String describe(MqttException e) {
-        Throwable c = e.getCause();
-        return c == null ? e.getMessage() : e.getMessage() + " (" + c.getClass().getSimpleName() + ": " + c.getMessage() + ")";
+                    : "MQTT broker " + options.brokerUrl() + " rejected credentials for user " + options.credentials().username(), null);
+            case UNREACHABLE -> new MqttConnectException(MqttConnectException.Kind.UNREACHABLE, "MQTT broker " + options.brokerUrl()
+                    + " is unreachable (" + who + "): " + e.getMessage(), e);
+            case UNSUPPORTED_VERSION -> new MqttConnectException(MqttConnectException.Kind.UNSUPPORTED_VERSION, "MQTT broker "
+                    + options.brokerUrl() + " does not speak MQTT " + client.version().label() + " (" + who + "); set mqtt: {version: "
+                    + (client.version() == MqttVersion.V5 ? "3.1.1" : "5") + "} in the robot config", e);
+            default -> new MqttConnectException(MqttConnectException.Kind.OTHER, "MQTT connection to " + options.brokerUrl()
+                    + " failed (" + who + "): " + e.getMessage(), e);
+        };
     }
 
     private void ioLoop() {
@@ -337,7 +318,8 @@ public final class MqttLink implements AutoCloseable {
                     backoffMs = 50;
                     LOG.info("MQTT reconnected to {} as {}", options.brokerUrl(), options.clientId());
                 } catch (MqttConnectException e) {
-                    if (e.kind() == MqttConnectException.Kind.AUTHENTICATION || e.kind() == MqttConnectException.Kind.REFUSED) {
+                    if (e.kind() == MqttConnectException.Kind.AUTHENTICATION || e.kind() == MqttConnectException.Kind.REFUSED
+                            || e.kind() == MqttConnectException.Kind.UNSUPPORTED_VERSION) {
                         fatal = e;
                         running = false;
                         LOG.error(e.getMessage());
@@ -354,7 +336,7 @@ public final class MqttLink implements AutoCloseable {
             }
             if (announceOnline && options.statusTopic() != null) {
                 announceOnline = false;
-                publish(options.statusTopic(), online, 1, true);
+                publish(options.statusTopic(), online, 1, true, 0);
             }
             for (Publisher p : publishers) {
                 p.publishPending(this);
@@ -366,9 +348,17 @@ public final class MqttLink implements AutoCloseable {
 
     /** Publishes from the I/O thread (a {@link Publisher}); failures are counted, not thrown. */
     public void publish(String topic, byte[] payload, int qos, boolean retained) {
+        publish(topic, payload, qos, retained, 0);
+    }
+
+    /**
+     * As {@link #publish(String, byte[], int, boolean)}, expiring after {@code expirySeconds} (MQTT 5:
+     * the broker drops it rather than deliver it later; 0 = never; ignored in 3.1.1).
+     */
+    public void publish(String topic, byte[] payload, int qos, boolean retained, long expirySeconds) {
         try {
-            client.publish(topic, payload, qos, retained);
-        } catch (MqttException e) {
+            client.publish(topic, payload, qos, retained, expirySeconds);
+        } catch (Failure e) {
             publishFailures.incrementAndGet();
         }
     }
@@ -431,19 +421,35 @@ public final class MqttLink implements AutoCloseable {
             }
             try {
                 if (options.statusTopic() != null && offlineOnClose) {
-                    client.publish(options.statusTopic(), offline, 1, true).waitForCompletion(1000);
+                    awaitQuietly(client.publish(options.statusTopic(), offline, 1, true, 0), 1000);
                 }
-                client.disconnect(500).waitForCompletion(2000);
-            } catch (MqttException e) {
+                awaitQuietly(client.disconnect(500), 2000);
+            } catch (Failure e) {
                 LOG.debug("MQTT disconnect from {} failed: {}", options.brokerUrl(), e.getMessage());
             }
         }
         connected = false;
         abandonConnection();
+        closeClient();
+    }
+
+    private void closeClient() {
         try {
-            client.close(true);
-        } catch (MqttException e) {
+            client.close();
+        } catch (Failure e) {
             LOG.debug("MQTT close failed: {}", e.getMessage());
+        }
+    }
+
+    /** close(): closing is set, so {@link #await} would give up at once; this waits on the deadline alone. */
+    private void awaitQuietly(PahoClient.Op op, long timeoutMs) throws Failure {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!op.done() && deadline - System.nanoTime() > 0) {
+            Failure f = op.failure();
+            if (f != null) {
+                throw f;
+            }
+            LockSupport.parkNanos(this, 1_000_000L);
         }
     }
 

@@ -13,9 +13,6 @@ import dev.actuate.hw.config.RobotConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +53,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
     private final int nCommand;
     private volatile LifecycleState state = LifecycleState.UNCONFIGURED;
     private MqttLinkOptions linkOptions;
+    private final long commandExpirySeconds;
     private MqttLink link;
 
     // State slot: written by Paho's callback thread, read by the control thread.
@@ -118,6 +116,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
                     + ", NativeMqttAdapter needs adapter: native");
         }
         this.config = config;
+        this.commandExpirySeconds = config.commandExpirySeconds();
         this.topics = new Topics(config.id());
         this.clientId = clientId;
         this.nState = config.stateSignals().size();
@@ -155,7 +154,7 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         // Building the options validates URL and TLS settings (a bad truststore fails here).
         MqttLinkOptions o = MqttLinkOptions.of(config.broker(), clientId, config.credentials(), config.tls(),
                 topics.controllerStatus()).withStatusPayloads(new ControllerStatus(true, session).payload(),
-                new ControllerStatus(false, session).payload());
+                new ControllerStatus(false, session).payload()).withMqtt(config.mqtt());
         if (o.brokerUrl().startsWith("ssl://")) {
             NoDelaySslSocketFactory.forConfig(o.tls());
         }
@@ -450,7 +449,8 @@ public final class NativeMqttAdapter implements HardwareInterface, EstopSource, 
         }
         txCommand.sequence = commandSequence++;
         txCommand.sentMicros = MicroClock.nowMicros();
-        out.publish(topics.command(), Frames.encode(txCommand, config.payload()), 0, false);
+        // MQTT 5: a command the broker cannot deliver within its expiry is dropped, not delivered late.
+        out.publish(topics.command(), Frames.encode(txCommand, config.payload()), 0, false, commandExpirySeconds);
         sent.incrementAndGet();
         LongConsumer l = stateToSendListener;
         // Only the first command answering a state: later ones re-send a held command to an old state.

@@ -200,4 +200,48 @@ class RobotConfigLoaderTest {
         assertThatThrownBy(() -> l.parse(MINIMAL + "env: Pendulum-v1\nmodel: {}\n", null))
                 .hasMessageContaining("env: give env").hasMessageContaining("not both");
     }
+
+    @Test
+    void mqttSectionSelectsTheVersionAndExpiries() {
+        RobotConfigLoader l = new RobotConfigLoader(k -> null);
+        MqttSettings d = l.parse(MINIMAL, null).mqtt();
+        assertThat(d.version()).isEqualTo(MqttVersion.V5);
+        assertThat(d.versionFixed()).as("no version given: may fall back to 3.1.1").isFalse();
+        assertThat(d.messageExpiryPeriods()).isEqualTo(3);
+        assertThat(d.sessionExpirySeconds()).isZero();
+        // 3 periods at 100 Hz are 30 ms: MQTT counts whole seconds, so 1 s.
+        assertThat(l.parse(MINIMAL, null).commandExpirySeconds()).isEqualTo(1);
+
+        RobotConfig v5 = l.parse(MINIMAL + "mqtt: {version: 5, message_expiry_periods: 250, session_expiry_s: 30}\n", null);
+        assertThat(v5.mqtt()).isEqualTo(new MqttSettings(MqttVersion.V5, true, 250, 30));
+        assertThat(v5.commandExpirySeconds()).as("250 periods at 100 Hz = 2.5 s, rounded up").isEqualTo(3);
+        assertThat(l.parse(MINIMAL + "mqtt: {version: '5.0'}\n", null).mqtt().version()).isEqualTo(MqttVersion.V5);
+        assertThat(l.parse(MINIMAL + "mqtt: {message_expiry_periods: 0}\n", null).commandExpirySeconds()).as("never").isZero();
+
+        RobotConfig v3 = l.parse(MINIMAL + "mqtt:\n  version: 3.1.1\n", null);
+        assertThat(v3.mqtt().version()).isEqualTo(MqttVersion.V3_1_1);
+        assertThat(v3.mqtt().versionFixed()).isTrue();
+        assertThat(v3.commandExpirySeconds()).as("robots still drop stale commands").isEqualTo(1);
+    }
+
+    @Test
+    void badMqttSettingsNameTheFileAndTheField(@TempDir Path dir) throws Exception {
+        Map<String, String> bad = Map.of(
+                "mqtt: {version: 4}", "mqtt.version: '4' is not one of 5, 3.1.1",
+                "mqtt: {versoin: 5}", "mqtt.versoin: unknown key",
+                "mqtt: {message_expiry_periods: -1}", "mqtt.message_expiry_periods: -1 is out of range",
+                "mqtt: {message_expiry_periods: 1.5}", "mqtt.message_expiry_periods: expected a whole number",
+                "mqtt: {session_expiry_s: 4294967296}", "mqtt.session_expiry_s: must be in [0, 4294967295]",
+                "mqtt: {session_expiry_s: soon}", "mqtt.session_expiry_s: expected a whole number",
+                "mqtt: {version: 3.1.1, session_expiry_s: 10}", "mqtt.session_expiry_s: needs version 5",
+                "mqtt: {version: 3.1.1, message_expiry_periods: 3}", "mqtt.message_expiry_periods: the broker cannot expire",
+                "mqtt: 5", "mqtt: expected a mapping");
+        int i = 0;
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Path f = dir.resolve("robot" + i++ + ".yaml");
+            Files.writeString(f, MINIMAL + e.getKey() + "\n");
+            assertThatThrownBy(() -> RobotConfigLoader.load(f)).as(e.getKey()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(f.toString()).hasMessageContaining(e.getValue());
+        }
+    }
 }

@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MisbehavingBroker implements AutoCloseable {
     enum Mode {
-        /** CONNACK "accepted" for every CONNECT, PINGRESP for every PINGREQ; everything else is ignored. */
+        /**
+         * CONNACK "accepted" for every CONNECT (in the CONNECT's protocol version, 3.1.1 or 5), PINGRESP for
+         * every PINGREQ; everything else is ignored.
+         */
         ANSWER,
         /** Accepts TCP and never sends a byte. */
         SILENT,
@@ -29,6 +32,8 @@ final class MisbehavingBroker implements AutoCloseable {
     }
 
     private static final byte[] CONNACK = {0x20, 0x02, 0x00, 0x00};
+    /** MQTT 5's CONNACK adds a properties length (0). */
+    private static final byte[] CONNACK_V5 = {0x20, 0x03, 0x00, 0x00, 0x00};
     private static final byte[] PINGRESP = {(byte) 0xD0, 0x00};
 
     private final ServerSocket server;
@@ -105,9 +110,10 @@ final class MisbehavingBroker implements AutoCloseable {
                     b = in.readUnsignedByte();
                     length |= (b & 0x7F) << shift;
                 }
-                in.skipNBytes(length);
+                byte[] body = in.readNBytes(length);
                 switch (header >> 4) {
-                    case 1 -> out.write(CONNACK);
+                    // Variable header: protocol name (00 04 'MQTT'), then the protocol level: 4 = 3.1.1, 5 = 5.
+                    case 1 -> out.write(body.length > 6 && body[6] == 5 ? CONNACK_V5 : CONNACK);
                     case 12 -> out.write(PINGRESP);
                     case 14 -> {
                         return; // DISCONNECT

@@ -1,8 +1,12 @@
 package dev.actuate.hw.mqtt;
 
 import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.MqttSettings;
+import dev.actuate.hw.config.MqttVersion;
 import dev.actuate.hw.config.TlsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.net.ssl.SSLContext;
 import java.net.ServerSocket;
@@ -29,20 +33,42 @@ class MqttLinkTest {
     }
 
     @Test
+    void v5ClientRoutesMessagesByMqttTopicFilterRules() {
+        assertThat(PahoV5Client.matches("actuate/r1/state", "actuate/r1/state")).isTrue();
+        assertThat(PahoV5Client.matches("actuate/r1/state", "actuate/r1/status")).isFalse();
+        assertThat(PahoV5Client.matches("actuate/+/state", "actuate/r1/state")).isTrue();
+        assertThat(PahoV5Client.matches("actuate/+/state", "actuate/r1/x/state")).isFalse();
+        assertThat(PahoV5Client.matches("actuate/#", "actuate")).as("# includes the parent level").isTrue();
+        assertThat(PahoV5Client.matches("actuate/#", "actuate/r1/controller/status")).isTrue();
+        assertThat(PahoV5Client.matches("actuate/r1/#", "actuate/r2/state")).isFalse();
+        assertThat(PahoV5Client.matches("+/r1", "/r1")).as("an empty first level").isTrue();
+        assertThat(PahoV5Client.matches("#", "$SYS/broker/load")).as("wildcards skip $ topics").isFalse();
+        assertThat(PahoV5Client.matches("actuate/r1/+", "actuate/r1")).isFalse();
+    }
+
+    @Test
     void optionsNeverPrintPasswords() {
         MqttLinkOptions o = MqttLinkOptions.of("ssl://h:8883", "c1", new Credentials("bob", "s3cr3t"),
                 new TlsConfig(Path.of("ca.p12"), "storepw"), null);
         assertThat(o.toString()).contains("bob").contains("ca.p12").doesNotContain("s3cr3t").doesNotContain("storepw");
     }
 
-    @Test
-    void unreachableBrokerIsAClearErrorAndLeavesNoThreads() throws Exception {
+    /** Both Paho clients: 3.1.1 and 5, the version fixed (no fallback). */
+    static MqttSettings settings(MqttVersion v) {
+        return new MqttSettings(v, true, MqttSettings.DEFAULT_EXPIRY_PERIODS, 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void unreachableBrokerIsAClearErrorAndLeavesNoThreads(MqttVersion version) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         String url = "tcp://127.0.0.1:" + port;
-        MqttLink link = new MqttLink(MqttLinkOptions.of(url, "unreach-" + port, new Credentials("bob", "pw"), null, null), List.of());
+        MqttLink link = new MqttLink(MqttLinkOptions.of(url, "unreach-" + port, new Credentials("bob", "pw"), null, null)
+                .withMqtt(settings(version)), List.of());
+        assertThat(link.version()).isEqualTo(version);
         assertThatThrownBy(link::start).isInstanceOf(MqttConnectException.class)
                 .hasMessageContaining("unreachable").hasMessageContaining(url).hasMessageContaining("user bob")
                 .satisfies(e -> assertThat(((MqttConnectException) e).kind()).isEqualTo(MqttConnectException.Kind.UNREACHABLE));
@@ -50,9 +76,10 @@ class MqttLinkTest {
         MqttTestSupport.await("no client threads", () -> MqttTestSupport.threadsNamedContaining("unreach-" + port) == 0);
     }
 
-    private static MqttLink link(MisbehavingBroker broker, String clientId) {
+    private static MqttLink link(MisbehavingBroker broker, String clientId, MqttVersion version) {
         // 1 s connect timeout: the link gives up on a CONNACK after 1 + 2 s.
-        return new MqttLink(new MqttLinkOptions(broker.url(), clientId, null, null, null, 5, 1, 10, 50, "online", "offline"), List.of());
+        return new MqttLink(new MqttLinkOptions(broker.url(), clientId, null, null, null, 5, 1, 10, 50, "online", "offline",
+                settings(version)), List.of());
     }
 
     /** Paho's threads carry the client id in their names ("MQTT Con: id", "MQTT Rec: id", ...), as does the link's I/O thread. */
@@ -70,13 +97,14 @@ class MqttLinkTest {
                 .sorted().toList();
     }
 
-    @Test
-    void connectionResetWhileConnectingLeavesNoPahoThreads() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void connectionResetWhileConnectingLeavesNoPahoThreads(MqttVersion version) throws Exception {
         // A broker killed just after accepting TCP: the reset reaches Paho while its connect thread is
         // still starting the receiver, sender and callback threads.
         try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.RESET)) {
-            String id = "reset-" + broker.port();
-            MqttLink link = link(broker, id);
+            String id = "reset-" + version.label() + "-" + broker.port();
+            MqttLink link = link(broker, id, version);
             assertThatThrownBy(link::start).isInstanceOf(MqttConnectException.class).hasMessageContaining(broker.url());
             assertThat(broker.accepted()).as("connect attempts (start retries a dropped handshake)").isEqualTo(3);
             link.close();
@@ -84,11 +112,12 @@ class MqttLinkTest {
         }
     }
 
-    @Test
-    void brokerThatNeverAnswersConnectFailsClearlyAndLeavesNoPahoThreads() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void brokerThatNeverAnswersConnectFailsClearlyAndLeavesNoPahoThreads(MqttVersion version) throws Exception {
         try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.SILENT)) {
-            String id = "silent-" + broker.port();
-            MqttLink link = link(broker, id);
+            String id = "silent-" + version.label() + "-" + broker.port();
+            MqttLink link = link(broker, id, version);
             assertThatThrownBy(link::start).isInstanceOf(MqttConnectException.class).hasMessageContaining(broker.url())
                     .satisfies(e -> assertThat(((MqttConnectException) e).kind()).isEqualTo(MqttConnectException.Kind.UNREACHABLE));
             link.close();
@@ -96,11 +125,12 @@ class MqttLinkTest {
         }
     }
 
-    @Test
-    void reconnectsAfterAHungConnectAndClosesCleanlyDuringOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void reconnectsAfterAHungConnectAndClosesCleanlyDuringOne(MqttVersion version) throws Exception {
         try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.ANSWER)) {
-            String id = "hung-" + broker.port();
-            MqttLink link = link(broker, id);
+            String id = "hung-" + version.label() + "-" + broker.port();
+            MqttLink link = link(broker, id, version);
             link.start();
             assertThat(link.connected()).isTrue();
 

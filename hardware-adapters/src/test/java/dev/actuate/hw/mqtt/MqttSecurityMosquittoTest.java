@@ -12,6 +12,9 @@ import dev.actuate.hw.testing.MosquittoProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.actuate.hw.config.MqttVersion;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
@@ -44,14 +47,15 @@ class MqttSecurityMosquittoTest {
         MqttTestSupport.assumeMosquitto();
     }
 
-    @Test
-    void aRobotsCredentialsCannotCommandAnotherRobotAndTheControllerSaysSo() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void aRobotsCredentialsCannotCommandAnotherRobotAndTheControllerSaysSo(MqttVersion version) throws Exception {
         ListAppender<ILoggingEvent> logs = capture();
         try (MosquittoProcess broker = MosquittoProcess.startWithAcl(Map.of(A.username(), A.password(), B.username(), B.password()), ACL);
              MqttTestSupport.Probe robotB = new MqttTestSupport.Probe(broker.url(), "robot-b", B).subscribe("actuate/b/command");
              MqttTestSupport.Probe robotA = new MqttTestSupport.Probe(broker.url(), "robot-a", A).subscribe("actuate/a/command");
-             NativeMqttAdapter ownRobot = new NativeMqttAdapter(MqttTestSupport.config("a", broker.url(), PayloadFormat.BINARY, A));
-             NativeMqttAdapter otherRobot = new NativeMqttAdapter(MqttTestSupport.config("b", broker.url(), PayloadFormat.BINARY, A))) {
+             NativeMqttAdapter ownRobot = new NativeMqttAdapter(MqttTestSupport.config("a", broker.url(), PayloadFormat.BINARY, A, version));
+             NativeMqttAdapter otherRobot = new NativeMqttAdapter(MqttTestSupport.config("b", broker.url(), PayloadFormat.BINARY, A, version))) {
             // Broker level: robot-a's publish to b's command topic is dropped, its publish to its own is delivered.
             // Mosquitto handles one connection's packets in order, so once the second arrives the first would have.
             robotA.publish("actuate/b/command", "forged".getBytes(StandardCharsets.US_ASCII));
@@ -108,14 +112,15 @@ class MqttSecurityMosquittoTest {
         assertNoSecret(logs, MosquittoProcess.TRUSTSTORE_PASSWORD);
     }
 
-    @Test
-    void noCredentialInLogsErrorsOrDescriptions() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void noCredentialInLogsErrorsOrDescriptions(MqttVersion version) throws Exception {
         ListAppender<ILoggingEvent> logs = capture();
         List<String> outputs = new ArrayList<>();
         String secret = "s3cret-Zq81";
         try (MosquittoProcess broker = MosquittoProcess.start("ops", secret)) {
-            RobotConfig good = MqttTestSupport.config("n1", broker.url(), PayloadFormat.BINARY, new Credentials("ops", secret));
-            RobotConfig bad = MqttTestSupport.config("n1", broker.url(), PayloadFormat.BINARY, new Credentials("ops", secret + "x"));
+            RobotConfig good = MqttTestSupport.config("n1", broker.url(), PayloadFormat.BINARY, new Credentials("ops", secret), version);
+            RobotConfig bad = MqttTestSupport.config("n1", broker.url(), PayloadFormat.BINARY, new Credentials("ops", secret + "x"), version);
             try (NativeMqttAdapter a = new NativeMqttAdapter(good)) {
                 a.configure();
                 a.activate();

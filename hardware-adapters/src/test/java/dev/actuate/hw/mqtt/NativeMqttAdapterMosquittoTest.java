@@ -9,7 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import dev.actuate.hw.config.MqttVersion;
 
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.RobotConfig;
@@ -44,12 +47,17 @@ class NativeMqttAdapterMosquittoTest {
         return FrameCodec.encode(f);
     }
 
+    static java.util.stream.Stream<Arguments> formatsAndVersions() {
+        return java.util.stream.Stream.of(PayloadFormat.values()).flatMap(f -> java.util.stream.Stream.of(MqttVersion.values())
+                .map(v -> Arguments.of(f, v)));
+    }
+
     @ParameterizedTest
-    @EnumSource(PayloadFormat.class)
-    void stateAndCommandRoundTripThroughMosquitto(PayloadFormat format) throws Exception {
+    @MethodSource("formatsAndVersions")
+    void stateAndCommandRoundTripThroughMosquitto(PayloadFormat format, MqttVersion version) throws Exception {
         try (MosquittoProcess broker = MosquittoProcess.start();
              MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "probe-rt").subscribe("actuate/r1/command");
-             NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("r1", broker.url(), format, null))) {
+             NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("r1", broker.url(), format, null, version))) {
             assertThatThrownBy(() -> a.write(new double[2], 0, 0)).isInstanceOf(IllegalStateException.class);
             a.configure();
             a.activate();
@@ -87,11 +95,14 @@ class NativeMqttAdapterMosquittoTest {
         }
     }
 
-    @Test
-    void controllerStatusIsRetainedOnlineThenOfflineByLastWillWhenClientDies() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void controllerStatusIsRetainedOnlineThenOfflineByLastWillWhenClientDies(MqttVersion version) throws Exception {
         try (MosquittoProcess broker = MosquittoProcess.start()) {
-            MqttLinkOptions o = MqttLinkOptions.of(broker.url(), "dying-robot", null, null, "actuate/r2/status");
+            MqttLinkOptions o = MqttLinkOptions.of(broker.url(), "dying-robot", null, null, "actuate/r2/status")
+                    .withMqtt(MqttLinkTest.settings(version));
             MqttLink link = new MqttLink(o, java.util.List.of());
+            assertThat(link.version()).isEqualTo(version);
             link.start();
             try (MqttTestSupport.Probe p = new MqttTestSupport.Probe(broker.url(), "probe-status").subscribe("actuate/r2/status")) {
                 assertThat(p.text.poll(20, TimeUnit.SECONDS)).containsExactly("actuate/r2/status", "online");
@@ -115,16 +126,16 @@ class NativeMqttAdapterMosquittoTest {
     private static void killConnection(MqttLink link) throws Exception {
         java.lang.reflect.Field f = MqttLink.class.getDeclaredField("client");
         f.setAccessible(true);
-        org.eclipse.paho.client.mqttv3.MqttAsyncClient c = (org.eclipse.paho.client.mqttv3.MqttAsyncClient) f.get(link);
-        // disconnectForcibly with sendDisconnectPacket=false drops TCP without DISCONNECT.
-        c.disconnectForcibly(0, 100, false);
+        // Drops TCP without DISCONNECT.
+        ((PahoClient) f.get(link)).dropConnection();
     }
 
-    @Test
-    void wrongCredentialsGiveClearErrorWithoutPassword() {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void wrongCredentialsGiveClearErrorWithoutPassword(MqttVersion version) {
         try (MosquittoProcess broker = MosquittoProcess.start("alice", "right-pass")) {
             NativeMqttAdapter bad = new NativeMqttAdapter(MqttTestSupport.config("r3", broker.url(), PayloadFormat.BINARY,
-                    new Credentials("alice", "wrong-pass")));
+                    new Credentials("alice", "wrong-pass"), version));
             bad.configure();
             assertThatThrownBy(bad::activate).isInstanceOf(MqttConnectException.class)
                     .hasMessageContaining("rejected credentials for user alice").hasMessageContaining(broker.url())
@@ -134,7 +145,7 @@ class NativeMqttAdapterMosquittoTest {
             bad.close();
 
             try (NativeMqttAdapter good = new NativeMqttAdapter(MqttTestSupport.config("r3", broker.url(),
-                    PayloadFormat.BINARY, new Credentials("alice", "right-pass")))) {
+                    PayloadFormat.BINARY, new Credentials("alice", "right-pass"), version))) {
                 good.configure();
                 good.activate();
                 assertThat(good.connected()).isTrue();
@@ -143,19 +154,21 @@ class NativeMqttAdapterMosquittoTest {
         }
     }
 
-    @Test
-    void tlsWithPasswordRoundTripsAndUntrustedCertificateFailsClearly() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void tlsWithPasswordRoundTripsAndUntrustedCertificateFailsClearly(MqttVersion version) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is needed to make test certificates");
         try (MosquittoProcess broker = MosquittoProcess.startTls("tls-user", "tls-pass")) {
             assertThat(broker.url()).startsWith("ssl://");
             Credentials creds = new Credentials("tls-user", "tls-pass");
             TlsConfig trust = new TlsConfig(broker.truststore(), MosquittoProcess.TRUSTSTORE_PASSWORD);
-            RobotConfig plain = MqttTestSupport.config("t1", broker.url(), PayloadFormat.BINARY, creds);
+            RobotConfig plain = MqttTestSupport.config("t1", broker.url(), PayloadFormat.BINARY, creds, version);
             RobotConfig c = new RobotConfig("t1", broker.url(), AdapterType.NATIVE, PayloadFormat.BINARY, creds, trust, 100,
-                    plain.stateSignals(), plain.commandSignals(), List.of(), List.of(), null, null);
+                    plain.stateSignals(), plain.commandSignals(), List.of(), List.of(), null, null, plain.mqtt());
             assertThat(c.toString()).doesNotContain("tls-pass").doesNotContain(MosquittoProcess.TRUSTSTORE_PASSWORD);
             try (NativeMqttAdapter a = new NativeMqttAdapter(c);
-                 MqttLink robot = new MqttLink(MqttLinkOptions.of(broker.url(), "tls-robot", creds, trust, null), List.of())) {
+                 MqttLink robot = new MqttLink(MqttLinkOptions.of(broker.url(), "tls-robot", creds, trust, null)
+                         .withMqtt(plain.mqtt()), List.of())) {
                 a.configure();
                 a.activate();
                 robot.start();
@@ -172,11 +185,13 @@ class NativeMqttAdapterMosquittoTest {
         }
     }
 
-    @Test
-    void brokerKilledAndRestartedAdapterReconnectsAndTrafficResumesWithoutThreadLeak() throws Exception {
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void brokerKilledAndRestartedAdapterReconnectsAndTrafficResumesWithoutThreadLeak(MqttVersion version) throws Exception {
         String clientId = "leakcheck-" + System.nanoTime();
         try (MosquittoProcess broker = MosquittoProcess.start()) {
-            NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("r4", broker.url(), PayloadFormat.BINARY, null), clientId);
+            NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("r4", broker.url(), PayloadFormat.BINARY, null,
+                    version), clientId);
             a.configure();
             a.activate();
             assertThat(MqttTestSupport.threadsNamedContaining(clientId)).isPositive();

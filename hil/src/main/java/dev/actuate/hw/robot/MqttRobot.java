@@ -83,6 +83,11 @@ public final class MqttRobot implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong nonFinite = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+    /** A command answering a state older than this (robot clock) is dropped; 0 = never. */
+    private final long commandExpiryMicros;
+    /** The newest command had expired: hold the zero action until a fresh one (the link is running late). */
+    private volatile boolean expiredCommand;
     /** The session of the controller that owns this robot (its status said online), 0 = none announced. */
     private volatile long owner;
     /** The newest command was rejected as non-finite: hold the zero action until a valid one. */
@@ -112,7 +117,9 @@ public final class MqttRobot implements AutoCloseable {
         this.rx = new Frame(actDim);
         this.injectionRng = new Rng(options.noiseSeed());
         MqttLinkOptions lo = MqttLinkOptions.of(options.brokerUrl(), "actuate-robot-" + options.robotId() + "-"
-                + Long.toHexString(System.nanoTime() & 0xFFFFFFL), options.credentials(), options.tls(), topics.status());
+                + Long.toHexString(System.nanoTime() & 0xFFFFFFL), options.credentials(), options.tls(), topics.status())
+                .withMqtt(options.mqtt());
+        this.commandExpiryMicros = options.mqtt().commandExpirySeconds(options.rateHz()) * 1_000_000L;
         this.link = new MqttLink(lo, List.of(
                 new MqttLink.Subscription(topics.command(), 0, (t, p) -> onCommand(p)),
                 new MqttLink.Subscription(topics.estop(), 1, (t, p) -> onEstop(p)),
@@ -161,6 +168,15 @@ public final class MqttRobot implements AutoCloseable {
                 rejected.incrementAndGet();
                 return;
             }
+            // The same expiry the broker applies (MQTT 5), here for any broker and version: the echo time is this
+            // robot's own clock, so the age needs no clock synchronisation. A broker that queued the command
+            // for a stalled connection, or a 3.1.1 broker, may still deliver it late; it is not acted on.
+            if (commandExpiryMicros > 0 && rx.echoMicros != Frame.NONE && nowMicros - rx.echoMicros > commandExpiryMicros) {
+                expired.incrementAndGet();
+                rejected.incrementAndGet();
+                expiredCommand = true;
+                return;
+            }
             for (int i = 0; i < actDim; i++) {
                 if (!Double.isFinite(rx.values[i])) {
                     nonFinite.incrementAndGet();
@@ -171,6 +187,7 @@ public final class MqttRobot implements AutoCloseable {
             }
             received.incrementAndGet();
             badCommand = false;
+            expiredCommand = false;
             controllerOffline = false;
             if (rx.echoMicros != Frame.NONE && rx.echoSequence != lastEchoRecorded) {
                 lastEchoRecorded = rx.echoSequence;
@@ -193,8 +210,8 @@ public final class MqttRobot implements AutoCloseable {
     public Result run() {
         runner = Thread.currentThread();
         link.start();
-        LOG.info("robot {} ({}) on {}: {} mode", options.robotId(), env.id(), options.brokerUrl(),
-                options.lockstep() ? "lock-step" : "real-time " + options.rateHz() + " Hz");
+        LOG.info("robot {} ({}) on {} (MQTT {}): {} mode", options.robotId(), env.id(), options.brokerUrl(),
+                link.version().label(), options.lockstep() ? "lock-step" : "real-time " + options.rateHz() + " Hz");
         List<Double> returns = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
         long steps = 0;
@@ -238,7 +255,7 @@ public final class MqttRobot implements AutoCloseable {
                     if (!fresh) {
                         stale++;
                     }
-                    double[] applied = estop || controllerOffline || badCommand ? zero : action;
+                    double[] applied = estop || controllerOffline || badCommand || expiredCommand ? zero : action;
                     StepResult s = env.step(applied);
                     steps++;
                     stepsSoFar = steps;
@@ -397,6 +414,16 @@ public final class MqttRobot implements AutoCloseable {
 
     public long commandsRejected() {
         return rejected.get();
+    }
+
+    /** Commands dropped because the state they answer was older than the command expiry (also in {@link #commandsRejected()}). */
+    public long commandsExpired() {
+        return expired.get();
+    }
+
+    /** The MQTT version the robot's link speaks. */
+    public dev.actuate.hw.config.MqttVersion mqttVersion() {
+        return link.version();
     }
 
     /** Commands rejected because they came from a session other than the owner's. */

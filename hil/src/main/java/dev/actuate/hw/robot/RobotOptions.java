@@ -1,6 +1,7 @@
 package dev.actuate.hw.robot;
 
 import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.config.MqttSettings;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.TlsConfig;
 
@@ -15,11 +16,24 @@ import dev.actuate.hw.config.TlsConfig;
  * @param jitterMs    plus a uniform random delay in [0, jitterMs)
  * @param noiseSigma  Gaussian noise added to each published observation value (not to the env)
  * @param noiseSeed   seeds the latency-jitter and noise generator
+ * @param mqtt        MQTT version, and the command expiry the robot enforces: a command answering a
+ *                    state older than {@code mqtt.commandExpirySeconds(rateHz)} is dropped (any version)
  */
 public record RobotOptions(String brokerUrl, String robotId, double rateHz, boolean lockstep, long seed, int episodes,
         double latencyMs, double jitterMs, double noiseSigma, long noiseSeed, PayloadFormat payload,
-        Credentials credentials, TlsConfig tls) {
+        Credentials credentials, TlsConfig tls, MqttSettings mqtt) {
+    /** With the default MQTT settings (5, falling back to 3.1.1; commands expire after 3 periods, at least 1 s). */
+    public RobotOptions(String brokerUrl, String robotId, double rateHz, boolean lockstep, long seed, int episodes,
+            double latencyMs, double jitterMs, double noiseSigma, long noiseSeed, PayloadFormat payload,
+            Credentials credentials, TlsConfig tls) {
+        this(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload,
+                credentials, tls, null);
+    }
+
     public RobotOptions {
+        if (mqtt == null) {
+            mqtt = MqttSettings.defaults();
+        }
         if (!(rateHz > 0)) {
             throw new IllegalArgumentException("rate: must be > 0 Hz, got " + rateHz);
         }
@@ -37,23 +51,27 @@ public record RobotOptions(String brokerUrl, String robotId, double rateHz, bool
     }
 
     public RobotOptions withLockstep(boolean v) {
-        return new RobotOptions(brokerUrl, robotId, rateHz, v, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls);
+        return new RobotOptions(brokerUrl, robotId, rateHz, v, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls, mqtt);
     }
 
     public RobotOptions withEpisodes(int n, long firstSeed) {
-        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, firstSeed, n, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls);
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, firstSeed, n, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls, mqtt);
     }
 
     public RobotOptions withInjection(double latency, double jitter, double noise, long injectionSeed) {
-        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latency, jitter, noise, injectionSeed, payload, credentials, tls);
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latency, jitter, noise, injectionSeed, payload, credentials, tls, mqtt);
     }
 
     public RobotOptions withAuth(Credentials c, TlsConfig t) {
-        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, c, t);
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, c, t, mqtt);
     }
 
     public RobotOptions withPayload(PayloadFormat p) {
-        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, p, credentials, tls);
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, p, credentials, tls, mqtt);
+    }
+
+    public RobotOptions withMqtt(MqttSettings settings) {
+        return new RobotOptions(brokerUrl, robotId, rateHz, lockstep, seed, episodes, latencyMs, jitterMs, noiseSigma, noiseSeed, payload, credentials, tls, settings);
     }
 
     /**

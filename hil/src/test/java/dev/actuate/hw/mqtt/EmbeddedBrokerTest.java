@@ -41,6 +41,28 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void moquetteSpeaksOnly311SoADefaultLinkFallsBackAndAFixedVersion5FailsClearly() {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
+            MqttLinkOptions o = MqttLinkOptions.of(broker.url(), "v5-only", null, null, null);
+            try (MqttLink fixed = new MqttLink(o.withMqtt(new dev.actuate.hw.config.MqttSettings(
+                    dev.actuate.hw.config.MqttVersion.V5, true, 3, 0)), java.util.List.of())) {
+                assertThatThrownBy(fixed::start).isInstanceOf(MqttConnectException.class)
+                        .hasMessageContaining(broker.url()).hasMessageContaining("does not speak MQTT 5")
+                        .hasMessageContaining("version: 3.1.1")
+                        .satisfies(e -> assertThat(((MqttConnectException) e).kind())
+                                .isEqualTo(MqttConnectException.Kind.UNSUPPORTED_VERSION));
+            }
+            // No version in the config (the default): MQTT 5 is refused, so the link speaks 3.1.1.
+            try (MqttLink negotiated = new MqttLink(o.withMqtt(dev.actuate.hw.config.MqttSettings.defaults()), java.util.List.of())) {
+                assertThat(negotiated.version()).isEqualTo(dev.actuate.hw.config.MqttVersion.V5);
+                negotiated.start();
+                assertThat(negotiated.connected()).isTrue();
+                assertThat(negotiated.version()).isEqualTo(dev.actuate.hw.config.MqttVersion.V3_1_1);
+            }
+        }
+    }
+
+    @Test
     void clientsRecoverWhenTheBrokerRestartsAfterASessionLoopDeath() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
              NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("e3", broker.url(), PayloadFormat.BINARY, null))) {

@@ -7,6 +7,7 @@ import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.mqtt.ControllerStatus;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.mqtt.Frame;
 import dev.actuate.hw.mqtt.FrameType;
 import dev.actuate.hw.mqtt.Frames;
@@ -101,7 +102,14 @@ class MqttRobotSafetyTest {
         }
 
         void command(long seq, long session, double... values) throws Exception {
+            command(seq, session, Frame.NONE, values);
+        }
+
+        /** {@code echoMicros}: the robot-clock send time of the state this command answers. */
+        void command(long seq, long session, long echoMicros, double... values) throws Exception {
             Frame f = new Frame(values.length);
+            f.echoSequence = echoMicros == Frame.NONE ? Frame.NONE : seq;
+            f.echoMicros = echoMicros;
             f.type = FrameType.COMMAND;
             f.sequence = seq;
             f.sentMicros = 1;
@@ -141,6 +149,34 @@ class MqttRobotSafetyTest {
             // The robot's run can return before the last (QoS 0) state reaches this client: wait for it.
             await("the truncated state of step 200", () -> ctl.states.stream()
                     .anyMatch(f -> f.truncated && f.episode == 0 && f.step == 200));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCommandAnsweringAStateOlderThanTheExpiryIsDroppedAndCounted() throws Exception {
+        String id = "old-" + Long.toHexString(System.nanoTime() & 0xFFFFFL);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        // 3 periods at 100 Hz, rounded up to MQTT's whole seconds: 1 s. The embedded broker speaks 3.1.1, so
+        // the robot's own check is all that stands between it and a late command.
+        RobotOptions o = RobotOptions.of(broker.url(), id, 100).withEpisodes(1, 0)
+                .withMqtt(dev.actuate.hw.config.MqttSettings.v311());
+        try (MqttRobot robot = new MqttRobot(Envs.make("Pendulum-v1"), o);
+             Client ctl = new Client(id).watchStates()) {
+            Future<MqttRobot.Result> run = pool.submit(robot::run);
+            await("robot connected", robot::connected);
+            ctl.command(5, 0, 1.0); // no echo (a script): never stale
+            await("a state echoing command 5", () -> ctl.states.stream().anyMatch(f -> f.echoSequence == 5));
+            long now = MicroClock.nowMicros();
+            ctl.command(6, 0, now - 5_000_000L, 1.0); // answers a state sent 5 s ago
+            ctl.command(7, 0, now, -1.0);             // answers a fresh one
+            await("a state echoing command 7", () -> ctl.states.stream().anyMatch(f -> f.echoSequence == 7));
+            assertThat(robot.commandsExpired()).isEqualTo(1);
+            assertThat(robot.commandsRejected()).isEqualTo(1);
+            MqttRobot.Result r = run.get(60, TimeUnit.SECONDS);
+            assertThat(r.commandsReceived()).isEqualTo(2);
+            assertThat(ctl.states).noneMatch(f -> f.echoSequence == 6);
         } finally {
             pool.shutdownNow();
         }

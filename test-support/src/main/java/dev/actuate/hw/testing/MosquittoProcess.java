@@ -51,8 +51,8 @@ public final class MosquittoProcess implements AutoCloseable {
     /** How clients authenticate to a TLS broker. */
     private enum Tls { NONE, SERVER, MUTUAL }
 
-    private MosquittoProcess(Path executable, Path dir, int port, Map<String, String> users, String acl, Tls tlsMode)
-            throws IOException {
+    private MosquittoProcess(Path executable, Path dir, int port, Map<String, String> users, String acl, Tls tlsMode,
+            String extraConfig) throws IOException {
         this.tls = tlsMode != Tls.NONE;
         this.executable = executable;
         this.dir = dir;
@@ -93,6 +93,7 @@ public final class MosquittoProcess implements AutoCloseable {
             Files.writeString(aclFile, acl);
             c.append("acl_file ").append(aclFile).append('\n');
         }
+        c.append(extraConfig);
         Files.writeString(config, c.toString());
     }
 
@@ -169,14 +170,26 @@ public final class MosquittoProcess implements AutoCloseable {
         return start(username == null ? Map.of() : Map.of(username, password), null, tls ? Tls.SERVER : Tls.NONE);
     }
 
+    /**
+     * An anonymous broker with extra {@code mosquitto.conf} lines (e.g. {@code queue_qos0_messages true},
+     * which queues QoS 0 messages for offline clients whose session persists).
+     */
+    public static MosquittoProcess startWithConfig(String extraLines) {
+        return start(Map.of(), null, Tls.NONE, extraLines.endsWith("\n") ? extraLines : extraLines + "\n");
+    }
+
     private static MosquittoProcess start(Map<String, String> users, String acl, Tls tls) {
+        return start(users, acl, tls, "");
+    }
+
+    private static MosquittoProcess start(Map<String, String> users, String acl, Tls tls, String extraConfig) {
         Path exe = executable();
         if (exe == null) {
             throw new IllegalStateException("no mosquitto executable found; install mosquitto");
         }
         try {
             MosquittoProcess m = new MosquittoProcess(exe, Files.createTempDirectory("actuate-mosquitto"), freePort(),
-                    users, acl, tls);
+                    users, acl, tls, extraConfig);
             m.launch();
             return m;
         } catch (IOException e) {
