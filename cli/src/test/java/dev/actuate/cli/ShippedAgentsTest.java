@@ -149,7 +149,18 @@ class ShippedAgentsTest {
                 {"export", "--model", "no-such-agent", "--format", "onnx", "--out", dir.resolve("x.onnx").toString()}}) {
             String err = ConvertCommandTest.captureErr(() -> run(2, args));
             assertThat(err).as(args[0]).contains("no-such-agent").contains("no shipped agent has that name")
-                    .contains("ppo-LunarLanderContinuous-v3, sac-cartpole, sac-cartpole-randomized");
+                    .contains(shippedNames());
+        }
+    }
+
+    /** The clone's shipped agents as the error lists them: card names, sorted, comma-separated. */
+    private static String shippedNames() {
+        try (var files = java.nio.file.Files.list(ROOT.resolve("models"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".card.json"))
+                    .map(n -> n.substring(0, n.length() - ".card.json".length())).sorted()
+                    .collect(java.util.stream.Collectors.joining(", "));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
