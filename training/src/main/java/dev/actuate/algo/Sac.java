@@ -6,6 +6,7 @@ import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.SquashedGaussian;
 import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.nn.TwinCritic;
@@ -91,6 +92,8 @@ public final class Sac implements AutoCloseable {
     private long rolloutSteps;
     private long rolloutEpisodes;
     private long logRows;
+    /** Null unless {@link OffPolicyProfile} measures the phases. */
+    StepProfile profile;
 
     // Last update's statistics, for metrics.
     private double qfLoss = Double.NaN;
@@ -110,6 +113,12 @@ public final class Sac implements AutoCloseable {
     private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
+    /** The actor's passes over the batch as two halves of rows, one per lane; null with gSDE. */
+    private final RowHalves actorHalves;
+    /** Row halves of obsNd, nextObsNd and dActorNd (views). */
+    private final INDArray[] obsHalf;
+    private final INDArray[] nextObsHalf;
+    private final INDArray[] dActorHalf;
     private final double[] actorOut;
     private final double[] mean;
     private final double[] logStd;
@@ -186,6 +195,10 @@ public final class Sac implements AutoCloseable {
         dQNd = new INDArray[] {OffPolicyParts.zeros(b, 1), OffPolicyParts.zeros(b, 1)};
         dActorNd = OffPolicyParts.zeros(b, actorOutputs);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
+        actorHalves = sde == null ? new RowHalves(actor, b) : null;
+        obsHalf = sde == null ? actorHalves.split(obsNd) : null;
+        nextObsHalf = sde == null ? actorHalves.split(nextObsNd) : null;
+        dActorHalf = sde == null ? actorHalves.split(dActorNd) : null;
         actorOut = new double[b * 2 * actDim];
         mean = new double[b * actDim];
         logStd = new double[b * actDim];
@@ -266,6 +279,7 @@ public final class Sac implements AutoCloseable {
                     rolloutEpisodes++;
                 }
 
+                mark(StepProfile.Phase.ACT_ENV);
                 // ---- learn: after every trainFreq steps (or episodes), gradientSteps updates
                 if (schedule.rolloutDone(rolloutSteps, rolloutEpisodes)) {
                     if (schedule.learning(globalStep)) {
@@ -318,17 +332,27 @@ public final class Sac implements AutoCloseable {
         if (sde != null) {
             sde.resetTrainingNoise(rng); // the log-std changed since the last draw
         }
+        mark(StepProfile.Phase.SAMPLE);
         double alpha = alpha();
         criticUpdate(alpha);
+        mark(StepProfile.Phase.CRITIC);
         actorUpdate(alpha);
         if (alphaOptimizer != null) {
             temperatureUpdate(piLogProb);
         }
+        mark(StepProfile.Phase.TEMPERATURE);
         updates++;
         // Over the whole twin vector, as one op: split per critic, OpenBLAS's saxpy rounds some elements
         // differently (vector body vs scalar tail), which would change the run.
         if (updates % cfg.targetUpdateInterval() == 0) {
             qfTarget.polyakUpdate(qf, cfg.tau());
+        }
+        mark(StepProfile.Phase.POLYAK);
+    }
+
+    private void mark(StepProfile.Phase phase) {
+        if (profile != null) {
+            profile.mark(phase);
         }
     }
 
@@ -340,7 +364,14 @@ public final class Sac implements AutoCloseable {
     void criticUpdate(double alpha) {
         int b = batchSize;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
-        policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
+        if (sde == null) {
+            // The actor's forward pass on s', half the rows on each lane; the sampling (the generator) here.
+            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(nextObsHalf[h]), actorOut,
+                    actorHalves.from(h) * 2 * actDim));
+            squashedSample(b, nextAct, nextLogProb);
+        } else {
+            policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
+        }
         OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
         OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
         // Critic c's target and online forward passes on lane c: shared read-only inputs, its own buffers.
@@ -385,7 +416,13 @@ public final class Sac implements AutoCloseable {
     void actorUpdate(double alpha) {
         int b = batchSize;
         OffPolicyParts.put(batch.obs, obsNd);
-        policySample(actor.forward(obsNd), b, piAct, piLogProb);
+        if (sde == null) {
+            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), actorOut,
+                    actorHalves.from(h) * 2 * actDim));
+            squashedSample(b, piAct, piLogProb);
+        } else {
+            policySample(actor.forward(obsNd), b, piAct, piLogProb);
+        }
         minQInputGradient(batch.obs, piAct, dQda);
         double loss = 0;
         double sumLogProb = 0;
@@ -412,8 +449,20 @@ public final class Sac implements AutoCloseable {
             }
         }
         NdArrays.fromDoubles(dActor, dActorNd);
-        actor.backward(dActorNd);
-        actorOptimizer.step();
+        if (sde != null) {
+            actor.backward(dActorNd);
+            mark(StepProfile.Phase.ACTOR);
+            actorOptimizer.step();
+            mark(StepProfile.Phase.ACTOR_ADAM);
+            return;
+        }
+        // Each half's backward pass on its lane, then the halves' gradient sum and the Adam step, each split
+        // by elements between the lanes (elementwise, so the same for one and two threads).
+        lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
+        mark(StepProfile.Phase.ACTOR);
+        lanes.run(2, h -> actorHalves.sumGradients(h, 2));
+        actorOptimizer.step(lanes);
+        mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
     /**
@@ -462,6 +511,11 @@ public final class Sac implements AutoCloseable {
             return;
         }
         NdArrays.toDoubles(out, actorOut);
+        squashedSample(n, act, logProb);
+    }
+
+    /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of the actor output in {@code actorOut}. */
+    private void squashedSample(int n, double[] act, double[] logProb) {
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < actDim; i++) {
                 int k = r * actDim + i;

@@ -7,6 +7,7 @@ import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -82,6 +83,8 @@ public final class Td3 implements AutoCloseable {
     private long rolloutSteps;
     private long rolloutEpisodes;
     private long logRows;
+    /** Null unless {@link OffPolicyProfile} measures the phases. */
+    StepProfile profile;
 
     private double qfLoss = Double.NaN;
     private double actorLoss = Double.NaN;
@@ -96,6 +99,18 @@ public final class Td3 implements AutoCloseable {
     private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
+    /**
+     * The actor's, the target actor's and the first critic's passes for the actor step as two halves of
+     * the batch's rows, one per lane, and the row halves (views) of the arrays they read.
+     */
+    private final RowHalves actorHalves;
+    private final RowHalves actorTargetHalves;
+    private final RowHalves q0Halves;
+    private final INDArray[] obsHalf;
+    private final INDArray[] nextObsHalf;
+    private final INDArray[] qInHalf;
+    private final INDArray[] dQ0Half;
+    private final INDArray[] dActorHalf;
     private final double[] nextAct;
     private final double[] piAct;
     /** Per critic: Q(s, a) and the target critic's Q(s', a'). */
@@ -182,6 +197,14 @@ public final class Td3 implements AutoCloseable {
         }
         dActorNd = OffPolicyParts.zeros(b, actDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
+        actorHalves = new RowHalves(actor, b);
+        actorTargetHalves = new RowHalves(actorTarget, b);
+        q0Halves = new RowHalves(q[0], b);
+        obsHalf = actorHalves.split(obsNd);
+        nextObsHalf = actorHalves.split(nextObsNd);
+        qInHalf = actorHalves.split(qInNd);
+        dQ0Half = actorHalves.split(dQNd[0]);
+        dActorHalf = actorHalves.split(dActorNd);
         nextAct = new double[b * actDim];
         piAct = new double[b * actDim];
         qv = new double[critics][b];
@@ -222,6 +245,7 @@ public final class Td3 implements AutoCloseable {
                     noise.reset();
                 }
 
+                mark(StepProfile.Phase.ACT_ENV);
                 // ---- learn: after every trainFreq steps (or episodes), gradientSteps updates
                 if (schedule.rolloutDone(rolloutSteps, rolloutEpisodes)) {
                     if (schedule.learning(globalStep)) {
@@ -272,8 +296,10 @@ public final class Td3 implements AutoCloseable {
     /** One critic step; every {@code policyDelay}-th also an actor step and the Polyak updates of all targets. */
     void update() {
         replay.sample(rng, batch);
+        mark(StepProfile.Phase.SAMPLE);
         boolean actorStep = (updates + 1) % cfg.policyDelay() == 0;
         criticUpdate(actorStep);
+        mark(StepProfile.Phase.CRITIC);
         updates++;
         if (actorStep) {
             actorUpdate();
@@ -281,6 +307,13 @@ public final class Td3 implements AutoCloseable {
             actorTarget.polyakUpdate(actor, cfg.tau());
             // Over the whole vector, as before: per critic, OpenBLAS's saxpy would round some elements differently.
             NdArrays.polyak(qfTarget, qf, cfg.tau());
+            mark(StepProfile.Phase.POLYAK);
+        }
+    }
+
+    private void mark(StepProfile.Phase phase) {
+        if (profile != null) {
+            profile.mark(phase);
         }
     }
 
@@ -304,11 +337,11 @@ public final class Td3 implements AutoCloseable {
         if (actorStep) {
             OffPolicyParts.put(batch.obs, obsNd);
         }
-        lanes.run(actorStep ? 2 : 1, lane -> {
-            if (lane == 0) {
-                NdArrays.toDoubles(actorTarget.forward(nextObsNd), nextAct);
-            } else {
-                NdArrays.toDoubles(actor.forward(obsNd), piAct);
+        lanes.run(2, h -> {
+            NdArrays.toDoubles(actorTargetHalves.half(h).forward(nextObsHalf[h]), nextAct,
+                    actorTargetHalves.from(h) * actDim);
+            if (actorStep) {
+                NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), piAct, actorHalves.from(h) * actDim);
             }
         });
         if (cfg.targetPolicyNoise() > 0) {
@@ -368,24 +401,34 @@ public final class Td3 implements AutoCloseable {
         int b = batchSize;
         if (!actorForwardDone) {
             OffPolicyParts.put(batch.obs, obsNd);
-            NdArrays.toDoubles(actor.forward(obsNd), piAct);
+            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), piAct,
+                    actorHalves.from(h) * actDim));
         }
         actorForwardDone = false;
         OffPolicyParts.concat(batch.obs, obsDim, piAct, actDim, b, qInNd);
         double[] q1 = qv[0];
         double[] dQ1 = dQ[0];
-        NdArrays.toDoubles(q[0].forward(qInNd), q1);
+        Arrays.fill(dQ1, -1.0 / b);
+        NdArrays.fromDoubles(dQ1, dQNd[0]);
+        // qf1's forward and input-only backward pass, half the rows on each lane (each writes its rows of q1
+        // and dAct only), then the actor's backward pass the same way.
+        lanes.run(2, h -> {
+            NdArrays.toDoubles(q0Halves.half(h).forward(qInHalf[h]), q1, q0Halves.from(h));
+            OffPolicyParts.columns(q0Halves.half(h).backwardInput(dQ0Half[h]), obsDim, actDim, dAct,
+                    q0Halves.from(h) * actDim);
+        });
         double loss = 0;
         for (int i = 0; i < b; i++) {
             loss -= q1[i] / b;
         }
         actorLoss = loss;
-        Arrays.fill(dQ1, -1.0 / b);
-        NdArrays.fromDoubles(dQ1, dQNd[0]);
-        OffPolicyParts.columns(q[0].backwardInput(dQNd[0]), obsDim, actDim, dAct);
         NdArrays.fromDoubles(dAct, dActorNd);
-        actor.backward(dActorNd);
-        actorOptimizer.step();
+        lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
+        mark(StepProfile.Phase.ACTOR);
+        // The halves' gradient sum, then Adam, each split by elements between the lanes.
+        lanes.run(2, h -> actorHalves.sumGradients(h, 2));
+        actorOptimizer.step(lanes);
+        mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
     /** Target policy smoothing noise: {@code clip(N(0, std), -clip, clip)}. */
