@@ -6,6 +6,7 @@ import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.Polyak;
 import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.SquashedGaussian;
 import dev.actuate.nn.StateDependentNoise;
@@ -75,6 +76,7 @@ public final class Sac implements AutoCloseable {
     private final SacSde sde;
     private final TwinCritic qf;
     private final TwinCritic qfTarget;
+    private final Polyak qfPolyak;
     private final AdamOptimizer actorOptimizer;
     private final AdamOptimizer qOptimizer;
     private final LogAlpha logAlpha;
@@ -173,6 +175,7 @@ public final class Sac implements AutoCloseable {
         this.qf = new TwinCritic(q, init);
         this.qfTarget = new TwinCritic(q, init);
         qfTarget.copyParamsFrom(qf);
+        this.qfPolyak = new Polyak(qfTarget, qf);
         this.actorOptimizer = sde == null ? new AdamOptimizer(cfg.learningRate(), actor)
                 : new AdamOptimizer(cfg.learningRate(), actor, sde.logStd());
         this.qOptimizer = new AdamOptimizer(cfg.learningRate(), qf);
@@ -342,10 +345,9 @@ public final class Sac implements AutoCloseable {
         }
         mark(StepProfile.Phase.TEMPERATURE);
         updates++;
-        // Over the whole twin vector, as one op: split per critic, OpenBLAS's saxpy rounds some elements
-        // differently (vector body vs scalar tail), which would change the run.
+        // Elementwise in plain float arithmetic, so the lanes' element ranges give the same bits as one thread.
         if (updates % cfg.targetUpdateInterval() == 0) {
-            qfTarget.polyakUpdate(qf, cfg.tau());
+            lanes.run(2, h -> qfPolyak.updatePart(cfg.tau(), h, 2));
         }
         mark(StepProfile.Phase.POLYAK);
     }

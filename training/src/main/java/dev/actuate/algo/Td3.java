@@ -7,6 +7,7 @@ import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.Polyak;
 import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
@@ -104,6 +105,8 @@ public final class Td3 implements AutoCloseable {
      * the batch's rows, one per lane, and the row halves (views) of the arrays they read.
      */
     private final RowHalves actorHalves;
+    private final Polyak actorPolyak;
+    private final Polyak qfPolyak;
     private final RowHalves actorTargetHalves;
     private final RowHalves q0Halves;
     private final INDArray[] obsHalf;
@@ -198,6 +201,8 @@ public final class Td3 implements AutoCloseable {
         dActorNd = OffPolicyParts.zeros(b, actDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
         actorHalves = new RowHalves(actor, b);
+        actorPolyak = new Polyak(actorTarget, actor);
+        qfPolyak = new Polyak(qfTarget, qf);
         actorTargetHalves = new RowHalves(actorTarget, b);
         q0Halves = new RowHalves(q[0], b);
         obsHalf = actorHalves.split(obsNd);
@@ -304,9 +309,11 @@ public final class Td3 implements AutoCloseable {
         if (actorStep) {
             actorUpdate();
             actorUpdates++;
-            actorTarget.polyakUpdate(actor, cfg.tau());
-            // Over the whole vector, as before: per critic, OpenBLAS's saxpy would round some elements differently.
-            NdArrays.polyak(qfTarget, qf, cfg.tau());
+            // Elementwise in plain float arithmetic: the lanes' element ranges give the same bits as one thread.
+            lanes.run(2, h -> {
+                actorPolyak.updatePart(cfg.tau(), h, 2);
+                qfPolyak.updatePart(cfg.tau(), h, 2);
+            });
             mark(StepProfile.Phase.POLYAK);
         }
     }
