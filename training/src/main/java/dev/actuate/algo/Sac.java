@@ -49,10 +49,14 @@ import java.util.function.Predicate;
  * every gradient step.
  *
  * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes and its half of the
- * Adam step run on its own thread (they share only read-only inputs); the actor's passes stay on the
- * caller, as does every use of the generator, so runs are bit-identical for one and two threads. The
- * data dependencies are the published algorithm's: the actor step uses the critics after their step, and
- * the next step's target actions need the actor after its step, so steps do not overlap.
+ * Adam step run on its own thread (they share only read-only inputs). The actor's passes run as two fixed
+ * halves of the batch's rows, one per lane ({@link RowHalves}; with gSDE on the caller); the halves'
+ * gradient sum, the actor's Adam step and the Polyak update are split by elements. Every use of the
+ * generator stays on the caller, and the split never depends on the thread count, so runs are
+ * bit-identical for one and two threads. The data dependencies are the published algorithm's: the actor
+ * step uses the critics after their step, the next step's target actions need the actor after its step,
+ * and the next action (and so the env step) needs the actor after the update, so neither steps nor the
+ * env step overlap the update.
  */
 public final class Sac implements AutoCloseable {
     public static final String ALGORITHM = "sac";

@@ -41,9 +41,11 @@ import java.util.function.Predicate;
  *
  * <p><b>Threads.</b> With two {@link Lanes}, each of TD3's twin critics runs its forward passes, backward
  * pass and its part of the Adam step on its own thread (sharing only read-only inputs); DDPG's target and
- * online critic forwards run side by side; on actor steps the actor's forward pass runs beside the target
- * actor's. The generator is only used on the calling thread, so runs are bit-identical for one and two
- * threads.
+ * online critic forwards run side by side. The actor's and target actor's passes, and qf1's passes for the
+ * actor loss, run as two fixed halves of the batch's rows, one per lane ({@link RowHalves}); the actor's
+ * gradient sum, Adam step and the Polyak updates are split by elements. The generator is only used on the
+ * calling thread and the split never depends on the thread count, so runs are bit-identical for one and
+ * two threads. The next action needs the actor after the update, so the env step does not overlap it.
  */
 public final class Td3 implements AutoCloseable {
     public static final String ALGORITHM = "td3";

@@ -473,7 +473,8 @@ public final class Mlp implements Parameterized {
             // CPU float: a Java loop beats ND4J's relu_bp / tanh_bp ops several times over (see CpuKernels).
             int n = buf.batch * sizes[l + 1];
             if (act == Activation.RELU) {
-                CpuKernels.reluBackward(buf.zNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
+                // a = max(z, 0) > 0 exactly where z > 0 (the forward pass stores only a on this path).
+                CpuKernels.reluBackward(buf.aNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
             } else {
                 CpuKernels.tanhBackward(buf.aNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
             }
