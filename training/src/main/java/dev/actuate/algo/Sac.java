@@ -341,7 +341,8 @@ public final class Sac implements AutoCloseable {
         }
         mark(StepProfile.Phase.SAMPLE);
         double alpha = alpha();
-        criticUpdate(alpha);
+        // The target critics' Polyak update needs only the critics' step, so it runs in that step's lanes.
+        criticUpdate(alpha, (updates + 1) % cfg.targetUpdateInterval() == 0);
         mark(StepProfile.Phase.CRITIC);
         actorUpdate(alpha);
         if (alphaOptimizer != null) {
@@ -349,11 +350,6 @@ public final class Sac implements AutoCloseable {
         }
         mark(StepProfile.Phase.TEMPERATURE);
         updates++;
-        // Elementwise in plain float arithmetic, so the lanes' element ranges give the same bits as one thread.
-        if (updates % cfg.targetUpdateInterval() == 0) {
-            lanes.run(2, h -> qfPolyak.updatePart(cfg.tau(), h, 2));
-        }
-        mark(StepProfile.Phase.POLYAK);
     }
 
     private void mark(StepProfile.Phase phase) {
@@ -368,6 +364,11 @@ public final class Sac implements AutoCloseable {
      * {@code 0.5 (mse(qf1, y) + mse(qf2, y))}).
      */
     void criticUpdate(double alpha) {
+        criticUpdate(alpha, false);
+    }
+
+    /** The critic step, and with {@code polyak} the Polyak update of the target critics after it. */
+    private void criticUpdate(double alpha, boolean polyak) {
         int b = batchSize;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
         if (sde == null) {
@@ -406,11 +407,16 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
-        // Critic c's backward pass and its half of the Adam step (exactly its own parameters) on lane c.
+        // Critic c's backward pass, its half of the Adam step and of the target's Polyak update (each exactly
+        // its own parameters: half c of the twin vector) on lane c. The Polyak update is elementwise in plain
+        // float arithmetic, so it gives the same bits on either thread.
         lanes.run(2, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             qNets[c].backward(dQNd[c]);
             qOptimizer.stepPart(c, 2);
+            if (polyak) {
+                qfPolyak.updatePart(cfg.tau(), c, 2);
+            }
         });
         qOptimizer.endStep();
     }
@@ -466,8 +472,17 @@ public final class Sac implements AutoCloseable {
         // by elements between the lanes (elementwise, so the same for one and two threads).
         lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
         mark(StepProfile.Phase.ACTOR);
-        lanes.run(2, h -> actorHalves.sumGradients(h, 2));
-        actorOptimizer.step(lanes);
+        if (actorOptimizer.splitsByElements()) {
+            // Each lane sums its element range of the halves' gradients, then takes that range's Adam step.
+            lanes.run(2, h -> {
+                actorHalves.sumGradients(h, 2);
+                actorOptimizer.stepPart(h, 2);
+            });
+            actorOptimizer.endStep();
+        } else {
+            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
+            actorOptimizer.step(lanes);
+        }
         mark(StepProfile.Phase.ACTOR_ADAM);
     }
 

@@ -15,16 +15,14 @@ final class StepProfile {
         ACT_ENV,
         /** Replay sampling (and gSDE's noise draw). */
         SAMPLE,
-        /** Critic step: target actions, the critics' passes and their Adam step. */
+        /** Critic step: target actions, the critics' passes, their Adam step and the target critics' Polyak update. */
         CRITIC,
         /** Actor step's passes: the actor and, through the critics, dQ/da; without its Adam step. */
         ACTOR,
-        /** The actor's Adam step (with the gradient halves' sum where the batch is split). */
+        /** The halves' gradient sum, the actor's Adam step and (TD3, DDPG) the target actor's Polyak update. */
         ACTOR_ADAM,
         /** SAC's temperature step. */
-        TEMPERATURE,
-        /** Polyak updates of the targets. */
-        POLYAK
+        TEMPERATURE
     }
 
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();

@@ -305,18 +305,14 @@ public final class Td3 implements AutoCloseable {
         replay.sample(rng, batch);
         mark(StepProfile.Phase.SAMPLE);
         boolean actorStep = (updates + 1) % cfg.policyDelay() == 0;
-        criticUpdate(actorStep);
+        // On actor steps the Polyak updates of all targets: the critics' in the critic step's lanes (they need
+        // only that step), the actor's in the actor step's.
+        criticUpdate(actorStep, actorStep);
         mark(StepProfile.Phase.CRITIC);
         updates++;
         if (actorStep) {
-            actorUpdate();
+            actorUpdate(true);
             actorUpdates++;
-            // Elementwise in plain float arithmetic: the lanes' element ranges give the same bits as one thread.
-            lanes.run(2, h -> {
-                actorPolyak.updatePart(cfg.tau(), h, 2);
-                qfPolyak.updatePart(cfg.tau(), h, 2);
-            });
-            mark(StepProfile.Phase.POLYAK);
         }
     }
 
@@ -332,11 +328,11 @@ public final class Td3 implements AutoCloseable {
      * both critics regress on y with loss {@code mse(qf1, y) + mse(qf2, y)}. DDPG: one critic, no smoothing.
      */
     void criticUpdate() {
-        criticUpdate(false);
+        criticUpdate(false, false);
     }
 
     /** The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows. */
-    void criticUpdate(boolean actorStep) {
+    private void criticUpdate(boolean actorStep, boolean polyak) {
         int b = batchSize;
         int critics = q.length;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
@@ -397,16 +393,26 @@ public final class Td3 implements AutoCloseable {
         qfLoss = loss;
         meanQ = sumQ / b;
         // Critic c's backward pass and its part of the Adam step (exactly its own parameters) on lane c.
+        // With polyak, also its part of the target critics' Polyak update (elementwise in plain float arithmetic,
+        // the same bits on either thread): part c of the twin vector is exactly critic c's parameters.
         lanes.run(critics, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             q[c].backward(dQNd[c]);
             qOptimizer.stepPart(c, critics);
+            if (polyak) {
+                qfPolyak.updatePart(cfg.tau(), c, critics);
+            }
         });
         qOptimizer.endStep();
     }
 
     /** Actor step on {@code -mean(qf1(s, actor(s)))}; dQ1/da comes from qf1's input-only backward pass. */
     void actorUpdate() {
+        actorUpdate(false);
+    }
+
+    /** The actor step, and with {@code polyak} the target actor's Polyak update after it. */
+    private void actorUpdate(boolean polyak) {
         int b = batchSize;
         if (!actorForwardDone) {
             OffPolicyParts.put(batch.obs, obsNd);
@@ -434,9 +440,24 @@ public final class Td3 implements AutoCloseable {
         NdArrays.fromDoubles(dAct, dActorNd);
         lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
         mark(StepProfile.Phase.ACTOR);
-        // The halves' gradient sum, then Adam, each split by elements between the lanes.
-        lanes.run(2, h -> actorHalves.sumGradients(h, 2));
-        actorOptimizer.step(lanes);
+        // The halves' gradient sum, Adam and the target's Polyak update, each split by elements between the
+        // lanes: a lane's element range of each, in that order.
+        if (actorOptimizer.splitsByElements()) {
+            lanes.run(2, h -> {
+                actorHalves.sumGradients(h, 2);
+                actorOptimizer.stepPart(h, 2);
+                if (polyak) {
+                    actorPolyak.updatePart(cfg.tau(), h, 2);
+                }
+            });
+            actorOptimizer.endStep();
+        } else {
+            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
+            actorOptimizer.step(lanes);
+            if (polyak) {
+                lanes.run(2, h -> actorPolyak.updatePart(cfg.tau(), h, 2));
+            }
+        }
         mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
