@@ -209,8 +209,8 @@ public final class Td3 implements AutoCloseable {
         q0Halves = new RowHalves(q[0], b);
         obsHalf = actorHalves.split(obsNd);
         nextObsHalf = actorHalves.split(nextObsNd);
-        qInHalf = actorHalves.split(qInNd);
-        dQ0Half = actorHalves.split(dQNd[0]);
+        qInHalf = q0Halves.split(qInNd);
+        dQ0Half = q0Halves.split(dQNd[0]);
         dActorHalf = actorHalves.split(dActorNd);
         nextAct = new double[b * actDim];
         piAct = new double[b * actDim];
@@ -331,7 +331,10 @@ public final class Td3 implements AutoCloseable {
         criticUpdate(false, false);
     }
 
-    /** The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows. */
+    /**
+     * The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows,
+     * with {@code polyak} the target critics' Polyak update after it.
+     */
     private void criticUpdate(boolean actorStep, boolean polyak) {
         int b = batchSize;
         int critics = q.length;
