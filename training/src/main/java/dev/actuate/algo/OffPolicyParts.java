@@ -85,13 +85,18 @@ final class OffPolicyParts {
 
     /** Columns {@code [from, from + cols)} of a dense {@code [batch, width]} array into {@code out}, row-major. */
     static void columns(INDArray src, int from, int cols, double[] out) {
+        columns(src, from, cols, out, 0);
+    }
+
+    /** The same into {@code out} from element {@code outOff} on. */
+    static void columns(INDArray src, int from, int cols, double[] out, int outOff) {
         DataBuffer data = src.data();
         long off = src.offset();
         long w = src.columns();
         int batch = (int) src.rows();
         for (int r = 0; r < batch; r++) {
             for (int j = 0; j < cols; j++) {
-                out[r * cols + j] = data.getDouble(off + r * w + from + j);
+                out[outOff + r * cols + j] = data.getDouble(off + r * w + from + j);
             }
         }
     }

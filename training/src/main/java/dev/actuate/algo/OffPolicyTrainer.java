@@ -92,7 +92,6 @@ final class OffPolicyTrainer implements Trainer {
     @Override
     public BenchResult bench(BenchRequest r) throws IOException {
         checkEnvs(r.envs());
-        long huge = Long.MAX_VALUE / 4;
         long warm = BENCH_BATCH + BENCH_WARMUP_UPDATES;
         double seconds = r.seconds();
         String envId = r.envId();
@@ -119,10 +118,7 @@ final class OffPolicyTrainer implements Trainer {
             case Sac.ALGORITHM -> {
                 SacConfig c = load(r.configFile(), SacConfig.defaults());
                 hidden = r.net() != null ? r.net() : c.hiddenSizes();
-                c = new SacConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
-                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.entCoef(), c.entCoefInit(),
-                        c.targetEntropy(), 1, hidden, c.activation(), huge, huge, false)
-                        .withSimToReal(c.simToReal());
+                c = benchConfig(c, hidden);
                 try (Sac sac = new Sac(c, envId, r.seed(), threads)) {
                     sac.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -130,10 +126,7 @@ final class OffPolicyTrainer implements Trainer {
             case Td3.ALGORITHM -> {
                 Td3Config c = load(r.configFile(), Td3Config.defaults());
                 hidden = r.net() != null ? r.net() : c.hiddenSizes();
-                c = new Td3Config(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
-                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.policyDelay(), c.targetPolicyNoise(),
-                        c.targetNoiseClip(), c.noiseType(), c.noiseStd(), hidden, c.activation(), huge, huge, false)
-                        .withSimToReal(c.simToReal());
+                c = benchConfig(c, hidden);
                 try (Td3 td3 = new Td3(c, envId, r.seed(), threads)) {
                     td3.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -141,9 +134,7 @@ final class OffPolicyTrainer implements Trainer {
             case Td3.DDPG -> {
                 DdpgConfig c = load(r.configFile(), DdpgConfig.defaults());
                 hidden = r.net() != null ? r.net() : c.hiddenSizes();
-                c = new DdpgConfig(huge, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
-                        false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), hidden,
-                        c.activation(), huge, huge, false).withSimToReal(c.simToReal());
+                c = benchConfig(c, hidden);
                 try (Td3 ddpg = Td3.ddpg(c, envId, r.seed(), threads)) {
                     ddpg.train(null, null, s -> keepGoing.test(s.globalStep()));
                 }
@@ -156,5 +147,32 @@ final class OffPolicyTrainer implements Trainer {
         double threadCpu = start[3] < 0 || end[3] < 0 ? Double.NaN : (end[3] - start[3]) / 1e9;
         return new BenchResult(algorithm, envId, 1, steps, s, steps / s, processCpu, threadCpu, hidden, BENCH_BATCH,
                 threads);
+    }
+
+    /** Endless runs; the config's learning rate, gamma, tau, noise and activation; the bench's shape. */
+    private static final long HUGE = Long.MAX_VALUE / 4;
+
+    static SacConfig benchConfig(SacConfig c, List<Integer> hidden) {
+        return new SacConfig(HUGE, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
+                false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.entCoef(), c.entCoefInit(),
+                c.targetEntropy(), 1, hidden, c.activation(), HUGE, HUGE, false)
+                .withSimToReal(c.simToReal());
+    }
+
+    static Td3Config benchConfig(Td3Config c, List<Integer> hidden) {
+        return new Td3Config(HUGE, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
+                false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.policyDelay(), c.targetPolicyNoise(),
+                c.targetNoiseClip(), c.noiseType(), c.noiseStd(), hidden, c.activation(), HUGE, HUGE, false)
+                .withSimToReal(c.simToReal());
+    }
+
+    static DdpgConfig benchConfig(DdpgConfig c, List<Integer> hidden) {
+        return new DdpgConfig(HUGE, Math.min(c.bufferSize(), 200_000), BENCH_BATCH, BENCH_BATCH, c.learningRate(),
+                false, c.gamma(), c.tau(), 1, TrainFreqUnit.STEP, 1, c.noiseType(), c.noiseStd(), hidden,
+                c.activation(), HUGE, HUGE, false).withSimToReal(c.simToReal());
+    }
+
+    static <R extends Record> R loadConfig(Path file, R defaults) throws IOException {
+        return load(file, defaults);
     }
 }

@@ -6,6 +6,8 @@ import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.Polyak;
+import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.SquashedGaussian;
 import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.nn.TwinCritic;
@@ -47,10 +49,14 @@ import java.util.function.Predicate;
  * every gradient step.
  *
  * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes and its half of the
- * Adam step run on its own thread (they share only read-only inputs); the actor's passes stay on the
- * caller, as does every use of the generator, so runs are bit-identical for one and two threads. The
- * data dependencies are the published algorithm's: the actor step uses the critics after their step, and
- * the next step's target actions need the actor after its step, so steps do not overlap.
+ * Adam step run on its own thread (they share only read-only inputs). The actor's passes run as two fixed
+ * halves of the batch's rows, one per lane ({@link RowHalves}; with gSDE on the caller); the halves'
+ * gradient sum, the actor's Adam step and the Polyak update are split by elements. Every use of the
+ * generator stays on the caller, and the split never depends on the thread count, so runs are
+ * bit-identical for one and two threads. The data dependencies are the published algorithm's: the actor
+ * step uses the critics after their step, the next step's target actions need the actor after its step,
+ * and the next action (and so the env step) needs the actor after the update, so neither steps nor the
+ * env step overlap the update.
  */
 public final class Sac implements AutoCloseable {
     public static final String ALGORITHM = "sac";
@@ -74,6 +80,7 @@ public final class Sac implements AutoCloseable {
     private final SacSde sde;
     private final TwinCritic qf;
     private final TwinCritic qfTarget;
+    private final Polyak qfPolyak;
     private final AdamOptimizer actorOptimizer;
     private final AdamOptimizer qOptimizer;
     private final LogAlpha logAlpha;
@@ -91,6 +98,8 @@ public final class Sac implements AutoCloseable {
     private long rolloutSteps;
     private long rolloutEpisodes;
     private long logRows;
+    /** Null unless {@link OffPolicyProfile} measures the phases. */
+    StepProfile profile;
 
     // Last update's statistics, for metrics.
     private double qfLoss = Double.NaN;
@@ -110,6 +119,12 @@ public final class Sac implements AutoCloseable {
     private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
+    /** The actor's passes over the batch as two halves of rows, one per lane; null with gSDE. */
+    private final RowHalves actorHalves;
+    /** Row halves of obsNd, nextObsNd and dActorNd (views). */
+    private final INDArray[] obsHalf;
+    private final INDArray[] nextObsHalf;
+    private final INDArray[] dActorHalf;
     private final double[] actorOut;
     private final double[] mean;
     private final double[] logStd;
@@ -164,6 +179,7 @@ public final class Sac implements AutoCloseable {
         this.qf = new TwinCritic(q, init);
         this.qfTarget = new TwinCritic(q, init);
         qfTarget.copyParamsFrom(qf);
+        this.qfPolyak = new Polyak(qfTarget, qf);
         this.actorOptimizer = sde == null ? new AdamOptimizer(cfg.learningRate(), actor)
                 : new AdamOptimizer(cfg.learningRate(), actor, sde.logStd());
         this.qOptimizer = new AdamOptimizer(cfg.learningRate(), qf);
@@ -186,6 +202,10 @@ public final class Sac implements AutoCloseable {
         dQNd = new INDArray[] {OffPolicyParts.zeros(b, 1), OffPolicyParts.zeros(b, 1)};
         dActorNd = OffPolicyParts.zeros(b, actorOutputs);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
+        actorHalves = sde == null ? new RowHalves(actor, b) : null;
+        obsHalf = sde == null ? actorHalves.split(obsNd) : null;
+        nextObsHalf = sde == null ? actorHalves.split(nextObsNd) : null;
+        dActorHalf = sde == null ? actorHalves.split(dActorNd) : null;
         actorOut = new double[b * 2 * actDim];
         mean = new double[b * actDim];
         logStd = new double[b * actDim];
@@ -266,6 +286,7 @@ public final class Sac implements AutoCloseable {
                     rolloutEpisodes++;
                 }
 
+                mark(StepProfile.Phase.ACT_ENV);
                 // ---- learn: after every trainFreq steps (or episodes), gradientSteps updates
                 if (schedule.rolloutDone(rolloutSteps, rolloutEpisodes)) {
                     if (schedule.learning(globalStep)) {
@@ -318,17 +339,22 @@ public final class Sac implements AutoCloseable {
         if (sde != null) {
             sde.resetTrainingNoise(rng); // the log-std changed since the last draw
         }
+        mark(StepProfile.Phase.SAMPLE);
         double alpha = alpha();
-        criticUpdate(alpha);
+        // The target critics' Polyak update needs only the critics' step, so it runs in that step's lanes.
+        criticUpdate(alpha, (updates + 1) % cfg.targetUpdateInterval() == 0);
+        mark(StepProfile.Phase.CRITIC);
         actorUpdate(alpha);
         if (alphaOptimizer != null) {
             temperatureUpdate(piLogProb);
         }
+        mark(StepProfile.Phase.TEMPERATURE);
         updates++;
-        // Over the whole twin vector, as one op: split per critic, OpenBLAS's saxpy rounds some elements
-        // differently (vector body vs scalar tail), which would change the run.
-        if (updates % cfg.targetUpdateInterval() == 0) {
-            qfTarget.polyakUpdate(qf, cfg.tau());
+    }
+
+    private void mark(StepProfile.Phase phase) {
+        if (profile != null) {
+            profile.mark(phase);
         }
     }
 
@@ -338,9 +364,21 @@ public final class Sac implements AutoCloseable {
      * {@code 0.5 (mse(qf1, y) + mse(qf2, y))}).
      */
     void criticUpdate(double alpha) {
+        criticUpdate(alpha, false);
+    }
+
+    /** The critic step, and with {@code polyak} the Polyak update of the target critics after it. */
+    private void criticUpdate(double alpha, boolean polyak) {
         int b = batchSize;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
-        policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
+        if (sde == null) {
+            // The actor's forward pass on s', half the rows on each lane; the sampling (the generator) here.
+            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(nextObsHalf[h]), actorOut,
+                    actorHalves.from(h) * 2 * actDim));
+            squashedSample(b, nextAct, nextLogProb);
+        } else {
+            policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
+        }
         OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
         OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
         // Critic c's target and online forward passes on lane c: shared read-only inputs, its own buffers.
@@ -369,11 +407,16 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
-        // Critic c's backward pass and its half of the Adam step (exactly its own parameters) on lane c.
+        // Critic c's backward pass, its half of the Adam step and of the target's Polyak update (each exactly
+        // its own parameters: half c of the twin vector) on lane c. The Polyak update is elementwise in plain
+        // float arithmetic, so it gives the same bits on either thread.
         lanes.run(2, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             qNets[c].backward(dQNd[c]);
             qOptimizer.stepPart(c, 2);
+            if (polyak) {
+                qfPolyak.updatePart(cfg.tau(), c, 2);
+            }
         });
         qOptimizer.endStep();
     }
@@ -385,7 +428,13 @@ public final class Sac implements AutoCloseable {
     void actorUpdate(double alpha) {
         int b = batchSize;
         OffPolicyParts.put(batch.obs, obsNd);
-        policySample(actor.forward(obsNd), b, piAct, piLogProb);
+        if (sde == null) {
+            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), actorOut,
+                    actorHalves.from(h) * 2 * actDim));
+            squashedSample(b, piAct, piLogProb);
+        } else {
+            policySample(actor.forward(obsNd), b, piAct, piLogProb);
+        }
         minQInputGradient(batch.obs, piAct, dQda);
         double loss = 0;
         double sumLogProb = 0;
@@ -412,8 +461,29 @@ public final class Sac implements AutoCloseable {
             }
         }
         NdArrays.fromDoubles(dActor, dActorNd);
-        actor.backward(dActorNd);
-        actorOptimizer.step();
+        if (sde != null) {
+            actor.backward(dActorNd);
+            mark(StepProfile.Phase.ACTOR);
+            actorOptimizer.step();
+            mark(StepProfile.Phase.ACTOR_ADAM);
+            return;
+        }
+        // Each half's backward pass on its lane, then the halves' gradient sum and the Adam step, each split
+        // by elements between the lanes (elementwise, so the same for one and two threads).
+        lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
+        mark(StepProfile.Phase.ACTOR);
+        if (actorOptimizer.splitsByElements()) {
+            // Each lane sums its element range of the halves' gradients, then takes that range's Adam step.
+            lanes.run(2, h -> {
+                actorHalves.sumGradients(h, 2);
+                actorOptimizer.stepPart(h, 2);
+            });
+            actorOptimizer.endStep();
+        } else {
+            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
+            actorOptimizer.step(lanes);
+        }
+        mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
     /**
@@ -462,6 +532,11 @@ public final class Sac implements AutoCloseable {
             return;
         }
         NdArrays.toDoubles(out, actorOut);
+        squashedSample(n, act, logProb);
+    }
+
+    /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of the actor output in {@code actorOut}. */
+    private void squashedSample(int n, double[] act, double[] logProb) {
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < actDim; i++) {
                 int k = r * actDim + i;

@@ -7,6 +7,8 @@ import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.Polyak;
+import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -39,9 +41,11 @@ import java.util.function.Predicate;
  *
  * <p><b>Threads.</b> With two {@link Lanes}, each of TD3's twin critics runs its forward passes, backward
  * pass and its part of the Adam step on its own thread (sharing only read-only inputs); DDPG's target and
- * online critic forwards run side by side; on actor steps the actor's forward pass runs beside the target
- * actor's. The generator is only used on the calling thread, so runs are bit-identical for one and two
- * threads.
+ * online critic forwards run side by side. The actor's and target actor's passes, and qf1's passes for the
+ * actor loss, run as two fixed halves of the batch's rows, one per lane ({@link RowHalves}); the actor's
+ * gradient sum, Adam step and the Polyak updates are split by elements. The generator is only used on the
+ * calling thread and the split never depends on the thread count, so runs are bit-identical for one and
+ * two threads. The next action needs the actor after the update, so the env step does not overlap it.
  */
 public final class Td3 implements AutoCloseable {
     public static final String ALGORITHM = "td3";
@@ -82,6 +86,8 @@ public final class Td3 implements AutoCloseable {
     private long rolloutSteps;
     private long rolloutEpisodes;
     private long logRows;
+    /** Null unless {@link OffPolicyProfile} measures the phases. */
+    StepProfile profile;
 
     private double qfLoss = Double.NaN;
     private double actorLoss = Double.NaN;
@@ -96,6 +102,20 @@ public final class Td3 implements AutoCloseable {
     private final INDArray[] dQNd;
     private final INDArray dActorNd;
     private final INDArray obs1Nd;
+    /**
+     * The actor's, the target actor's and the first critic's passes for the actor step as two halves of
+     * the batch's rows, one per lane, and the row halves (views) of the arrays they read.
+     */
+    private final RowHalves actorHalves;
+    private final Polyak actorPolyak;
+    private final Polyak qfPolyak;
+    private final RowHalves actorTargetHalves;
+    private final RowHalves q0Halves;
+    private final INDArray[] obsHalf;
+    private final INDArray[] nextObsHalf;
+    private final INDArray[] qInHalf;
+    private final INDArray[] dQ0Half;
+    private final INDArray[] dActorHalf;
     private final double[] nextAct;
     private final double[] piAct;
     /** Per critic: Q(s, a) and the target critic's Q(s', a'). */
@@ -182,6 +202,16 @@ public final class Td3 implements AutoCloseable {
         }
         dActorNd = OffPolicyParts.zeros(b, actDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
+        actorHalves = new RowHalves(actor, b);
+        actorPolyak = new Polyak(actorTarget, actor);
+        qfPolyak = new Polyak(qfTarget, qf);
+        actorTargetHalves = new RowHalves(actorTarget, b);
+        q0Halves = new RowHalves(q[0], b);
+        obsHalf = actorHalves.split(obsNd);
+        nextObsHalf = actorHalves.split(nextObsNd);
+        qInHalf = q0Halves.split(qInNd);
+        dQ0Half = q0Halves.split(dQNd[0]);
+        dActorHalf = actorHalves.split(dActorNd);
         nextAct = new double[b * actDim];
         piAct = new double[b * actDim];
         qv = new double[critics][b];
@@ -222,6 +252,7 @@ public final class Td3 implements AutoCloseable {
                     noise.reset();
                 }
 
+                mark(StepProfile.Phase.ACT_ENV);
                 // ---- learn: after every trainFreq steps (or episodes), gradientSteps updates
                 if (schedule.rolloutDone(rolloutSteps, rolloutEpisodes)) {
                     if (schedule.learning(globalStep)) {
@@ -272,15 +303,22 @@ public final class Td3 implements AutoCloseable {
     /** One critic step; every {@code policyDelay}-th also an actor step and the Polyak updates of all targets. */
     void update() {
         replay.sample(rng, batch);
+        mark(StepProfile.Phase.SAMPLE);
         boolean actorStep = (updates + 1) % cfg.policyDelay() == 0;
-        criticUpdate(actorStep);
+        // On actor steps the Polyak updates of all targets: the critics' in the critic step's lanes (they need
+        // only that step), the actor's in the actor step's.
+        criticUpdate(actorStep, actorStep);
+        mark(StepProfile.Phase.CRITIC);
         updates++;
         if (actorStep) {
-            actorUpdate();
+            actorUpdate(true);
             actorUpdates++;
-            actorTarget.polyakUpdate(actor, cfg.tau());
-            // Over the whole vector, as before: per critic, OpenBLAS's saxpy would round some elements differently.
-            NdArrays.polyak(qfTarget, qf, cfg.tau());
+        }
+    }
+
+    private void mark(StepProfile.Phase phase) {
+        if (profile != null) {
+            profile.mark(phase);
         }
     }
 
@@ -290,11 +328,14 @@ public final class Td3 implements AutoCloseable {
      * both critics regress on y with loss {@code mse(qf1, y) + mse(qf2, y)}. DDPG: one critic, no smoothing.
      */
     void criticUpdate() {
-        criticUpdate(false);
+        criticUpdate(false, false);
     }
 
-    /** The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows. */
-    void criticUpdate(boolean actorStep) {
+    /**
+     * The critic step; with {@code actorStep} also the actor's forward pass for the actor step that follows,
+     * with {@code polyak} the target critics' Polyak update after it.
+     */
+    private void criticUpdate(boolean actorStep, boolean polyak) {
         int b = batchSize;
         int critics = q.length;
         OffPolicyParts.put(batch.nextObs, nextObsNd);
@@ -304,11 +345,11 @@ public final class Td3 implements AutoCloseable {
         if (actorStep) {
             OffPolicyParts.put(batch.obs, obsNd);
         }
-        lanes.run(actorStep ? 2 : 1, lane -> {
-            if (lane == 0) {
-                NdArrays.toDoubles(actorTarget.forward(nextObsNd), nextAct);
-            } else {
-                NdArrays.toDoubles(actor.forward(obsNd), piAct);
+        lanes.run(2, h -> {
+            NdArrays.toDoubles(actorTargetHalves.half(h).forward(nextObsHalf[h]), nextAct,
+                    actorTargetHalves.from(h) * actDim);
+            if (actorStep) {
+                NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), piAct, actorHalves.from(h) * actDim);
             }
         });
         if (cfg.targetPolicyNoise() > 0) {
@@ -355,37 +396,72 @@ public final class Td3 implements AutoCloseable {
         qfLoss = loss;
         meanQ = sumQ / b;
         // Critic c's backward pass and its part of the Adam step (exactly its own parameters) on lane c.
+        // With polyak, also its part of the target critics' Polyak update (elementwise in plain float arithmetic,
+        // the same bits on either thread): part c of the twin vector is exactly critic c's parameters.
         lanes.run(critics, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             q[c].backward(dQNd[c]);
             qOptimizer.stepPart(c, critics);
+            if (polyak) {
+                qfPolyak.updatePart(cfg.tau(), c, critics);
+            }
         });
         qOptimizer.endStep();
     }
 
     /** Actor step on {@code -mean(qf1(s, actor(s)))}; dQ1/da comes from qf1's input-only backward pass. */
     void actorUpdate() {
+        actorUpdate(false);
+    }
+
+    /** The actor step, and with {@code polyak} the target actor's Polyak update after it. */
+    private void actorUpdate(boolean polyak) {
         int b = batchSize;
         if (!actorForwardDone) {
             OffPolicyParts.put(batch.obs, obsNd);
-            NdArrays.toDoubles(actor.forward(obsNd), piAct);
+            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), piAct,
+                    actorHalves.from(h) * actDim));
         }
         actorForwardDone = false;
         OffPolicyParts.concat(batch.obs, obsDim, piAct, actDim, b, qInNd);
         double[] q1 = qv[0];
         double[] dQ1 = dQ[0];
-        NdArrays.toDoubles(q[0].forward(qInNd), q1);
+        Arrays.fill(dQ1, -1.0 / b);
+        NdArrays.fromDoubles(dQ1, dQNd[0]);
+        // qf1's forward and input-only backward pass, half the rows on each lane (each writes its rows of q1
+        // and dAct only), then the actor's backward pass the same way.
+        lanes.run(2, h -> {
+            NdArrays.toDoubles(q0Halves.half(h).forward(qInHalf[h]), q1, q0Halves.from(h));
+            OffPolicyParts.columns(q0Halves.half(h).backwardInput(dQ0Half[h]), obsDim, actDim, dAct,
+                    q0Halves.from(h) * actDim);
+        });
         double loss = 0;
         for (int i = 0; i < b; i++) {
             loss -= q1[i] / b;
         }
         actorLoss = loss;
-        Arrays.fill(dQ1, -1.0 / b);
-        NdArrays.fromDoubles(dQ1, dQNd[0]);
-        OffPolicyParts.columns(q[0].backwardInput(dQNd[0]), obsDim, actDim, dAct);
         NdArrays.fromDoubles(dAct, dActorNd);
-        actor.backward(dActorNd);
-        actorOptimizer.step();
+        lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
+        mark(StepProfile.Phase.ACTOR);
+        // The halves' gradient sum, Adam and the target's Polyak update, each split by elements between the
+        // lanes: a lane's element range of each, in that order.
+        if (actorOptimizer.splitsByElements()) {
+            lanes.run(2, h -> {
+                actorHalves.sumGradients(h, 2);
+                actorOptimizer.stepPart(h, 2);
+                if (polyak) {
+                    actorPolyak.updatePart(cfg.tau(), h, 2);
+                }
+            });
+            actorOptimizer.endStep();
+        } else {
+            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
+            actorOptimizer.step(lanes);
+            if (polyak) {
+                lanes.run(2, h -> actorPolyak.updatePart(cfg.tau(), h, 2));
+            }
+        }
+        mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
     /** Target policy smoothing noise: {@code clip(N(0, std), -clip, clip)}. */

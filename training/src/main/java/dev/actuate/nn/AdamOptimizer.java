@@ -172,6 +172,20 @@ public final class AdamOptimizer {
         }
     }
 
+    /**
+     * Whether every module takes the Java elementwise step, so that part {@code p} of {@link #stepPart} touches
+     * only elements {@code [n p / parts, n (p + 1) / parts)} of each module (else part 0 also runs ND4J's
+     * updater over whole modules).
+     */
+    public boolean splitsByElements() {
+        for (FloatAdam f : fast) {
+            if (f == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Ends a step taken by {@link #stepPart} (the bias correction counts steps). */
     public void endStep() {
         iteration++;

@@ -154,8 +154,9 @@ public final class CpuKernels {
     }
 
     /**
-     * Hidden ReLU layer after its gemm: {@code z += bias} (row-broadcast) and {@code a = max(z, 0)}, for a
-     * {@code [rows, cols]} layer; scratch arrays at least {@code rows * cols} (and {@code cols}) long.
+     * Hidden ReLU layer after its gemm: {@code a = max(z + bias, 0)} (bias row-broadcast), for a
+     * {@code [rows, cols]} layer; scratch arrays at least {@code rows * cols} (and {@code cols}) long. The
+     * biased pre-activation is not stored: the backward pass masks by {@code a > 0}, which is {@code z > 0}.
      */
     static void biasRelu(FloatBuffer z, FloatBuffer bias, FloatBuffer a, int rows, int cols, float[] zs, float[] as,
                          float[] bs) {
@@ -166,11 +167,9 @@ public final class CpuKernels {
             int o = r * cols;
             for (int j = 0; j < cols; j++) {
                 float v = zs[o + j] + bs[j];
-                zs[o + j] = v;
                 as[o + j] = Math.max(v, 0f);
             }
         }
-        z.put(0, zs, 0, n);
         a.put(0, as, 0, n);
     }
 

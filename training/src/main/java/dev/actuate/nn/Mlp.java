@@ -104,6 +104,53 @@ public final class Mlp implements Parameterized {
         biasScratch = new float[widest];
     }
 
+    /**
+     * A network over {@code source}'s parameter arrays (the same memory, so it sees every update) with its own
+     * work buffers and, unless {@code gradsView} is given, its own gradient vector.
+     */
+    private Mlp(Mlp source, INDArray gradsView) {
+        this.sizes = source.sizes;
+        this.hiddenActivation = source.hiddenActivation;
+        this.outputActivation = source.outputActivation;
+        this.dataType = source.dataType;
+        this.params = source.params;
+        int n = (int) source.params.length();
+        if (gradsView == null) {
+            grads = Nd4j.zeros(dataType, 1, n);
+        } else {
+            checkFlat("gradients", gradsView, n, dataType);
+            grads = gradsView;
+        }
+        int layers = sizes.length - 1;
+        w = source.w;
+        b = source.b;
+        gw = new INDArray[layers];
+        gb = new INDArray[layers];
+        long off = 0;
+        for (int l = 0; l < layers; l++) {
+            off += (long) sizes[l] * sizes[l + 1];
+            gw[l] = flatView(grads, off - (long) sizes[l] * sizes[l + 1], sizes[l], sizes[l + 1]);
+            gb[l] = flatView(grads, off, 1, sizes[l + 1]);
+            off += sizes[l + 1];
+        }
+        biasNio = new java.nio.FloatBuffer[layers];
+        for (int l = 0; l < layers; l++) {
+            biasNio[l] = CpuKernels.buffer(b[l]);
+        }
+        biasScratch = new float[source.biasScratch.length];
+    }
+
+    /**
+     * A network that shares this one's parameters (not a copy: it sees every update) but has its own work
+     * buffers, so its passes may run on another thread at the same time as this network's or another
+     * sharer's; for the two halves of a batch ({@link RowHalves}). Its backward pass writes {@code gradsView}
+     * ({@code [1, numParams()]}, for example this network's own gradient vector) or, when that is null, a
+     * gradient vector of its own.
+     */
+    public Mlp sharingParams(INDArray gradsView) {
+        return new Mlp(this, gradsView);
+    }
+
     private static void checkFlat(String what, INDArray a, long n, DataType dt) {
         if (a == null || a.rank() != 2 || a.rows() != 1 || a.columns() != n) {
             throw new IllegalArgumentException("Mlp " + what + " view must be a [1, " + n + "] row vector, got "
@@ -449,7 +496,8 @@ public final class Mlp implements Parameterized {
             // CPU float: a Java loop beats ND4J's relu_bp / tanh_bp ops several times over (see CpuKernels).
             int n = buf.batch * sizes[l + 1];
             if (act == Activation.RELU) {
-                CpuKernels.reluBackward(buf.zNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
+                // a = max(z, 0) > 0 exactly where z > 0 (the forward pass stores only a on this path).
+                CpuKernels.reluBackward(buf.aNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
             } else {
                 CpuKernels.tanhBackward(buf.aNio[l], buf.dANio[l], buf.dzNio[l], n, buf.scratchA, buf.scratchB);
             }

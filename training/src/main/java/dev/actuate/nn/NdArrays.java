@@ -32,20 +32,25 @@ public final class NdArrays {
 
     /** Copies {@code src} (any shape, read in c-order) into {@code dst[0..length)}; allocation-free. */
     public static void toDoubles(INDArray src, double[] dst) {
+        toDoubles(src, dst, 0);
+    }
+
+    /** Copies {@code src} (any shape, read in c-order) into {@code dst[off..off + length)}; allocation-free. */
+    public static void toDoubles(INDArray src, double[] dst, int off) {
         long n = src.length();
-        if (dst.length < n) {
+        if (dst.length - off < n) {
             throw new IllegalArgumentException("destination has " + dst.length + " elements, need " + n);
         }
         if (isDense(src)) {
             // A view's data() already starts at the view's offset (ND4J wraps it), so index from 0.
             DataBuffer data = src.data();
             for (int i = 0; i < n; i++) {
-                dst[i] = data.getDouble(i);
+                dst[off + i] = data.getDouble(i);
             }
         } else {
             INDArray m = src.reshape(src.length());
             for (int i = 0; i < n; i++) {
-                dst[i] = m.getDouble(i);
+                dst[off + i] = m.getDouble(i);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.actuate.algo;
 
+import dev.actuate.nn.RowHalves;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
@@ -191,7 +192,10 @@ class Td3Test {
             ddpg.replay().sample(new Rng(1), ddpg.batch());
             INDArray x = OffPolicyParts.zeros(32, 3);
             OffPolicyParts.put(ddpg.batch().nextObs, x);
-            float[] clean = copy(ddpg.actorTarget().forward(x));
+            // Forward in the same two halves of rows the update uses (a gemm's rounding can depend on its row count).
+            RowHalves halves = new RowHalves(ddpg.actorTarget(), 32);
+            INDArray[] xh = halves.split(x);
+            float[] clean = concat(copy(halves.half(0).forward(xh[0])), copy(halves.half(1).forward(xh[1])));
             ddpg.criticUpdate();
             double[] next = ddpg.lastNextActions();
             for (int i = 0; i < 32; i++) {
