@@ -97,7 +97,10 @@ one() {
       > "$dir/.train.json.tmp"
     mv "$dir/.train.json.tmp" "$dir/train.json"
   fi
-  if ! "$ACT" eval --model "$dir" --episodes 100 --seed 1000 --json > "$dir/eval.log" 2>&1; then
+  # Cells with a success-rate goal (the arm) are judged on the env's success condition at the episode's end.
+  local hold=()
+  if grep -q "algo: $algo, env: $env, success_rate" "$TARGETS"; then hold=(--hold 1); fi
+  if ! "$ACT" eval --model "$dir" --episodes 100 --seed 1000 "${hold[@]}" --json > "$dir/eval.log" 2>&1; then
     echo "$name: evaluation FAILED (see $dir/eval.log)" >&2
     return 1
   fi

@@ -155,10 +155,10 @@ final class Bindings {
             rewardIndex[r] = switch (t.type()) {
                 case POSE_ERROR, JOINT_VELOCITY -> model.jointIndex(t.joint());
                 case UPRIGHT -> model.bodyIndex(t.body());
-                case TARGET_DISTANCE, CONTROL, ALIVE -> -1;
+                case TARGET_DISTANCE, TARGET_WITHIN, CONTROL, ALIVE -> -1;
             };
             rewardTarget[r] = t.target();
-            distance |= t.type() == RewardType.TARGET_DISTANCE;
+            distance |= t.type() == RewardType.TARGET_DISTANCE || t.type() == RewardType.TARGET_WITHIN;
         }
 
         List<Termination> terminations = task.terminations();

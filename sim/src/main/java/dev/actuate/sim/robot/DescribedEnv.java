@@ -710,6 +710,7 @@ public final class DescribedEnv extends AbstractEnv implements Renderable {
         int k = bind.rewardIndex[i];
         return switch (bind.rewardType[i]) {
             case TARGET_DISTANCE -> targetDistance;
+            case TARGET_WITHIN -> targetDistance <= bind.rewardTarget[i] ? 1 : 0;
             case POSE_ERROR -> {
                 double e = jointQ[k] - bind.rewardTarget[i];
                 yield e * e;

@@ -425,22 +425,26 @@ public final class RobotDescriptionLoader {
 
         List<RewardTerm> rewards = new ArrayList<>();
         for (Node r : t.get("rewards").list()) {
-            r.checkKeys(Set.of("type", "weight", "joint", "body", "target"));
+            r.checkKeys(Set.of("type", "weight", "joint", "body", "target", "radius"));
             RewardType type = r.get("type").enumValue(RewardType.class);
             String joint = null;
             String body = null;
             switch (type) {
                 case POSE_ERROR, JOINT_VELOCITY -> joint = jointRef(r.get("joint"), model);
                 case UPRIGHT -> body = bodyRef(r.get("body"), model);
-                case TARGET_DISTANCE -> {
+                case TARGET_DISTANCE, TARGET_WITHIN -> {
                     if (target == null) {
-                        throw r.get("type").error("target_distance needs task.target");
+                        throw r.get("type").error(type.name().toLowerCase(java.util.Locale.ROOT) + " needs task.target");
                     }
                 }
                 default -> {
                 }
             }
-            rewards.add(new RewardTerm(type, r.get("weight").number(), joint, body, r.get("target").number(0)));
+            if (type != RewardType.TARGET_WITHIN && r.has("radius")) {
+                throw r.get("radius").error("only a target_within term has a radius");
+            }
+            double param = type == RewardType.TARGET_WITHIN ? r.get("radius").positive() : r.get("target").number(0);
+            rewards.add(new RewardTerm(type, r.get("weight").number(), joint, body, param));
         }
 
         List<Termination> terms = new ArrayList<>();

@@ -48,12 +48,16 @@ public record Task(List<ObservationTerm> observations, List<ActionTerm> actions,
     public record ActionTerm(String signal, String joint, ActionType type, double min, double max, double scale) {
     }
 
-    public enum RewardType { TARGET_DISTANCE, POSE_ERROR, UPRIGHT, CONTROL, ALIVE, JOINT_VELOCITY }
+    public enum RewardType { TARGET_DISTANCE, TARGET_WITHIN, POSE_ERROR, UPRIGHT, CONTROL, ALIVE, JOINT_VELOCITY }
 
     /**
      * A weighted reward term; the step reward is the sum of {@code weight * value}:
-     * target_distance |site - target| (m); pose_error (q - target)^2 of a joint; upright cos of a
-     * body's angle; control sum of the squared clipped actions; alive 1; joint_velocity dq^2.
+     * target_distance |site - target| (m); target_within 1 while |site - target| is at most the term's
+     * radius, else 0 (a reach bonus: near the target -|d| barely changes, the bonus makes the last
+     * centimetres worth holding); pose_error (q - target)^2 of a joint; upright cos of a body's angle;
+     * control sum of the squared clipped actions; alive 1; joint_velocity dq^2.
+     *
+     * @param target pose_error's joint angle; target_within's radius (m)
      */
     public record RewardTerm(RewardType type, double weight, String joint, String body, double target) {
     }

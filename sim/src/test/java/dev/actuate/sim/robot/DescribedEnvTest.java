@@ -153,6 +153,30 @@ class DescribedEnvTest {
         }
     }
 
+    @Test
+    void theReachBonusAddsItsWeightExactlyWhileTheSiteIsWithinItsRadius() throws Exception {
+        // The 3-link arm with the bonus radius set so that it always (10 m) or never (1 nm) holds: same seed
+        // and actions, so the same trajectory, and rewards that differ by exactly the weight (1) every step.
+        String arm = java.nio.file.Files.readString(java.nio.file.Path.of("../configs/robots/arm3.yaml"));
+        assertThat(arm).contains("{type: target_within, radius: 0.05, weight: 1}");
+        try (var always = env(arm.replace("radius: 0.05, weight: 1", "radius: 10, weight: 1"));
+             var never = env(arm.replace("radius: 0.05, weight: 1", "radius: 1e-9, weight: 1"))) {
+            assertThat(always.reset(7).observation()).containsExactly(never.reset(7).observation());
+            java.util.Random rng = new java.util.Random(1);
+            for (int t = 0; t < 50; t++) {
+                double[] a = {rng.nextDouble() * 2 - 1, rng.nextDouble() * 2 - 1, rng.nextDouble() * 2 - 1};
+                StepResult ra = always.step(a);
+                StepResult rn = never.step(a);
+                assertThat(ra.observation()).containsExactly(rn.observation());
+                double[] o = rn.observation();
+                double d = Math.hypot(o[8], o[9]);
+                double ctrl = a[0] * a[0] + a[1] * a[1] + a[2] * a[2];
+                assertThat(rn.reward()).isCloseTo(-d - 0.01 * ctrl, within(1e-9));
+                assertThat(ra.reward() - rn.reward()).isCloseTo(1.0, within(1e-12));
+            }
+        }
+    }
+
     /** Four loose shapes on the ground, pushed by a driven block on a rail: many contacts at once. */
     static final String PILE = """
             robot: pile

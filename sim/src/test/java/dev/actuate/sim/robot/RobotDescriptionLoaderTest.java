@@ -86,6 +86,14 @@ class RobotDescriptionLoaderTest {
     }
 
     @Test
+    void aReachBonusNeedsATargetAndARadius() {
+        rejects("- {type: pose_error, joint: slide, target: 1, weight: -1}", "- {type: target_within, radius: 0.1, weight: 1}",
+                "task.rewards[0].type", "target_within needs task.target");
+        rejects("- {type: pose_error, joint: slide, target: 1, weight: -1}", "- {type: alive, radius: 0.1, weight: 1}",
+                "task.rewards[0].radius", "only a target_within term has a radius");
+    }
+
+    @Test
     void aJointReferencingAMissingBodyIsRejected() {
         rejects("child: block", "child: blok", "model.joints[slide].child", "missing body 'blok'");
         rejects("parent: rail", "parent: ground", "model.joints[slide].parent", "missing body 'ground'");
