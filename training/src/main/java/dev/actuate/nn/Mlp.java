@@ -381,7 +381,8 @@ public final class Mlp implements Parameterized {
                 // CPU float hidden layer: the activation's derivative times the tangent, as its backward loop.
                 int n = buf.batch * no;
                 if (act == Activation.RELU) {
-                    CpuKernels.reluBackward(buf.zNio[l], buf.rzNio[l], buf.rzNio[l], n, buf.scratchA, buf.scratchB);
+                    // The mask reads the activation (a > 0 exactly where z > 0): the fused forward keeps only a.
+                    CpuKernels.reluBackward(buf.aNio[l], buf.rzNio[l], buf.rzNio[l], n, buf.scratchA, buf.scratchB);
                 } else {
                     CpuKernels.tanhBackward(buf.aNio[l], buf.rzNio[l], buf.rzNio[l], n, buf.scratchA, buf.scratchB);
                 }
