@@ -228,11 +228,7 @@ public final class Td3 implements AutoCloseable {
 
     /** As {@link Sac#train}: until {@code nTimesteps} or until {@code keepGoing} returns false after a step. */
     public void train(RunDir run, ProgressBar bar, Predicate<Td3> keepGoing) throws IOException {
-        if (run != null) {
-            run.writeConfig(runConfig);
-            run.writeProvenance(provenance);
-        }
-        try (RunLog log = new RunLog(run, METRICS, logRows, algorithm, envId, seed)) {
+        try (RunLog log = new RunLog(run, runConfig, provenance, METRICS, logRows, algorithm, envId, seed)) {
             long lastLogStep = globalStep;
             long lastLogNanos = System.nanoTime();
             double learningRate = schedule.learningRate(globalStep);
@@ -283,13 +279,7 @@ public final class Td3 implements AutoCloseable {
                     lastLogStep = globalStep;
                     lastLogNanos = now;
                 }
-                if (run != null && (globalStep % cfg.checkpointEvery() == 0 || last || stop)) {
-                    saveCheckpoint(run.checkpoint());
-                }
-                if (run != null && last) {
-                    PolicyExport.write(model(), run.model());
-                }
-                log.curve(last || stop);
+                log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {
                     break;
                 }
