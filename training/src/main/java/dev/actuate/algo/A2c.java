@@ -1,6 +1,5 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
@@ -17,7 +16,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -201,17 +199,8 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
 
     /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
     public static A2c resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
-            throw new IOException(file + ": not an A2C training checkpoint (kind " + cp.field("kind").asText()
-                    + ", algorithm " + cp.field("algorithm").asText() + ")");
-        }
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new TypeReference<Map<String, Object>>() { });
-        A2cConfig cfg = ConfigYaml.bind(values, A2cConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        A2cConfig cfg = TrainingCheckpoint.config(cp, file, A2cConfig.defaults(), totalSteps, A2cConfig::withTimesteps);
         A2c a2c = new A2c(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         a2c.engine.restore(cp);
         if (a2c.rmsProp != null) {

@@ -589,17 +589,8 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
      * env states.
      */
     public static Ppo resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
-            throw new IOException(file + ": not a PPO training checkpoint (kind " + cp.field("kind").asText()
-                    + ", algorithm " + cp.field("algorithm").asText() + ")");
-        }
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-        PpoConfig cfg = ConfigYaml.bind(values, PpoConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        PpoConfig cfg = TrainingCheckpoint.config(cp, file, PpoConfig.defaults(), totalSteps, PpoConfig::withTimesteps);
         Ppo ppo = new Ppo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         ppo.restore(cp);
         return ppo;

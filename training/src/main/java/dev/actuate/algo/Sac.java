@@ -675,8 +675,8 @@ public final class Sac implements AutoCloseable {
      * replay buffer.
      */
     public static Sac resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
-        SacConfig cfg = OffPolicyParts.resumeConfig(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        SacConfig cfg = TrainingCheckpoint.config(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
         Sac sac = new Sac(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         sac.restore(cp, file);
         return sac;

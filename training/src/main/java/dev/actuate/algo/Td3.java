@@ -557,8 +557,8 @@ public final class Td3 implements AutoCloseable {
     }
 
     public static Td3 resume(Path file, Long totalSteps, int threads) throws IOException {
-        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
-        Td3Config cfg = OffPolicyParts.resumeConfig(cp, file, Td3Config.defaults(), totalSteps, Td3Config::withTimesteps);
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        Td3Config cfg = TrainingCheckpoint.config(cp, file, Td3Config.defaults(), totalSteps, Td3Config::withTimesteps);
         Td3 td3 = new Td3(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
         td3.restore(cp, file);
         return td3;
@@ -570,8 +570,8 @@ public final class Td3 implements AutoCloseable {
     }
 
     public static Td3 resumeDdpg(Path file, Long totalSteps, int threads) throws IOException {
-        Checkpoint cp = OffPolicyParts.readCheckpoint(file, DDPG);
-        DdpgConfig cfg = OffPolicyParts.resumeConfig(cp, file, DdpgConfig.defaults(), totalSteps,
+        Checkpoint cp = TrainingCheckpoint.read(file, DDPG);
+        DdpgConfig cfg = TrainingCheckpoint.config(cp, file, DdpgConfig.defaults(), totalSteps,
                 DdpgConfig::withTimesteps);
         Td3 ddpg = ddpg(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
         ddpg.restore(cp, file);

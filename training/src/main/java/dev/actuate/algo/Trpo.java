@@ -1,6 +1,5 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.DiagGaussian;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -324,17 +322,8 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
     /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
     public static Trpo resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
-            throw new IOException(file + ": not a TRPO training checkpoint (kind " + cp.field("kind").asText()
-                    + ", algorithm " + cp.field("algorithm").asText() + ")");
-        }
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new TypeReference<Map<String, Object>>() { });
-        TrpoConfig cfg = ConfigYaml.bind(values, TrpoConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        TrpoConfig cfg = TrainingCheckpoint.config(cp, file, TrpoConfig.defaults(), totalSteps, TrpoConfig::withTimesteps);
         Trpo trpo = new Trpo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         trpo.engine.restore(cp);
         float[] adam = cp.floats("value_adam_state", (int) trpo.valueOptimizer.state().length());
