@@ -1,5 +1,6 @@
 package dev.actuate.cli;
 
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.sim.Controller;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
@@ -8,6 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -50,11 +53,24 @@ public final class RenderCommand implements Callable<Integer> {
         }
         try (Env env = Envs.make(id)) {
             Controller c = policy.build(env, seed);
-            FrameRecorder.Recording r = new FrameRecorder(env, width, height)
-                    .recordEpisode(c, seed, out, stride, stride * MILLIS_PER_STEP, pngDir);
+            FrameRecorder.Recording r = record(new FrameRecorder(env, width, height), c, seed, stride, out, pngDir);
             System.out.printf(Locale.ROOT, "wrote %s: %d frames, %s, return %.2f over %d steps (%s)%n", out, r.frames(),
                     policy.label(), r.episodeReturn(), r.length(), r.terminated() ? "terminated" : "truncated");
         }
         return 0;
+    }
+
+    /** One episode into {@code gif} and (optionally) PNG frames in {@code pngDir}, each file written atomically. */
+    static FrameRecorder.Recording record(FrameRecorder recorder, Controller c, long seed, int stride, Path gif,
+                                          Path pngDir) throws IOException {
+        if (pngDir != null) {
+            Files.createDirectories(pngDir);
+        }
+        FrameRecorder.FrameSink pngs = pngDir == null ? null : (step, img) -> AtomicFiles.write(
+                pngDir.resolve(FrameRecorder.pngName(step)), png -> FrameRecorder.writePng(img, png));
+        FrameRecorder.Recording[] recorded = new FrameRecorder.Recording[1];
+        AtomicFiles.write(gif, out -> recorded[0] = recorder.recordEpisode(c, seed, out, stride,
+                stride * MILLIS_PER_STEP, pngs));
+        return recorded[0];
     }
 }

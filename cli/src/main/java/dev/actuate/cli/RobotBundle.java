@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.hw.HardwareInterface;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.RobotConfigLoader;
+import dev.actuate.io.AtomicFiles;
 import dev.actuate.launcher.ControllerMain;
 import dev.actuate.policy.PolicyFile;
 import dev.actuate.policy.PolicyWriter;
@@ -386,9 +387,8 @@ final class RobotBundle {
         }
 
         static void write(Path dir, Path archive) throws IOException {
-            Path tmp = Files.createTempFile(archive.toAbsolutePath().getParent(), "." + archive.getFileName(), ".tmp");
-            try {
-                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
+            AtomicFiles.write(archive, file -> {
+                try (OutputStream out = new GZIPOutputStream(file)) { // also closes file; AtomicFiles' own close is then a no-op
                     String root = dir.getFileName().toString();
                     List<Path> all;
                     try (Stream<Path> s = Files.walk(dir)) {
@@ -408,10 +408,7 @@ final class RobotBundle {
                     }
                     out.write(new byte[1024]); // two zero blocks end the archive
                 }
-                Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         }
 
         private static void header(OutputStream out, String name, long size, int mode, char type) throws IOException {

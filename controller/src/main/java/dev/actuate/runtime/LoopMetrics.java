@@ -1,15 +1,13 @@
 package dev.actuate.runtime;
 
+import dev.actuate.io.AtomicFiles;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -159,22 +157,10 @@ public final class LoopMetrics {
         sb.append("overruns,").append(overruns).append(",,,,\n");
         sb.append("missed_cycles,").append(missedCycles).append(",,,,\n");
         sb.append("state_timeouts,").append(stateTimeouts).append(",,,,\n");
-        writeAtomically(file, sb.toString());
-    }
-
-    static void writeAtomically(Path file, String text) {
         try {
-            Path abs = file.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, sb.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics CSV " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("metrics CSV: " + e.getMessage(), e); // the message names the file
         }
     }
 }

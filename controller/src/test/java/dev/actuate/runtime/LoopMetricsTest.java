@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class LoopMetricsTest {
@@ -44,5 +45,27 @@ class LoopMetricsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         m.print(new PrintStream(out, true));
         assertThat(out.toString()).contains("round_trip").contains("overruns 1, missed cycles 2");
+    }
+
+    /** Rewriting goes through the atomic writer: the old file is replaced whole, readable by all, no temp left. */
+    @Test
+    void rewritingTheCsvReplacesItWholeAndAFailedWriteNamesTheFile(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("metrics.csv");
+        LoopMetrics m = new LoopMetrics();
+        m.recordCycle(1000, 5000);
+        m.writeCsv(csv);
+        m.recordCycle(2000, 5000);
+        m.writeCsv(csv);
+        assertThat(Files.readAllLines(csv)).contains("cycles,2,,,,");
+        // The hand-made temp file before had owner-only rights, which the rename carried over.
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(csv)))
+                .isEqualTo("rw-r--r--");
+        try (var files = Files.list(dir)) {
+            assertThat(files.count()).as("no temp file left").isEqualTo(1);
+        }
+        Path blocked = Files.writeString(dir.resolve("not-a-dir"), "x").resolve("metrics.csv");
+        assertThatThrownBy(() -> m.writeCsv(blocked)).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining(blocked.toString());
+        assertThat(Files.readAllLines(csv)).contains("cycles,2,,,,");
     }
 }

@@ -1,15 +1,12 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.RmsPropOptimizer;
-import dev.actuate.sim.Envs;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
-import dev.actuate.train.MetricsCsv;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.RolloutBuffer;
 import dev.actuate.train.RunDir;
@@ -19,7 +16,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -64,11 +60,6 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
     /** Trains as {@link Ppo#train}: metrics, checkpoints, the curve and the final model into {@code run}. */
     public void train(RunDir run, ProgressBar bar, Predicate<A2c> keepGoing) throws IOException {
         long numIterations = cfg.iterations();
-        MetricsCsv metrics = run == null ? null : run.metrics(METRICS, engine.iteration());
-        if (run != null) {
-            run.writeConfig(cfg);
-            run.writeProvenance(engine.provenance());
-        }
         RolloutBuffer buffer = engine.buffer();
         int n = buffer.size();
         float[] obsF = new float[n * obsDim];
@@ -92,8 +83,8 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
         INDArray obs = Nd4j.zeros(policy.meanNet().dataType(), n, obsDim);
         INDArray dMeanNd = Nd4j.zeros(policy.meanNet().dataType(), n, actDim);
         INDArray dValueNd = Nd4j.zeros(value.dataType(), n, 1);
-        long lastCurveNanos = System.nanoTime();
-        try {
+        try (RunLog log = new RunLog(run, cfg, engine.provenance(), METRICS, engine.iteration(), ALGORITHM,
+                engine.envId(), engine.seed())) {
             while (engine.iteration() < numIterations) {
                 long iterStart = System.nanoTime();
                 double frac = 1.0 - (double) engine.iteration() / numIterations;
@@ -146,33 +137,15 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
                     std += Math.exp(l) / ls.length;
                 }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
-                if (metrics != null) {
-                    metrics.append(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
-                            engine.episodes(), learningRate, ps.pgLoss(), vLoss, ps.entropy(), gradNorm,
-                            buffer.explainedVariance(), std, n / seconds);
-                }
+                log.row(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
+                        engine.episodes(), learningRate, ps.pgLoss(), vLoss, ps.entropy(), gradNorm,
+                        buffer.explainedVariance(), std, n / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
-                if (run != null) {
-                    if (iteration % cfg.checkpointEvery() == 0 || last || stop) {
-                        checkpoint().write(run.checkpoint());
-                    }
-                    if (last || stop || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
-                        run.refreshCurve(ALGORITHM + " " + engine.envId() + " seed " + engine.seed(),
-                                Envs.spec(engine.envId()).rewardThreshold());
-                        lastCurveNanos = System.nanoTime();
-                    }
-                    if (last) {
-                        PolicyExport.write(model(), run.model());
-                    }
-                }
+                log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
                 if (stop) {
                     break;
                 }
-            }
-        } finally {
-            if (metrics != null) {
-                metrics.close();
             }
         }
         if (bar != null) {
@@ -226,17 +199,8 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
 
     /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
     public static A2c resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
-            throw new IOException(file + ": not an A2C training checkpoint (kind " + cp.field("kind").asText()
-                    + ", algorithm " + cp.field("algorithm").asText() + ")");
-        }
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new TypeReference<Map<String, Object>>() { });
-        A2cConfig cfg = ConfigYaml.bind(values, A2cConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        A2cConfig cfg = TrainingCheckpoint.config(cp, file, A2cConfig.defaults(), totalSteps, A2cConfig::withTimesteps);
         A2c a2c = new A2c(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         a2c.engine.restore(cp);
         if (a2c.rmsProp != null) {

@@ -53,15 +53,6 @@ public final class OffPolicyModels {
         return cp;
     }
 
-    static void requireCheckpoint(Checkpoint cp, String algorithm, Path file) throws IOException {
-        String kind = cp.field("kind").asText();
-        String algo = cp.field("algorithm").asText();
-        if (!"checkpoint".equals(kind) || !algorithm.equals(algo)) {
-            throw new IOException(file + ": not a " + algorithm.toUpperCase(java.util.Locale.ROOT)
-                    + " training checkpoint (kind " + kind + ", algorithm " + algo + ")");
-        }
-    }
-
     /**
      * Loads the checkpoint's replay buffer; a checkpoint saved without one (save_replay_buffer: false)
      * resumes with an empty buffer, which is not an exact continuation, so say so.

@@ -1,6 +1,5 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
@@ -28,8 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 
 /** Pieces SAC, TD3 and DDPG share: network shapes, moving batches into ND4J, and checkpoint parts. */
 final class OffPolicyParts {
@@ -171,25 +168,6 @@ final class OffPolicyParts {
         }
         cp.write(file);
         deleteOtherReplays(file, replayFile);
-    }
-
-    /** Reads {@code file} and checks it is a training checkpoint of {@code algorithm}. */
-    static Checkpoint readCheckpoint(Path file, String algorithm) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        OffPolicyModels.requireCheckpoint(cp, algorithm, file);
-        return cp;
-    }
-
-    /**
-     * The checkpoint's config bound over {@code defaults}, with {@code nTimesteps} replaced when
-     * {@code totalSteps} is non-null.
-     */
-    static <R extends Record> R resumeConfig(Checkpoint cp, Path file, R defaults, Long totalSteps,
-                                             BiFunction<R, Long, R> withTimesteps) throws IOException {
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new TypeReference<Map<String, Object>>() { });
-        R cfg = ConfigYaml.bind(values, defaults, file.toString());
-        return totalSteps != null ? withTimesteps.apply(cfg, totalSteps) : cfg;
     }
 
     // ---------------------------------------------------------------- replay buffer files

@@ -20,7 +20,6 @@ import dev.actuate.sim.VectorStep;
 import dev.actuate.sim.wrappers.RunningMeanStd;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
-import dev.actuate.train.MetricsCsv;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.RolloutBuffer;
@@ -172,12 +171,6 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
      */
     public void train(RunDir run, ProgressBar bar, Predicate<Ppo> keepGoing) throws IOException {
         long numIterations = cfg.iterations();
-        MetricsCsv metrics = run == null ? null : run.metrics(METRICS, iteration);
-        if (run != null) {
-            run.writeConfig(cfg);
-            run.writeProvenance(provenance);
-        }
-        long lastCurveNanos = System.nanoTime();
         int batchSize = Math.min(cfg.batchSize(), buffer.size());
         int[] indices = new int[buffer.size()];
         float[] mbObs = new float[batchSize * obsDim];
@@ -189,7 +182,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         double[] dMean = new double[batchSize * actDim];
         double[] dLogStd = new double[batchSize * actDim];
         double[] dValue = new double[batchSize];
-        try {
+        try (RunLog log = new RunLog(run, cfg, provenance, METRICS, iteration, ALGORITHM, envId, seed)) {
             while (iteration < numIterations) {
                 long iterStart = System.nanoTime();
                 // Linear annealing from the full rate at the first iteration towards 0 (CleanRL).
@@ -267,33 +260,15 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                     std += Math.exp(logStdD[i]) / policy.logStdSize();
                 }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
-                if (metrics != null) {
-                    metrics.append(iteration, globalStep, meanRecentReturn(), meanRecentLength(), episodes,
-                            learningRate, pgLossSum / m, vLossSum / m, entropySum / m, approxKlSum / m, clipFracSum / m,
-                            buffer.explainedVariance(), std, epochsDone, buffer.size() / seconds);
-                }
+                log.row(iteration, globalStep, meanRecentReturn(), meanRecentLength(), episodes, learningRate,
+                        pgLossSum / m, vLossSum / m, entropySum / m, approxKlSum / m, clipFracSum / m,
+                        buffer.explainedVariance(), std, epochsDone, buffer.size() / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
-                if (run != null) {
-                    if (iteration % cfg.checkpointEvery() == 0 || last || stop) {
-                        checkpoint().write(run.checkpoint());
-                    }
-                    if (last || stop || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
-                        run.refreshCurve(ALGORITHM + " " + envId + " seed " + seed,
-                                Envs.spec(envId).rewardThreshold());
-                        lastCurveNanos = System.nanoTime();
-                    }
-                    if (last) {
-                        PolicyExport.write(model(), run.model());
-                    }
-                }
+                log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
                 if (stop) {
                     break;
                 }
-            }
-        } finally {
-            if (metrics != null) {
-                metrics.close();
             }
         }
         if (bar != null) {
@@ -614,17 +589,8 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
      * env states.
      */
     public static Ppo resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
-            throw new IOException(file + ": not a PPO training checkpoint (kind " + cp.field("kind").asText()
-                    + ", algorithm " + cp.field("algorithm").asText() + ")");
-        }
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-        PpoConfig cfg = ConfigYaml.bind(values, PpoConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        PpoConfig cfg = TrainingCheckpoint.config(cp, file, PpoConfig.defaults(), totalSteps, PpoConfig::withTimesteps);
         Ppo ppo = new Ppo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         ppo.restore(cp);
         return ppo;

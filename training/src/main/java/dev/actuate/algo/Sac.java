@@ -261,11 +261,7 @@ public final class Sac implements AutoCloseable {
      * steps, at a stop and at the end, the curve, and the final model.
      */
     public void train(RunDir run, ProgressBar bar, Predicate<Sac> keepGoing) throws IOException {
-        if (run != null) {
-            run.writeConfig(cfg);
-            run.writeProvenance(provenance);
-        }
-        try (RunLog log = new RunLog(run, METRICS, logRows, ALGORITHM, envId, seed)) {
+        try (RunLog log = new RunLog(run, cfg, provenance, METRICS, logRows, ALGORITHM, envId, seed)) {
             long lastLogStep = globalStep;
             long lastLogNanos = System.nanoTime();
             double learningRate = schedule.learningRate(globalStep);
@@ -316,13 +312,7 @@ public final class Sac implements AutoCloseable {
                     lastLogStep = globalStep;
                     lastLogNanos = now;
                 }
-                if (run != null && (globalStep % cfg.checkpointEvery() == 0 || last || stop)) {
-                    saveCheckpoint(run.checkpoint());
-                }
-                if (run != null && last) {
-                    PolicyExport.write(model(), run.model());
-                }
-                log.curve(last || stop);
+                log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {
                     break;
                 }
@@ -685,8 +675,8 @@ public final class Sac implements AutoCloseable {
      * replay buffer.
      */
     public static Sac resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
-        SacConfig cfg = OffPolicyParts.resumeConfig(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        SacConfig cfg = TrainingCheckpoint.config(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
         Sac sac = new Sac(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         sac.restore(cp, file);
         return sac;

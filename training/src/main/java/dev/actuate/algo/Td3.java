@@ -228,11 +228,7 @@ public final class Td3 implements AutoCloseable {
 
     /** As {@link Sac#train}: until {@code nTimesteps} or until {@code keepGoing} returns false after a step. */
     public void train(RunDir run, ProgressBar bar, Predicate<Td3> keepGoing) throws IOException {
-        if (run != null) {
-            run.writeConfig(runConfig);
-            run.writeProvenance(provenance);
-        }
-        try (RunLog log = new RunLog(run, METRICS, logRows, algorithm, envId, seed)) {
+        try (RunLog log = new RunLog(run, runConfig, provenance, METRICS, logRows, algorithm, envId, seed)) {
             long lastLogStep = globalStep;
             long lastLogNanos = System.nanoTime();
             double learningRate = schedule.learningRate(globalStep);
@@ -283,13 +279,7 @@ public final class Td3 implements AutoCloseable {
                     lastLogStep = globalStep;
                     lastLogNanos = now;
                 }
-                if (run != null && (globalStep % cfg.checkpointEvery() == 0 || last || stop)) {
-                    saveCheckpoint(run.checkpoint());
-                }
-                if (run != null && last) {
-                    PolicyExport.write(model(), run.model());
-                }
-                log.curve(last || stop);
+                log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {
                     break;
                 }
@@ -567,8 +557,8 @@ public final class Td3 implements AutoCloseable {
     }
 
     public static Td3 resume(Path file, Long totalSteps, int threads) throws IOException {
-        Checkpoint cp = OffPolicyParts.readCheckpoint(file, ALGORITHM);
-        Td3Config cfg = OffPolicyParts.resumeConfig(cp, file, Td3Config.defaults(), totalSteps, Td3Config::withTimesteps);
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        Td3Config cfg = TrainingCheckpoint.config(cp, file, Td3Config.defaults(), totalSteps, Td3Config::withTimesteps);
         Td3 td3 = new Td3(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
         td3.restore(cp, file);
         return td3;
@@ -580,8 +570,8 @@ public final class Td3 implements AutoCloseable {
     }
 
     public static Td3 resumeDdpg(Path file, Long totalSteps, int threads) throws IOException {
-        Checkpoint cp = OffPolicyParts.readCheckpoint(file, DDPG);
-        DdpgConfig cfg = OffPolicyParts.resumeConfig(cp, file, DdpgConfig.defaults(), totalSteps,
+        Checkpoint cp = TrainingCheckpoint.read(file, DDPG);
+        DdpgConfig cfg = TrainingCheckpoint.config(cp, file, DdpgConfig.defaults(), totalSteps,
                 DdpgConfig::withTimesteps);
         Td3 ddpg = ddpg(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
         ddpg.restore(cp, file);

@@ -1,16 +1,13 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.DiagGaussian;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
-import dev.actuate.sim.Envs;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
-import dev.actuate.train.MetricsCsv;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.RolloutBuffer;
 import dev.actuate.train.RunDir;
@@ -20,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -71,11 +67,6 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
     /** Trains as {@link Ppo#train}: metrics, checkpoints, the curve and the final model into {@code run}. */
     public void train(RunDir run, ProgressBar bar, Predicate<Trpo> keepGoing) throws IOException {
         long numIterations = cfg.iterations();
-        MetricsCsv metrics = run == null ? null : run.metrics(METRICS, engine.iteration());
-        if (run != null) {
-            run.writeConfig(cfg);
-            run.writeProvenance(engine.provenance());
-        }
         RolloutBuffer buffer = engine.buffer();
         int n = buffer.size();
         int p = (int) policy.params().length();
@@ -131,8 +122,8 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
             fvpCost[0]++;
             fvpCost[1] += UpdateCost.cpuNanos() - t0;
         };
-        long lastCurveNanos = System.nanoTime();
-        try {
+        try (RunLog log = new RunLog(run, cfg, engine.provenance(), METRICS, engine.iteration(), ALGORITHM,
+                engine.envId(), engine.seed())) {
             while (engine.iteration() < numIterations) {
                 long iterStart = System.nanoTime();
                 // ---- rollout (PPO's): returns and GAE advantages in the buffer
@@ -244,34 +235,16 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                     std += Math.exp(logStd[j]) / policy.logStdSize();
                 }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
-                if (metrics != null) {
-                    metrics.append(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
-                            engine.episodes(), lastUpdate.surrogateGain(), lastUpdate.kl(),
-                            lastUpdate.accepted() ? 1 : 0, lastUpdate.fraction(), lastUpdate.trials(),
-                            vLossSum / Math.max(1, minibatches), buffer.explainedVariance(), std, policyMs, n / seconds);
-                }
+                log.row(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
+                        engine.episodes(), lastUpdate.surrogateGain(), lastUpdate.kl(), lastUpdate.accepted() ? 1 : 0,
+                        lastUpdate.fraction(), lastUpdate.trials(), vLossSum / Math.max(1, minibatches),
+                        buffer.explainedVariance(), std, policyMs, n / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
-                if (run != null) {
-                    if (iteration % cfg.checkpointEvery() == 0 || last || stop) {
-                        checkpoint().write(run.checkpoint());
-                    }
-                    if (last || stop || System.nanoTime() - lastCurveNanos > 10_000_000_000L) {
-                        run.refreshCurve(ALGORITHM + " " + engine.envId() + " seed " + engine.seed(), Envs.spec(
-                                engine.envId()).rewardThreshold());
-                        lastCurveNanos = System.nanoTime();
-                    }
-                    if (last) {
-                        PolicyExport.write(model(), run.model());
-                    }
-                }
+                log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
                 if (stop) {
                     break;
                 }
-            }
-        } finally {
-            if (metrics != null) {
-                metrics.close();
             }
         }
         if (bar != null) {
@@ -349,17 +322,8 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
     /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
     public static Trpo resume(Path file, Long totalSteps) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        if (!"checkpoint".equals(cp.field("kind").asText()) || !ALGORITHM.equals(cp.field("algorithm").asText())) {
-            throw new IOException(file + ": not a TRPO training checkpoint (kind " + cp.field("kind").asText()
-                    + ", algorithm " + cp.field("algorithm").asText() + ")");
-        }
-        Map<String, Object> values = Checkpoint.json().convertValue(cp.field("config"),
-                new TypeReference<Map<String, Object>>() { });
-        TrpoConfig cfg = ConfigYaml.bind(values, TrpoConfig.defaults(), file.toString());
-        if (totalSteps != null) {
-            cfg = cfg.withTimesteps(totalSteps);
-        }
+        Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
+        TrpoConfig cfg = TrainingCheckpoint.config(cp, file, TrpoConfig.defaults(), totalSteps, TrpoConfig::withTimesteps);
         Trpo trpo = new Trpo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
         trpo.engine.restore(cp);
         float[] adam = cp.floats("value_adam_state", (int) trpo.valueOptimizer.state().length());

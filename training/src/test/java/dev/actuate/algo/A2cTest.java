@@ -109,6 +109,8 @@ class A2cTest {
         Checkpoint cp = Checkpoint.read(runB.checkpoint());
         assertThat(cp.field("algorithm").asText()).isEqualTo("a2c");
         assertThat(cp.has("rmsprop_state")).isEqualTo(cfg.useRmsProp());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Trpo.resume(runB.checkpoint(), null))
+                .hasMessage(runB.checkpoint() + ": not a TRPO training checkpoint (kind checkpoint, algorithm a2c)");
         assertThat(dev.actuate.policy.PolicyReader.fromBytes(Files.readAllBytes(runB.model()), "b").algorithm())
                 .isEqualTo("a2c");
     }

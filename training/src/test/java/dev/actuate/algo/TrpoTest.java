@@ -106,6 +106,8 @@ class TrpoTest {
         assertThat(cp.field("config").path("cg_max_steps").asInt()).isEqualTo(10);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ppo.resume(runB.checkpoint(), null))
                 .hasMessageContaining("not a PPO training checkpoint");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> A2c.resume(runB.checkpoint(), null))
+                .hasMessageContaining("not an A2C training checkpoint");
         // The model is a deployable policy file.
         dev.actuate.policy.PolicyFile pf = dev.actuate.policy.PolicyReader.fromBytes(Files.readAllBytes(runB.model()),
                 "b");

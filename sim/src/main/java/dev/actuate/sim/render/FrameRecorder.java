@@ -12,9 +12,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.io.OutputStream;
 import java.util.Locale;
 
 /**
@@ -87,18 +85,21 @@ public final class FrameRecorder {
         return canvas;
     }
 
+    /** Where each recorded frame also goes (the CLI writes it as a PNG file). */
+    @FunctionalInterface
+    public interface FrameSink {
+        void frame(int step, BufferedImage image) throws IOException;
+    }
+
     /**
      * Runs one episode of {@code controller} from {@code seed} and writes every {@code stride}-th
-     * frame (plus the first and the last) to {@code gif}; with {@code pngDir} non-null each frame is
-     * also written there as {@code frame_NNNNN.png} (NNNNN is the step).
+     * frame (plus the first and the last) to {@code gif} as an animated GIF; with {@code frames}
+     * non-null each of those frames also goes there. The stream stays open.
      */
-    public Recording recordEpisode(Controller controller, long seed, Path gif, int stride, int delayMillis,
-                                   Path pngDir) throws IOException {
+    public Recording recordEpisode(Controller controller, long seed, OutputStream gif, int stride, int delayMillis,
+                                   FrameSink frames) throws IOException {
         if (stride < 1) {
             throw new IllegalArgumentException("stride must be at least 1, got " + stride);
-        }
-        if (pngDir != null) {
-            Files.createDirectories(pngDir);
         }
         GifWriter out = new GifWriter(gif, delayMillis);
         try {
@@ -106,7 +107,7 @@ public final class FrameRecorder {
             double[] obs = env.reset(seed).observation();
             double ret = 0;
             int step = 0;
-            frame(out, pngDir, step, ret);
+            frame(out, frames, step, ret);
             StepResult r;
             do {
                 r = env.step(controller.act(obs));
@@ -114,7 +115,7 @@ public final class FrameRecorder {
                 ret += r.reward();
                 step++;
                 if (step % stride == 0 || r.done()) {
-                    frame(out, pngDir, step, ret);
+                    frame(out, frames, step, ret);
                 }
             } while (!r.done());
             out.close();
@@ -125,26 +126,23 @@ public final class FrameRecorder {
         }
     }
 
-    private void frame(GifWriter out, Path pngDir, int step, double ret) throws IOException {
+    private void frame(GifWriter out, FrameSink frames, int step, double ret) throws IOException {
         BufferedImage img = render(step, ret);
         out.write(img);
-        if (pngDir != null) {
-            writePng(img, pngDir.resolve(String.format(Locale.ROOT, "frame_%05d.png", step)));
+        if (frames != null) {
+            frames.frame(step, img);
         }
     }
 
-    /** Writes a PNG atomically (temporary file, then rename). */
-    public static void writePng(BufferedImage img, Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available for " + file);
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+    /** {@code frame_NNNNN.png}, NNNNN the step: the name of a recorded frame's PNG. */
+    public static String pngName(int step) {
+        return String.format(Locale.ROOT, "frame_%05d.png", step);
+    }
+
+    /** Writes {@code img} as a PNG into {@code out} (which stays open). */
+    public static void writePng(BufferedImage img, OutputStream out) throws IOException {
+        if (!ImageIO.write(img, "png", out)) {
+            throw new IOException("no PNG writer available");
         }
     }
 }

@@ -16,22 +16,19 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.io.OutputStream;
 
 /**
  * Streams frames into an animated GIF with ImageIO's GIF writer, adding the graphic-control
  * extension (frame delay) and the NETSCAPE2.0 application extension (loop forever) that ImageIO
- * leaves out. Frames are written as they arrive, so an episode never sits in memory. The file
- * appears atomically: frames go to a temporary file beside {@code out}, renamed on {@link #close()}.
+ * leaves out. Frames are written to the stream as they arrive, so an episode never sits in memory. It
+ * writes to a stream, not a file: the caller makes the file appear atomically (the CLI hands it
+ * {@code AtomicFiles}' stream, which this module cannot reach), so a failed recording leaves no file.
  *
  * <p>RGB frames are mapped onto a fixed palette (a 6x6x6 colour cube plus 40 greys) here, because
  * ImageIO's own per-frame palette search is about ten times slower than drawing the frame.
  */
 public final class GifWriter implements AutoCloseable {
-    private final Path out;
-    private final Path tmp;
     private final int delayCentis;
     private final ImageWriter writer;
     private final ImageOutputStream stream;
@@ -42,16 +39,10 @@ public final class GifWriter implements AutoCloseable {
     private static final IndexColorModel PALETTE = palette();
 
     /** {@code delayMillis} is rounded to GIF's unit of 10 ms (minimum 20 ms, as browsers enforce). */
-    public GifWriter(Path out, int delayMillis) throws IOException {
-        this.out = out.toAbsolutePath();
+    public GifWriter(OutputStream out, int delayMillis) throws IOException {
         this.delayCentis = Math.max(2, Math.round(delayMillis / 10f));
-        Path dir = this.out.getParent();
-        Files.createDirectories(dir);
-        // Not createTempFile: its owner-only permissions would carry over to the final file.
-        tmp = Files.createFile(dir.resolve("." + this.out.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + System.nanoTime() + ".tmp"));
         writer = ImageIO.getImageWritersByFormatName("gif").next();
-        stream = ImageIO.createImageOutputStream(tmp.toFile());
+        stream = ImageIO.createImageOutputStream(out);
         writer.setOutput(stream);
         writer.prepareWriteSequence(null);
     }
@@ -84,7 +75,7 @@ public final class GifWriter implements AutoCloseable {
             writer.writeToSequence(new IIOImage(frame, null, meta), param);
             frames++;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing GIF frame " + frames + " to " + tmp, e);
+            throw new UncheckedIOException("writing GIF frame " + frames, e);
         }
     }
 
@@ -163,7 +154,10 @@ public final class GifWriter implements AutoCloseable {
         return node;
     }
 
-    /** Finishes the file and moves it into place; with no frames written, nothing is created. */
+    /**
+     * Finishes the GIF and flushes it into the stream (which stays open); with no frames written it throws, so
+     * an atomic writer around it leaves no file.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -179,13 +173,11 @@ public final class GifWriter implements AutoCloseable {
             writer.dispose();
         }
         if (frames == 0) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("no frames were written to " + out);
+            throw new IOException("no frames were written");
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Abandons the file: the temporary is deleted and {@code out} is left untouched. */
+    /** Abandons the GIF: releases the writer without finishing the stream (the caller discards what it holds). */
     public void abort() {
         if (closed) {
             return;
@@ -194,14 +186,9 @@ public final class GifWriter implements AutoCloseable {
         try {
             stream.close();
         } catch (IOException ignored) {
-            // The temporary is deleted below either way.
+            // Abandoned either way.
         } finally {
             writer.dispose();
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // Best effort: a stray hidden .tmp file is harmless.
         }
     }
 }

@@ -17,6 +17,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -32,9 +33,16 @@ class FrameRecorderTest {
     void recordsAnEpisodeAsALoopingGifAndPngFrames() throws IOException {
         Env env = new TimeLimit(new Pendulum(), 31);
         FrameRecorder rec = new FrameRecorder(env);
-        Path gif = dir.resolve("out/pendulum.gif");
-        FrameRecorder.Recording r = rec.recordEpisode(Heuristics.random(env.actionSpace(), 1), 3, gif, 2, 40,
-                dir.resolve("png"));
+        Path gif = Files.createDirectories(dir.resolve("out")).resolve("pendulum.gif");
+        Path pngDir = Files.createDirectories(dir.resolve("png"));
+        FrameRecorder.Recording r;
+        try (OutputStream out = Files.newOutputStream(gif)) {
+            r = rec.recordEpisode(Heuristics.random(env.actionSpace(), 1), 3, out, 2, 40, (step, img) -> {
+                try (OutputStream png = Files.newOutputStream(pngDir.resolve(FrameRecorder.pngName(step)))) {
+                    FrameRecorder.writePng(img, png);
+                }
+            });
+        }
         // Step 0, steps 2, 4, ..., 30, and the last step 31.
         assertThat(r.length()).isEqualTo(31);
         assertThat(r.frames()).isEqualTo(1 + 15 + 1);
@@ -77,6 +85,27 @@ class FrameRecorderTest {
             }
         }
         return null;
+    }
+
+    /** A controller failing mid-episode ends the recording with its exception; the stream is left open. */
+    @Test
+    void aFailureMidEpisodePropagatesAndWritesNoMoreFrames() {
+        Env env = new TimeLimit(new Pendulum(), 31);
+        int[] calls = new int[1];
+        dev.actuate.sim.Controller failing = new dev.actuate.sim.Controller() {
+            public double[] act(double[] obs) {
+                if (++calls[0] == 5) {
+                    throw new IllegalStateException("controller failed");
+                }
+                return new double[1];
+            }
+        };
+        java.util.List<Integer> frames = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> new FrameRecorder(env).recordEpisode(failing, 3, out, 2, 40,
+                (step, img) -> frames.add(step))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("controller failed");
+        assertThat(frames).containsExactly(0, 2, 4);
     }
 
     @Test
