@@ -4,7 +4,8 @@ import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.RobotConfigLoader;
 import dev.actuate.hw.mqtt.ControllerStatus;
-import dev.actuate.hw.mqtt.EmbeddedBroker;
+import dev.actuate.hw.testing.MosquittoProcess;
+import org.junit.jupiter.api.Tag;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +34,14 @@ class RunOwnershipTest {
         return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
     }
 
+    // Over Mosquitto, the reference broker: Moquette 0.17 can lose a session loop under load (docs/broker.md),
+    // and the restart that mends it refuses connects for a moment, which this test would read as a failure.
     @Test
+    @Tag("mosquitto")
     void secondControllerIsRefusedUnlessItTakesOver() throws Exception {
         Path yaml = Path.of("..", "configs", "robots", "lander.yaml");
-        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MosquittoProcess.availableOrFail(), "mosquitto is not installed");
+        try (MosquittoProcess broker = MosquittoProcess.start()) {
             RobotConfig cfg = RobotConfigLoader.load(yaml).withBroker(broker.url());
             try (NativeMqttAdapter first = new NativeMqttAdapter(cfg)) {
                 first.configure();

@@ -63,6 +63,23 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void repeatedVersion5ProbesNeverKillASessionLoop() {
+        // Every default link (no version in the robot config) first tries MQTT 5; Moquette refuses it. The
+        // refusal must stay a refusal: a thrown command would end a session loop and restart the broker.
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
+            for (int i = 0; i < 20; i++) {
+                MqttLinkOptions o = MqttLinkOptions.of(broker.url(), "probe-" + i, null, null, null);
+                try (MqttLink link = new MqttLink(o.withMqtt(dev.actuate.hw.config.MqttSettings.defaults()),
+                        java.util.List.of())) {
+                    link.start();
+                    assertThat(link.version()).isEqualTo(dev.actuate.hw.config.MqttVersion.V3_1_1);
+                }
+            }
+            assertThat(broker.sessionLoopErrors()).isZero();
+        }
+    }
+
+    @Test
     void clientsRecoverWhenTheBrokerRestartsAfterASessionLoopDeath() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
              NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("e3", broker.url(), PayloadFormat.BINARY, null))) {
