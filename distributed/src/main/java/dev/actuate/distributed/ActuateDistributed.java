@@ -15,6 +15,6 @@ public final class ActuateDistributed {
     }
 
     public static int run(String... args) {
-        return Actuate.run(new Object[] {new SweepCommand(), new StudyCommand()}, args);
+        return Actuate.run(new Object[] {new SweepCommand(), new StudyCommand(), new DtrainCommand()}, args);
     }
 }
