@@ -48,7 +48,7 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
 
     /** One iteration's costs on the driver, in seconds; overhead is what distribution added to the workers' time. */
     public record Timing(long iteration, double rolloutSeconds, double slowestWorkerSeconds, double broadcastSeconds,
-                         long requestBytes) {
+                         long requestBytes, long resultBytes) {
         public double overheadSeconds() {
             return rolloutSeconds - slowestWorkerSeconds;
         }
@@ -89,7 +89,8 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
         long slowest = chunks.stream().mapToLong(RolloutChunk::computeNanos).max().orElse(0);
         long bytes = 4L * (req.policyMean().length + req.logStd().length + req.value().length)
                 + (req.obsMean() == null ? 0 : 16L * req.obsMean().length);
-        timings.add(new Timing(req.iteration(), (t2 - t0) / 1e9, slowest / 1e9, (t1 - t0) / 1e9, bytes));
+        long back = chunks.stream().mapToLong(RolloutChunk::payloadBytes).sum();
+        timings.add(new Timing(req.iteration(), (t2 - t0) / 1e9, slowest / 1e9, (t1 - t0) / 1e9, bytes, back));
         return chunks;
     }
 

@@ -21,4 +21,10 @@ public record RolloutChunk(int firstEnv, int envs, int nSteps, float[] obs, doub
                            double[] logProbs, double[] values, double[] rewards, boolean[] terminated,
                            boolean[] truncated, float[] finalObs, double[] lastValues, double[] episodes,
                            long computeNanos) implements Serializable {
+    /** The arrays' bytes: what the worker sends back, less Java serialization's framing. */
+    public long payloadBytes() {
+        long doubles = (nextRawObs == null ? 0 : nextRawObs.length) + actions.length + logProbs.length + values.length
+                + rewards.length + lastValues.length + episodes.length;
+        return 4L * (obs.length + finalObs.length) + 8L * doubles + terminated.length + truncated.length;
+    }
 }
