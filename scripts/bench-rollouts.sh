@@ -31,6 +31,7 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/rollouts.csv")))[1:]
 med = lambda k: statistics.median(float(r[k]) * 1e3 for r in rows)
 print(f"{med('overhead_s'):.1f} {med('rollout_s'):.1f} {med('slowest_worker_s'):.1f} {med('broadcast_s'):.1f} "
+      f"{med('slowest_worker_env_s'):.1f} "
       f"{float(rows[0]['result_bytes']) / 1e6:.2f}")
 PY
 }
@@ -44,6 +45,6 @@ for r in $(seq 1 "$ROUNDS"); do
   load1=$(cut -d' ' -f1 /proc/loadavg)
   a=$(throughput "$OUT/single-$r")
   b=$(throughput "$OUT/dist-$r")
-  read -r ov ro wk bc mb <<< "$(overhead "$OUT/dist-$r")"
-  python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'round $r: single {a:.0f} steps/s, distributed {b:.0f} steps/s, ratio {b/a:.2f}; per iteration: rollout $ro ms, slowest worker $wk ms, overhead $ov ms (broadcast $bc ms), results $mb MB; load $load0 -> $load1')" "$a" "$b"
+  read -r ov ro wk bc ev mb <<< "$(overhead "$OUT/dist-$r")"
+  python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'round $r: single {a:.0f} steps/s, distributed {b:.0f} steps/s, ratio {b/a:.2f}; per iteration: rollout $ro ms, slowest worker $wk ms (envs $ev ms), overhead $ov ms (broadcast $bc ms), results $mb MB; load $load0 -> $load1')" "$a" "$b"
 done

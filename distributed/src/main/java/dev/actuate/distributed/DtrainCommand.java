@@ -106,11 +106,11 @@ public final class DtrainCommand implements Callable<Integer> {
             seconds = (System.nanoTime() - t0) / 1e9;
             globalStep = ppo.globalStep();
             timings = rollouts.timings();
-            StringBuilder csv = new StringBuilder("iteration,rollout_s,slowest_worker_s,overhead_s,broadcast_s,"
+            StringBuilder csv = new StringBuilder("iteration,rollout_s,slowest_worker_s,slowest_worker_env_s,overhead_s,broadcast_s,"
                     + "request_bytes,result_bytes\n");
             for (SparkRollouts.Timing t : timings) {
-                csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%d,%d%n", t.iteration() + 1,
-                        t.rolloutSeconds(), t.slowestWorkerSeconds(), t.overheadSeconds(), t.broadcastSeconds(),
+                csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%d%n", t.iteration() + 1,
+                        t.rolloutSeconds(), t.slowestWorkerSeconds(), t.slowestWorkerEnvSeconds(), t.overheadSeconds(), t.broadcastSeconds(),
                         t.requestBytes(), t.resultBytes()));
             }
             AtomicFiles.writeString(run.dir().resolve(TIMINGS), csv.toString());

@@ -47,8 +47,8 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
     }
 
     /** One iteration's costs on the driver, in seconds; overhead is what distribution added to the workers' time. */
-    public record Timing(long iteration, double rolloutSeconds, double slowestWorkerSeconds, double broadcastSeconds,
-                         long requestBytes, long resultBytes) {
+    public record Timing(long iteration, double rolloutSeconds, double slowestWorkerSeconds, double slowestWorkerEnvSeconds,
+                         double broadcastSeconds, long requestBytes, long resultBytes) {
         public double overheadSeconds() {
             return rolloutSeconds - slowestWorkerSeconds;
         }
@@ -86,11 +86,13 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
                 .map(p -> s.worker(p).collect(b.value())).collect();
         long t2 = System.nanoTime();
         b.destroy();
-        long slowest = chunks.stream().mapToLong(RolloutChunk::computeNanos).max().orElse(0);
+        RolloutChunk slowest = chunks.stream().max(java.util.Comparator.comparingLong(RolloutChunk::computeNanos))
+                .orElseThrow();
         long bytes = 4L * (req.policyMean().length + req.logStd().length + req.value().length)
                 + (req.obsMean() == null ? 0 : 16L * req.obsMean().length);
         long back = chunks.stream().mapToLong(RolloutChunk::payloadBytes).sum();
-        timings.add(new Timing(req.iteration(), (t2 - t0) / 1e9, slowest / 1e9, (t1 - t0) / 1e9, bytes, back));
+        timings.add(new Timing(req.iteration(), (t2 - t0) / 1e9, slowest.computeNanos() / 1e9,
+                slowest.envNanos() / 1e9, (t1 - t0) / 1e9, bytes, back));
         return chunks;
     }
 

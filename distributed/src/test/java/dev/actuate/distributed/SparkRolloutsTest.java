@@ -82,21 +82,22 @@ class SparkRolloutsTest {
         // The cost of distribution, per iteration, in the run directory and the JSON line.
         List<String> timings = Files.readAllLines(spread.resolve(DtrainCommand.TIMINGS));
         assertThat(timings.get(0)).isEqualTo(
-                "iteration,rollout_s,slowest_worker_s,overhead_s,broadcast_s,request_bytes,result_bytes");
+                "iteration,rollout_s,slowest_worker_s,slowest_worker_env_s,overhead_s,broadcast_s,request_bytes,result_bytes");
         assertThat(timings).hasSize(9);
         for (String row : timings.subList(1, 9)) {
             String[] f = row.split(",");
             double rollout = Double.parseDouble(f[1]);
             double worker = Double.parseDouble(f[2]);
             assertThat(worker).isPositive().isLessThanOrEqualTo(rollout);
-            assertThat(Double.parseDouble(f[3])).isEqualTo(Double.parseDouble(String.format(java.util.Locale.ROOT,
+            assertThat(Double.parseDouble(f[3])).isPositive().isLessThanOrEqualTo(worker);
+            assertThat(Double.parseDouble(f[4])).isEqualTo(Double.parseDouble(String.format(java.util.Locale.ROOT,
                     "%.6f", rollout - worker)), org.assertj.core.data.Offset.offset(2e-6));
             // 3->32->32->1 value and 3->32->32->1 mean networks, one log-std: (128+1056+33)*2 + 1 floats.
-            assertThat(Long.parseLong(f[5])).isEqualTo(4L * (2 * (128 + 1056 + 33) + 1));
+            assertThat(Long.parseLong(f[6])).isEqualTo(4L * (2 * (128 + 1056 + 33) + 1));
             // 128 env steps: obs (3 floats), action, log-prob, value, reward (doubles), two flags; 4 last values;
             // plus whatever episodes ended (4 doubles each) and truncations (3 floats each).
             long base = 128 * (3 * 4 + 4 * 8 + 2) + 4 * 8;
-            long extra = Long.parseLong(f[6]) - base;
+            long extra = Long.parseLong(f[7]) - base;
             assertThat(extra % 4).isZero();
             assertThat(extra).isBetween(0L, 4L * (4 * 8 + 3 * 4));
         }

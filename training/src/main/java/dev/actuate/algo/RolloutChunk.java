@@ -16,11 +16,12 @@ import java.io.Serializable;
  * @param lastValues   V of the observations after the last step, per env
  * @param episodes     finished episodes as (step, env within the chunk, return, length) quadruples
  * @param computeNanos the worker's own time for the rollout (the rest of the learner's wait is distribution)
+ * @param envNanos     of which stepping the envs (the rest is inference, sampling and copying)
  */
 public record RolloutChunk(int firstEnv, int envs, int nSteps, float[] obs, double[] nextRawObs, double[] actions,
                            double[] logProbs, double[] values, double[] rewards, boolean[] terminated,
                            boolean[] truncated, float[] finalObs, double[] lastValues, double[] episodes,
-                           long computeNanos) implements Serializable {
+                           long computeNanos, long envNanos) implements Serializable {
     /** The arrays' bytes: what the worker sends back, less Java serialization's framing. */
     public long payloadBytes() {
         long doubles = (nextRawObs == null ? 0 : nextRawObs.length) + actions.length + logProbs.length + values.length

@@ -99,6 +99,7 @@ public final class RolloutWorker implements AutoCloseable {
         double[] act = new double[n * actDim];
         double[] lp = new double[n];
         double[] v = new double[n];
+        long envNanos = 0;
         for (int t = 0; t < steps; t++) {
             int row = t * n;
             Ppo.normalize(rawObs, obsRms, cfg.clipObs(), obsDim, obsF);
@@ -122,7 +123,9 @@ public final class RolloutWorker implements AutoCloseable {
             for (int e = 0; e < n; e++) {
                 envActions[e] = actionSpace.clip(Arrays.copyOfRange(act, e * actDim, (e + 1) * actDim));
             }
+            long s0 = System.nanoTime();
             VectorStep st = envs.step(envActions);
+            envNanos += System.nanoTime() - s0;
             rawObs = st.observations();
             if (nextRawObs != null) {
                 for (int e = 0; e < n; e++) {
@@ -159,7 +162,7 @@ public final class RolloutWorker implements AutoCloseable {
         }
         expectedIteration++;
         return new RolloutChunk(firstEnv, n, steps, obs, nextRawObs, actions, logProbs, values, rewards, terminated,
-                truncated, finals, lastValues, flat, System.nanoTime() - t0);
+                truncated, finals, lastValues, flat, System.nanoTime() - t0, envNanos);
     }
 
     /**
