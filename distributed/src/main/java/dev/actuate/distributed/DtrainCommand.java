@@ -26,9 +26,10 @@ import java.util.concurrent.Callable;
  * distribution.
  */
 @Command(name = "dtrain", mixinStandardHelpOptions = true, description = {
-        "Train PPO with its rollouts distributed over Spark tasks: W workers each step n_envs/W of the envs",
-        "(kept alive across iterations) with the broadcast policy; the driver runs the update. Without norm_obs",
-        "the run is bit-identical to `actuate train` with the same seed and envs."})
+        "Train PPO with its rollouts on Spark: W workers (tasks) each step n_envs/W",
+        "of the envs, kept alive across iterations, with the broadcast policy; this",
+        "process runs the update. Without norm_obs the run is bit-identical to",
+        "`actuate train` with the same config, seed and envs."})
 public final class DtrainCommand implements Callable<Integer> {
     static final String TIMINGS = "rollouts.csv";
 
