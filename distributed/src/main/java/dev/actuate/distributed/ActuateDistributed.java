@@ -3,8 +3,8 @@ package dev.actuate.distributed;
 import dev.actuate.cli.Actuate;
 
 /**
- * The {@code actuate} command with {@code sweep} and {@code study} added: the entry point of this module's jar,
- * which {@code scripts/actuate} runs for those two commands (the plain CLI jar carries no Spark).
+ * The {@code actuate} command with {@code sweep}, {@code study} and {@code dtrain} added: the entry point of this
+ * module's jar, which {@code scripts/actuate} runs for those three commands (the plain CLI jar carries no Spark).
  */
 public final class ActuateDistributed {
     private ActuateDistributed() {
@@ -15,6 +15,6 @@ public final class ActuateDistributed {
     }
 
     public static int run(String... args) {
-        return Actuate.run(new Object[] {new SweepCommand(), new StudyCommand()}, args);
+        return Actuate.run(new Object[] {new SweepCommand(), new StudyCommand(), new DtrainCommand()}, args);
     }
 }

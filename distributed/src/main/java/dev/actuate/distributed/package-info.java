@@ -1,2 +1,2 @@
-/** Sweeps and multi-seed studies whose trials run as Apache Spark tasks: {@code actuate sweep} and {@code actuate study}. */
+/** Apache Spark tasks for sweeps and multi-seed studies ({@code actuate sweep}, {@code study}) and for PPO rollouts ({@code dtrain}). */
 package dev.actuate.distributed;

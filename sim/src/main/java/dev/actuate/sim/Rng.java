@@ -38,6 +38,14 @@ public class Rng {
         return mix(state += GOLDEN);
     }
 
+    /**
+     * Skips {@code n} calls of {@link #nextLong()} in O(1) (SplitMix64's state moves by a constant per draw), so
+     * several machines can each take their own positions of one stream; a Gaussian is two draws.
+     */
+    public void advance(long n) {
+        state += n * GOLDEN;
+    }
+
     /** Uniform in [0, 1) with 53 random bits. */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -87,6 +88,8 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     private final RolloutBuffer buffer;
     private final ArrayDeque<double[]> recentEpisodes = new ArrayDeque<>();
     private Provenance provenance;
+    /** Where rollouts come from instead of {@link #envs} ({@link #distributeRollouts}), or null. */
+    private Function<RolloutRequest, List<RolloutChunk>> rollouts;
     private double[][] rawObs;
     private long iteration;
     private long globalStep;
@@ -126,18 +129,8 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         this.actionSpace = envs.actionSpace();
 
         Rng init = new Rng(seed);
-        Activation act = Activation.parse(cfg.activation());
-        int[] hidden = cfg.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
-        // Without ortho_init SB3 keeps PyTorch's nn.Linear init (weights and biases U(+-1/sqrt(fan_in))).
-        Init hiddenInit = cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.torchDefault();
-        Mlp.Builder meanNet = Mlp.builder(obsDim, actDim).hidden(hidden).activation(act).hiddenInit(hiddenInit)
-                .outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.torchDefault());
-        Mlp.Builder valueNet = Mlp.builder(obsDim, 1).hidden(hidden).activation(act).hiddenInit(hiddenInit)
-                .outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.torchDefault());
-        StateDependentNoise sde = cfg.useSde()
-                ? new StateDependentNoise(hidden[hidden.length - 1], actDim, cfg.fullStd(), cfg.useExpln()) : null;
-        this.policy = new GaussianPolicy(meanNet, cfg.logStdInit(), sde, init);
-        this.value = valueNet.build(init);
+        this.policy = newPolicy(cfg, obsDim, actDim, init);
+        this.value = newValueNet(cfg, obsDim, init);
         this.optimizer = new AdamOptimizer(cfg.learningRate(), 0.9, 0.999, 1e-5, policy, value);
         this.rng = init.split();
 
@@ -160,6 +153,29 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         if (obsRms != null) {
             obsRms.update(rawObs);
         }
+    }
+
+    /** The policy network as the config describes it, initialised from {@code init} (before the value network). */
+    static GaussianPolicy newPolicy(PpoConfig cfg, int obsDim, int actDim, Rng init) {
+        int[] hidden = cfg.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
+        // Without ortho_init SB3 keeps PyTorch's nn.Linear init (weights and biases U(+-1/sqrt(fan_in))).
+        Mlp.Builder meanNet = Mlp.builder(obsDim, actDim).hidden(hidden).activation(Activation.parse(cfg.activation()))
+                .hiddenInit(hiddenInit(cfg)).outputInit(cfg.orthoInit() ? Init.orthogonal(0.01) : Init.torchDefault());
+        StateDependentNoise sde = cfg.useSde()
+                ? new StateDependentNoise(hidden[hidden.length - 1], actDim, cfg.fullStd(), cfg.useExpln()) : null;
+        return new GaussianPolicy(meanNet, cfg.logStdInit(), sde, init);
+    }
+
+    /** The value network as the config describes it, initialised from {@code init}. */
+    static Mlp newValueNet(PpoConfig cfg, int obsDim, Rng init) {
+        int[] hidden = cfg.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
+        return Mlp.builder(obsDim, 1).hidden(hidden).activation(Activation.parse(cfg.activation()))
+                .hiddenInit(hiddenInit(cfg)).outputInit(cfg.orthoInit() ? Init.orthogonal(1.0) : Init.torchDefault())
+                .build(init);
+    }
+
+    private static Init hiddenInit(PpoConfig cfg) {
+        return cfg.orthoInit() ? Init.orthogonal(Math.sqrt(2)) : Init.torchDefault();
     }
 
     // ------------------------------------------------------------------------------------------ train
@@ -283,6 +299,10 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
      * returns and GAE advantages (bootstrapped at truncations and at the rollout's end).
      */
     void collectRollout(ProgressBar bar) {
+        if (rollouts != null) {
+            collectRemoteRollout(bar);
+            return;
+        }
         buffer.clear();
         for (int step = 0; step < cfg.nSteps(); step++) {
             if (policy.stateDependent() && StateDependentNoise.redraws(step, cfg.sdeSampleFreq())) {
@@ -309,7 +329,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             if (obsRms != null) {
                 obsRms.update(rawObs);
             }
-            scaleRewards(st, rewardD);
+            scaleRewards(st.rewards(), st.terminated(), st.truncated(), rewardD);
             finalValues(st, finalValueD);
             buffer.add(obsF, actD, logProbD, rewardD, valueD, st.terminated(), st.truncated(), finalValueD);
             for (EpisodeStats ep : st.episodes()) {
@@ -330,11 +350,124 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     }
 
 
+    /**
+     * Has rollouts collected by {@code source} (rollout workers, each stepping a contiguous slice of the envs)
+     * instead of this object's own envs. Without {@code norm_obs} the run is bit-identical to a local one: the
+     * workers draw each env's actions at that env's positions of this run's action stream and the learner replays
+     * the steps in env order. With {@code norm_obs} the workers normalise with the statistics of the rollout's
+     * start, where a local run updates them every step.
+     */
+    public void distributeRollouts(Function<RolloutRequest, List<RolloutChunk>> source) {
+        if (policy.stateDependent()) {
+            throw new IllegalArgumentException("use_sde: distributed rollouts do not support gSDE (its exploration "
+                    + "matrices are redrawn from the learner's generator during the rollout); set use_sde: false");
+        }
+        this.rollouts = source;
+    }
+
+    /** What the rollout workers need for the next rollout. */
+    RolloutRequest rolloutRequest() {
+        double[] ls = new double[policy.logStdSize()];
+        policy.logStd(ls);
+        float[] lsF = new float[ls.length];
+        for (int i = 0; i < ls.length; i++) {
+            lsF[i] = (float) ls[i];
+        }
+        return new RolloutRequest(iteration, policy.meanNet().getParams(), lsF, value.getParams(),
+                obsRms == null ? null : obsRms.mean(), obsRms == null ? null : obsRms.var(),
+                obsRms == null ? 0 : obsRms.count(), rng.state());
+    }
+
+    /**
+     * {@link #collectRollout} from the workers' chunks: each step's envs assembled in env order, then the same
+     * statistics, reward scaling, buffer and episode bookkeeping as a local rollout.
+     */
+    private void collectRemoteRollout(ProgressBar bar) {
+        buffer.clear();
+        List<RolloutChunk> chunks = rollouts.apply(rolloutRequest());
+        int covered = 0;
+        for (RolloutChunk c : chunks) {
+            if (c.firstEnv() != covered || c.nSteps() != cfg.nSteps()) {
+                throw new IllegalStateException("rollout chunk of envs from " + c.firstEnv() + " (" + c.nSteps()
+                        + " steps) does not follow envs [0, " + covered + ") of " + cfg.nSteps() + " steps");
+            }
+            covered += c.envs();
+        }
+        if (covered != nEnvs) {
+            throw new IllegalStateException("rollout chunks cover " + covered + " envs, n_envs is " + nEnvs);
+        }
+        // The workers drew every env's Gaussians in this generator's place: two draws per action dimension.
+        rng.advance(2L * actDim * nEnvs * cfg.nSteps());
+        double[] rawRewards = new double[nEnvs];
+        boolean[] terminated = new boolean[nEnvs];
+        boolean[] truncated = new boolean[nEnvs];
+        double[][] next = obsRms == null ? null : new double[nEnvs][];
+        int[] episodeCursor = new int[chunks.size()];
+        int[] finalCursor = new int[chunks.size()];
+        for (int t = 0; t < cfg.nSteps(); t++) {
+            for (RolloutChunk c : chunks) {
+                int k = c.envs();
+                int e0 = c.firstEnv();
+                int row = t * k;
+                System.arraycopy(c.obs(), row * obsDim, obsF, e0 * obsDim, k * obsDim);
+                System.arraycopy(c.actions(), row * actDim, actD, e0 * actDim, k * actDim);
+                System.arraycopy(c.logProbs(), row, logProbD, e0, k);
+                System.arraycopy(c.values(), row, valueD, e0, k);
+                System.arraycopy(c.rewards(), row, rawRewards, e0, k);
+                System.arraycopy(c.terminated(), row, terminated, e0, k);
+                System.arraycopy(c.truncated(), row, truncated, e0, k);
+                if (next != null) {
+                    for (int i = 0; i < k; i++) {
+                        next[e0 + i] = java.util.Arrays.copyOfRange(c.nextRawObs(), (row + i) * obsDim,
+                                (row + i + 1) * obsDim);
+                    }
+                }
+            }
+            globalStep += nEnvs;
+            if (obsRms != null) {
+                obsRms.update(next);
+            }
+            scaleRewards(rawRewards, terminated, truncated, rewardD);
+            List<Integer> cut = truncatedEnvs(terminated, truncated);
+            float[] finals = new float[cut.size() * obsDim];
+            for (int i = 0, w = 0; i < cut.size(); i++) {
+                while (cut.get(i) >= chunks.get(w).firstEnv() + chunks.get(w).envs()) {
+                    w++;
+                }
+                System.arraycopy(chunks.get(w).finalObs(), finalCursor[w], finals, i * obsDim, obsDim);
+                finalCursor[w] += obsDim;
+            }
+            finalValues(cut, finals, finalValueD);
+            buffer.add(obsF, actD, logProbD, rewardD, valueD, terminated, truncated, finalValueD);
+            for (int w = 0; w < chunks.size(); w++) { // env order: chunks in order, each in env order
+                double[] eps = chunks.get(w).episodes();
+                while (episodeCursor[w] < eps.length && eps[episodeCursor[w]] == t) {
+                    int j = episodeCursor[w];
+                    recordEpisode(new EpisodeStats(eps[j + 2], (int) eps[j + 3], 0));
+                    episodeCursor[w] += 4;
+                }
+            }
+            if (bar != null) {
+                bar.update(globalStep, meanRecentReturn());
+            }
+        }
+        double[] lastValues = new double[nEnvs];
+        for (RolloutChunk c : chunks) {
+            System.arraycopy(c.lastValues(), 0, lastValues, c.firstEnv(), c.envs());
+        }
+        buffer.computeReturnsAndAdvantages(lastValues, cfg.gamma(), cfg.gaeLambda());
+    }
+
     /** Normalised (if configured) observations as a row-major float batch. */
     private void normalizeInto(double[][] raw, float[] out) {
+        normalize(raw, obsRms, cfg.clipObs(), obsDim, out);
+    }
+
+    /** {@link #normalizeInto} with the given statistics (none: a plain cast); rollout workers use it too. */
+    static void normalize(double[][] raw, RunningMeanStd obsRms, double clipObs, int obsDim, float[] out) {
         double[] tmp = new double[obsDim];
         for (int e = 0; e < raw.length; e++) {
-            double[] o = obsRms == null ? raw[e] : obsRms.normalize(raw[e], OBS_EPSILON, cfg.clipObs(), tmp);
+            double[] o = obsRms == null ? raw[e] : obsRms.normalize(raw[e], OBS_EPSILON, clipObs, tmp);
             for (int j = 0; j < obsDim; j++) {
                 out[e * obsDim + j] = (float) o[j];
             }
@@ -342,8 +475,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     }
 
     /** VecNormalize's reward scaling: divide by the running std of the discounted return, then clip. */
-    private void scaleRewards(VectorStep st, double[] out) {
-        double[] r = st.rewards();
+    private void scaleRewards(double[] r, boolean[] terminated, boolean[] truncated, double[] out) {
         if (retRms == null) {
             System.arraycopy(r, 0, out, 0, nEnvs);
             return;
@@ -357,7 +489,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         double scale = Math.sqrt(retRms.var()[0] + OBS_EPSILON);
         for (int e = 0; e < nEnvs; e++) {
             out[e] = Math.max(-cfg.clipReward(), Math.min(cfg.clipReward(), r[e] / scale));
-            if (st.done(e)) {
+            if (terminated[e] || truncated[e]) {
                 discountedReturns[e] = 0;
             }
         }
@@ -365,16 +497,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     /** V(final observation) for every env truncated on this step (NaN elsewhere), in one batch. */
     private void finalValues(VectorStep st, double[] out) {
-        java.util.Arrays.fill(out, Double.NaN);
-        List<Integer> truncated = new ArrayList<>();
-        for (int e = 0; e < nEnvs; e++) {
-            if (st.truncated()[e] && !st.terminated()[e]) {
-                truncated.add(e);
-            }
-        }
-        if (truncated.isEmpty()) {
-            return;
-        }
+        List<Integer> truncated = truncatedEnvs(st.terminated(), st.truncated());
         int k = truncated.size();
         double[][] finals = new double[k][];
         for (int i = 0; i < k; i++) {
@@ -382,6 +505,27 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         }
         float[] f = new float[k * obsDim];
         normalizeInto(finals, f);
+        finalValues(truncated, f, out);
+    }
+
+    /** The envs truncated (not terminated) on a step, in env order. */
+    private List<Integer> truncatedEnvs(boolean[] terminated, boolean[] truncated) {
+        List<Integer> cut = new ArrayList<>();
+        for (int e = 0; e < nEnvs; e++) {
+            if (truncated[e] && !terminated[e]) {
+                cut.add(e);
+            }
+        }
+        return cut;
+    }
+
+    /** V of the normalised final observations {@code f} (one row per env of {@code truncated}), NaN elsewhere. */
+    private void finalValues(List<Integer> truncated, float[] f, double[] out) {
+        java.util.Arrays.fill(out, Double.NaN);
+        int k = truncated.size();
+        if (k == 0) {
+            return;
+        }
         INDArray x = nd(k)[0];
         put(f, x);
         double[] v = new double[k];
@@ -425,7 +569,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                 Nd4j.zeros(DataType.FLOAT, n, 1)});
     }
 
-    private static void put(float[] src, INDArray dst) {
+    static void put(float[] src, INDArray dst) {
         DataBuffer data = dst.data();
         long n = dst.length();
         for (int i = 0; i < n; i++) {

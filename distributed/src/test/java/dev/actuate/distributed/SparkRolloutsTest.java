@@ -1,0 +1,131 @@
+package dev.actuate.distributed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actuate.algo.Ppo;
+import dev.actuate.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code actuate dtrain} on an embedded {@code local[2]} Spark against {@code actuate train} in this JVM: the same
+ * tiny Pendulum PPO (no gSDE, no observation normalisation), seed and envs. Rollouts are 32 steps and Pendulum's
+ * episodes 200, so every episode crosses rollouts: the returns match only if each worker's envs live on in its
+ * executor between iterations.
+ */
+class SparkRolloutsTest {
+    private static final String CONFIG = "n_envs: 4\nn_steps: 32\nbatch_size: 32\nn_epochs: 2\nn_timesteps: 1024\n"
+            + "hidden_sizes: [32, 32]\n";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = ActuateDistributed.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    /** The metrics rows without the wall-clock column (steps_per_sec, the last). */
+    private static List<String> metricsWithoutTime(Path run) throws Exception {
+        return Files.readAllLines(run.resolve("metrics.csv")).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void twoWorkersOnLocal2AreBitIdenticalToTheSingleProcessTrainer() throws Exception {
+        Path cfg = dir.resolve("tiny.yaml");
+        Files.writeString(cfg, CONFIG);
+        Path single = dir.resolve("single");
+        Path spread = dir.resolve("spread");
+        Run a = run("train", "--algo", "ppo", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "4",
+                "--out", single.toString(), "--quiet");
+        assertThat(a.code()).as(a.err()).isZero();
+        Run b = run("dtrain", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "4", "--workers", "2",
+                "--master", "local[2]", "--out", spread.toString(), "--quiet", "--json");
+        assertThat(b.code()).as(b.err()).isZero();
+
+        // 8 iterations; 4 episodes end in the 7th (each env's first, at step 200).
+        List<String> m = metricsWithoutTime(single);
+        assertThat(m).hasSize(9);
+        assertThat(m.get(7).split(",")[4]).isEqualTo("4");
+        assertThat(metricsWithoutTime(spread)).isEqualTo(m);
+        Checkpoint x = Checkpoint.read(single.resolve("checkpoint.actuate"));
+        Checkpoint y = Checkpoint.read(spread.resolve("checkpoint.actuate"));
+        for (String array : List.of(Ppo.POLICY_MEAN, Ppo.LOG_STD, "value", "adam_state")) {
+            assertThat(y.floats(array, -1)).as(array).isEqualTo(x.floats(array, -1));
+        }
+        assertThat(y.field("rng_state").asLong()).isEqualTo(x.field("rng_state").asLong());
+
+        // The cost of distribution, per iteration, in the run directory and the JSON line.
+        List<String> timings = Files.readAllLines(spread.resolve(DtrainCommand.TIMINGS));
+        assertThat(timings.get(0)).isEqualTo(
+                "iteration,rollout_s,slowest_worker_s,slowest_worker_env_s,overhead_s,broadcast_s,request_bytes,result_bytes");
+        assertThat(timings).hasSize(9);
+        for (String row : timings.subList(1, 9)) {
+            String[] f = row.split(",");
+            double rollout = Double.parseDouble(f[1]);
+            double worker = Double.parseDouble(f[2]);
+            assertThat(worker).isPositive().isLessThanOrEqualTo(rollout);
+            assertThat(Double.parseDouble(f[3])).isPositive().isLessThanOrEqualTo(worker);
+            assertThat(Double.parseDouble(f[4])).isEqualTo(Double.parseDouble(String.format(java.util.Locale.ROOT,
+                    "%.6f", rollout - worker)), org.assertj.core.data.Offset.offset(2e-6));
+            // 3->32->32->1 value and 3->32->32->1 mean networks, one log-std: (128+1056+33)*2 + 1 floats.
+            assertThat(Long.parseLong(f[6])).isEqualTo(4L * (2 * (128 + 1056 + 33) + 1));
+            // 128 env steps: obs (3 floats), action, log-prob, value, reward (doubles), two flags; 4 last values;
+            // plus whatever episodes ended (4 doubles each) and truncations (3 floats each).
+            long base = 128 * (3 * 4 + 4 * 8 + 2) + 4 * 8;
+            long extra = Long.parseLong(f[7]) - base;
+            assertThat(extra % 4).isZero();
+            assertThat(extra).isBetween(0L, 4L * (4 * 8 + 3 * 4));
+        }
+        String[] lines = b.out().strip().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(j.path("steps").asLong()).isEqualTo(1024);
+        assertThat(j.path("iterations").asInt()).isEqualTo(8);
+        assertThat(j.path("overhead_ms_median").asDouble()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void badOptionsAreOneClearLine() throws Exception {
+        Path cfg = dir.resolve("tiny.yaml");
+        Files.writeString(cfg, CONFIG);
+        Run r = run("dtrain", "--env", "Pendulum-v1", "--config", cfg.toString(), "--workers", "3",
+                "--out", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--workers 3").contains("n_envs 4").contains("tiny.yaml");
+        assertThat(dir.resolve("o")).doesNotExist();
+
+        Path sde = dir.resolve("sde.yaml");
+        Files.writeString(sde, CONFIG + "use_sde: true\n");
+        r = run("dtrain", "--env", "Pendulum-v1", "--config", sde.toString(), "--workers", "2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("sde.yaml").contains("use_sde");
+
+        r = run("dtrain", "--algo", "sac", "--env", "Pendulum-v1", "--workers", "2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--algo sac").contains("ppo only");
+    }
+}
