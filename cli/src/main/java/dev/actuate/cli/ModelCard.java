@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.io.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -55,39 +54,15 @@ public record ModelCard(String name, String algo, String env, long seed, long st
 
     /** Reads a card; a missing or mistyped field is named with the file. */
     public static ModelCard read(Path file) throws IOException {
-        JsonNode o;
-        try {
-            o = JSON.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": not a JSON model card: " + e.getOriginalMessage(), e);
-        }
-        if (o == null || !o.isObject()) {
-            throw new IOException(file + ": not a JSON object");
-        }
+        JsonNode o = JsonFiles.readObject(file);
         JsonNode wall = o.path("train_wall_s");
-        return new ModelCard(text(file, o, "name"), text(file, o, "algo"), text(file, o, "env"),
-                number(file, o, "seed").asLong(), number(file, o, "steps").asLong(),
-                number(file, o, "mean_return").asDouble(), number(file, o, "std_return").asDouble(),
-                number(file, o, "success_rate").asDouble(), number(file, o, "episodes").asInt(),
-                number(file, o, "eval_seed").asLong(), text(file, o, "eval_command"),
+        return new ModelCard(JsonFiles.text(file, o, "name"), JsonFiles.text(file, o, "algo"), JsonFiles.text(file, o, "env"),
+                JsonFiles.number(file, o, "seed").asLong(), JsonFiles.number(file, o, "steps").asLong(),
+                JsonFiles.number(file, o, "mean_return").asDouble(), JsonFiles.number(file, o, "std_return").asDouble(),
+                JsonFiles.number(file, o, "success_rate").asDouble(), JsonFiles.number(file, o, "episodes").asInt(),
+                JsonFiles.number(file, o, "eval_seed").asLong(), JsonFiles.text(file, o, "eval_command"),
                 o.path("train_command").isTextual() ? o.get("train_command").asText() : null,
                 wall.isNumber() ? wall.asDouble() : null,
                 o.path("eval").isObject() ? (ObjectNode) o.get("eval") : null, o.path("config"), o.path("provenance"));
-    }
-
-    private static String text(Path file, JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new IOException(file + ": field '" + field + "' is missing or not a string");
-        }
-        return v.asText();
-    }
-
-    private static JsonNode number(Path file, JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new IOException(file + ": field '" + field + "' is missing or not a number");
-        }
-        return v;
     }
 }

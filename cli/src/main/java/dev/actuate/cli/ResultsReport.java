@@ -128,13 +128,14 @@ final class ResultsReport {
         Eval eval = null;
         Path evalFile = dir.resolve(EVAL);
         if (Files.isRegularFile(evalFile)) {
-            JsonNode o = readJson(evalFile);
+            JsonNode o = JsonFiles.readObject(evalFile);
             JsonNode evalSeed = o.get("seed");
-            eval = new Eval(number(evalFile, o, "mean_return"), number(evalFile, o, "std_return"),
+            eval = new Eval(JsonFiles.number(evalFile, o, "mean_return").asDouble(),
+                    JsonFiles.number(evalFile, o, "std_return").asDouble(),
                     // An evaluation with --hold K measures the env's own success condition (for the arm: the
                     // fingertip within tolerance on the last K steps); success_rate is only return >= threshold.
-                    o.has("held_rate") ? number(evalFile, o, "held_rate") : number(evalFile, o, "success_rate"),
-                    (int) number(evalFile, o, "episodes"),
+                    JsonFiles.number(evalFile, o, o.has("held_rate") ? "held_rate" : "success_rate").asDouble(),
+                    (int) JsonFiles.number(evalFile, o, "episodes").asDouble(),
                     evalSeed != null && evalSeed.isNumber() ? evalSeed.asLong() : null);
         }
         Double wall = null;
@@ -143,8 +144,8 @@ final class ResultsReport {
         Double load = null;
         Path trainFile = dir.resolve(TRAIN);
         if (Files.isRegularFile(trainFile)) {
-            JsonNode o = readJson(trainFile);
-            wall = number(trainFile, o, "wall_s");
+            JsonNode o = JsonFiles.readObject(trainFile);
+            wall = JsonFiles.number(trainFile, o, "wall_s").asDouble();
             JsonNode c = o.get("command");
             if (c == null || !c.isTextual()) {
                 throw new IOException(trainFile + ": field 'command' is missing or not a string");
@@ -169,7 +170,7 @@ final class ResultsReport {
         String commit = null;
         Path provenance = dir.resolve(RunDir.PROVENANCE);
         if (Files.isRegularFile(provenance)) {
-            JsonNode c = readJson(provenance).get("gitCommit");
+            JsonNode c = JsonFiles.readObject(provenance).get("gitCommit");
             commit = c != null && c.isTextual() ? shortCommit(c.asText()) : null;
         }
         return new Run(dir.getFileName().toString(), algo, env, seed, eval, wall, command, steps, curve, commit, machine,
@@ -453,26 +454,5 @@ final class ResultsReport {
     private static String shortCommit(String c) {
         return c.length() >= 7 && c.substring(0, 7).matches("[0-9a-f]{7}")
                 ? c.substring(0, 7) + (c.endsWith("-dirty") ? "-dirty" : "") : c;
-    }
-
-    private static JsonNode readJson(Path file) throws IOException {
-        JsonNode o;
-        try {
-            o = JSON.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (o == null || !o.isObject()) {
-            throw new IOException(file + ": expected one JSON object");
-        }
-        return o;
-    }
-
-    private static double number(Path file, JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new IOException(file + ": field '" + field + "' is missing or not a number");
-        }
-        return v.asDouble();
     }
 }

@@ -68,11 +68,11 @@ public final class ShipCommand implements Callable<Integer> {
             throw new IllegalArgumentException(source + ": holds no " + RunDir.MODEL + " (has training finished?)");
         }
         PolicyFile policy = PolicyReader.read(model);
-        JsonNode provenance = runDir ? readJson(source.resolve(RunDir.PROVENANCE)) : policy.provenance();
+        JsonNode provenance = runDir ? JsonFiles.readObject(source.resolve(RunDir.PROVENANCE)) : policy.provenance();
         JsonNode config = runDir ? readConfig(source.resolve(RunDir.CONFIG)) : provenance.path("config");
         String provenanceSource = runDir ? source.resolve(RunDir.PROVENANCE).toString() : model + " (provenance)";
-        String algo = text(provenance, "algorithm", provenanceSource);
-        String env = text(provenance, "envId", provenanceSource);
+        String algo = JsonFiles.text(provenanceSource, provenance, "algorithm");
+        String env = JsonFiles.text(provenanceSource, provenance, "envId");
         long seed = provenance.path("seed").asLong();
         JsonNode step = policy.provenance().get("global_step");
         if (step == null || !step.isNumber()) {
@@ -85,13 +85,13 @@ public final class ShipCommand implements Callable<Integer> {
                     : evalPath + ": no evaluation") + " (write the last line of `actuate eval --model " + source
                     + " --episodes 100 --seed 1000 --json` there)");
         }
-        ObjectNode eval = (ObjectNode) readJson(evalPath);
+        ObjectNode eval = (ObjectNode) JsonFiles.readObject(evalPath);
         Path trainPath = trainFile != null ? trainFile : runDir ? source.resolve(ResultsReport.TRAIN) : null;
         String trainCommand = null;
         Double wall = null;
         if (trainPath != null && Files.isRegularFile(trainPath)) {
-            JsonNode t = readJson(trainPath);
-            trainCommand = text(t, "command", trainPath.toString());
+            JsonNode t = JsonFiles.readObject(trainPath);
+            trainCommand = JsonFiles.text(trainPath, t, "command");
             wall = t.path("wall_s").isNumber() ? t.get("wall_s").asDouble() : null;
         } else if (trainFile != null) {
             throw new IllegalArgumentException("--train-json " + trainFile + ": no such file");
@@ -102,13 +102,15 @@ public final class ShipCommand implements Callable<Integer> {
 
         String evalEnv = eval.path("env").asText(env);
         String evalCommand = "actuate eval --model " + name + (evalEnv.equals(env) ? "" : " --env " + evalEnv)
-                + " --episodes " + number(eval, "episodes", evalPath).asInt()
-                + " --seed " + number(eval, "seed", evalPath).asLong()
+                + " --episodes " + JsonFiles.number(evalPath, eval, "episodes").asInt()
+                + " --seed " + JsonFiles.number(evalPath, eval, "seed").asLong()
                 + (eval.path("hold_steps").isNumber() ? " --hold " + eval.get("hold_steps").asInt() : "") + " --json";
         ModelCard card = new ModelCard(name, algo, env, seed, step.asLong(),
-                number(eval, "mean_return", evalPath).asDouble(), number(eval, "std_return", evalPath).asDouble(),
-                number(eval, "success_rate", evalPath).asDouble(), number(eval, "episodes", evalPath).asInt(),
-                number(eval, "seed", evalPath).asLong(), evalCommand, trainCommand, wall, eval, config, provenance);
+                JsonFiles.number(evalPath, eval, "mean_return").asDouble(),
+                JsonFiles.number(evalPath, eval, "std_return").asDouble(),
+                JsonFiles.number(evalPath, eval, "success_rate").asDouble(),
+                JsonFiles.number(evalPath, eval, "episodes").asInt(),
+                JsonFiles.number(evalPath, eval, "seed").asLong(), evalCommand, trainCommand, wall, eval, config, provenance);
 
         Path dir = models != null ? models : ShippedAgents.modelsDir() != null ? ShippedAgents.modelsDir()
                 : ShippedAgents.MODELS;
@@ -129,21 +131,6 @@ public final class ShipCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static JsonNode readJson(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": missing");
-        }
-        try {
-            JsonNode o = JSON.readTree(Files.readString(file));
-            if (o == null || !o.isObject()) {
-                throw new IOException(file + ": expected one JSON object");
-            }
-            return o;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
     private static JsonNode readConfig(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": missing");
@@ -154,21 +141,5 @@ public final class ShipCommand implements Callable<Integer> {
         } catch (YAMLException e) {
             throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
         }
-    }
-
-    private static String text(JsonNode o, String field, String source) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new IOException(source + ": field '" + field + "' is missing or not a string");
-        }
-        return v.asText();
-    }
-
-    private static JsonNode number(JsonNode o, String field, Path source) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new IOException(source + ": field '" + field + "' is missing or not a number");
-        }
-        return v;
     }
 }
