@@ -124,6 +124,15 @@ final class ResultsReport {
         return runs;
     }
 
+    /**
+     * An evaluation's success rate: with {@code --hold K} the env's own success condition (for the arm, the
+     * fingertip within tolerance on the last K steps), else {@code success_rate}, which is only
+     * return >= threshold. The report and the model cards both count success this way.
+     */
+    static double successRate(Path evalFile, JsonNode eval) throws IOException {
+        return JsonFiles.number(evalFile, eval, eval.has("held_rate") ? "held_rate" : "success_rate").asDouble();
+    }
+
     private static Run readRun(Path dir, String algo, String env, int seed) throws IOException {
         Eval eval = null;
         Path evalFile = dir.resolve(EVAL);
@@ -132,9 +141,7 @@ final class ResultsReport {
             JsonNode evalSeed = o.get("seed");
             eval = new Eval(JsonFiles.number(evalFile, o, "mean_return").asDouble(),
                     JsonFiles.number(evalFile, o, "std_return").asDouble(),
-                    // An evaluation with --hold K measures the env's own success condition (for the arm: the
-                    // fingertip within tolerance on the last K steps); success_rate is only return >= threshold.
-                    JsonFiles.number(evalFile, o, o.has("held_rate") ? "held_rate" : "success_rate").asDouble(),
+                    successRate(evalFile, o),
                     (int) JsonFiles.number(evalFile, o, "episodes").asDouble(),
                     evalSeed != null && evalSeed.isNumber() ? evalSeed.asLong() : null);
         }

@@ -108,7 +108,7 @@ public final class ShipCommand implements Callable<Integer> {
         ModelCard card = new ModelCard(name, algo, env, seed, step.asLong(),
                 JsonFiles.number(evalPath, eval, "mean_return").asDouble(),
                 JsonFiles.number(evalPath, eval, "std_return").asDouble(),
-                JsonFiles.number(evalPath, eval, "success_rate").asDouble(),
+                ResultsReport.successRate(evalPath, eval),
                 JsonFiles.number(evalPath, eval, "episodes").asInt(),
                 JsonFiles.number(evalPath, eval, "seed").asLong(), evalCommand, trainCommand, wall, eval, config, provenance);
 

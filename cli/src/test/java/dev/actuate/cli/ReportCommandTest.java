@@ -178,4 +178,15 @@ class ReportCommandTest {
             assertThat(mean.get(i)[1]).isCloseTo(1.5 * xs[i], within(1e-12));
         }
     }
+
+    @Test
+    void successIsTheHeldRateWhenTheEvaluationHeldElseTheReturnThreshold() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path f = Path.of("eval.json");
+        assertThat(ResultsReport.successRate(f, json.readTree("{\"success_rate\": 1.0, \"hold_steps\": 1, \"held_rate\": 0.96}")))
+                .isEqualTo(0.96);
+        assertThat(ResultsReport.successRate(f, json.readTree("{\"success_rate\": 0.83}"))).isEqualTo(0.83);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultsReport.successRate(f, json.readTree("{}")))
+                .hasMessage("eval.json: field 'success_rate' is missing or not a number");
+    }
 }
