@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -20,31 +17,12 @@ class DistributedCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = ActuateDistributed.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void studyPrintsMeanAndIntervalOverSeedsAsJson() throws Exception {
         Path cfg = dir.resolve("tiny.yaml");
         Files.writeString(cfg, "learning_starts: 100\nbatch_size: 32\nbuffer_size: 1000\nhidden_sizes: [32, 32]\n");
         Path out = dir.resolve("study");
-        Run r = run("study", "--algo", "sac", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seeds", "3",
+        CliRun r = CliRun.run("study", "--algo", "sac", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seeds", "3",
                 "--steps", "300", "--eval-episodes", "2", "--master", "local[2]", "--out", out.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         String[] lines = r.out().strip().split("\n");
@@ -67,7 +45,7 @@ class DistributedCliTest {
     void badSpecIsOneClearLineNamingTheFile() throws Exception {
         Path spec = dir.resolve("bad.yaml");
         Files.writeString(spec, "algo: sac\nenv: Pendulum-v1\nparams:\n  learning_rate: 3\n");
-        Run r = run("sweep", "--spec", spec.toString(), "--out", dir.resolve("o").toString());
+        CliRun r = CliRun.run("sweep", "--spec", spec.toString(), "--out", dir.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("actuate sweep: ").contains("bad.yaml").contains("params.learning_rate");
         assertThat(dir.resolve("o")).doesNotExist();

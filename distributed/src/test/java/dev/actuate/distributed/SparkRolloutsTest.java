@@ -7,9 +7,6 @@ import dev.actuate.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,25 +26,6 @@ class SparkRolloutsTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = ActuateDistributed.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     /** The metrics rows without the wall-clock column (steps_per_sec, the last). */
     private static List<String> metricsWithoutTime(Path run) throws Exception {
         return Files.readAllLines(run.resolve("metrics.csv")).stream()
@@ -60,10 +38,10 @@ class SparkRolloutsTest {
         Files.writeString(cfg, CONFIG);
         Path single = dir.resolve("single");
         Path spread = dir.resolve("spread");
-        Run a = run("train", "--algo", "ppo", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "4",
+        CliRun a = CliRun.run("train", "--algo", "ppo", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "4",
                 "--out", single.toString(), "--quiet");
         assertThat(a.code()).as(a.err()).isZero();
-        Run b = run("dtrain", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "4", "--workers", "2",
+        CliRun b = CliRun.run("dtrain", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "4", "--workers", "2",
                 "--master", "local[2]", "--out", spread.toString(), "--quiet", "--json");
         assertThat(b.code()).as(b.err()).isZero();
 
@@ -112,7 +90,7 @@ class SparkRolloutsTest {
     void badOptionsAreOneClearLine() throws Exception {
         Path cfg = dir.resolve("tiny.yaml");
         Files.writeString(cfg, CONFIG);
-        Run r = run("dtrain", "--env", "Pendulum-v1", "--config", cfg.toString(), "--workers", "3",
+        CliRun r = CliRun.run("dtrain", "--env", "Pendulum-v1", "--config", cfg.toString(), "--workers", "3",
                 "--out", dir.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--workers 3").contains("n_envs 4").contains("tiny.yaml");
@@ -120,11 +98,11 @@ class SparkRolloutsTest {
 
         Path sde = dir.resolve("sde.yaml");
         Files.writeString(sde, CONFIG + "use_sde: true\n");
-        r = run("dtrain", "--env", "Pendulum-v1", "--config", sde.toString(), "--workers", "2");
+        r = CliRun.run("dtrain", "--env", "Pendulum-v1", "--config", sde.toString(), "--workers", "2");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("sde.yaml").contains("use_sde");
 
-        r = run("dtrain", "--algo", "sac", "--env", "Pendulum-v1", "--workers", "2");
+        r = CliRun.run("dtrain", "--algo", "sac", "--env", "Pendulum-v1", "--workers", "2");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--algo sac").contains("ppo only");
     }
