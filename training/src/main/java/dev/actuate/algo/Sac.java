@@ -5,7 +5,7 @@ import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
-import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.ParamVector;
 import dev.actuate.nn.Polyak;
 import dev.actuate.nn.RowHalves;
 import dev.actuate.nn.SquashedGaussian;
@@ -83,7 +83,7 @@ public final class Sac implements AutoCloseable {
     private final Polyak qfPolyak;
     private final AdamOptimizer actorOptimizer;
     private final AdamOptimizer qOptimizer;
-    private final LogAlpha logAlpha;
+    private final ParamVector logAlpha; // log alpha, with its own Adam
     /** Null when alpha is fixed ({@code ent_coef} set). */
     private final AdamOptimizer alphaOptimizer;
     private final double targetEntropy;
@@ -183,7 +183,8 @@ public final class Sac implements AutoCloseable {
         this.actorOptimizer = sde == null ? new AdamOptimizer(cfg.learningRate(), actor)
                 : new AdamOptimizer(cfg.learningRate(), actor, sde.logStd());
         this.qOptimizer = new AdamOptimizer(cfg.learningRate(), qf);
-        this.logAlpha = new LogAlpha(Math.log(cfg.entCoef() == null ? cfg.entCoefInit() : Math.max(cfg.entCoef(), 1e-300)));
+        this.logAlpha = new ParamVector(1, Math.log(cfg.entCoef() == null ? cfg.entCoefInit() : Math.max(cfg.entCoef(), 1e-300)),
+                DataType.FLOAT);
         this.alphaOptimizer = cfg.entCoef() == null ? new AdamOptimizer(cfg.learningRate(), logAlpha) : null;
         this.targetEntropy = cfg.targetEntropy() == null ? -actDim : cfg.targetEntropy();
         this.replay = new ReplayBuffer(cfg.bufferSize(), obsDim, actDim);
@@ -231,26 +232,6 @@ public final class Sac implements AutoCloseable {
         dActor = new double[b * actorOutputs];
         action = new double[actDim];
         obs1 = new float[obsDim];
-    }
-
-    /** {@code log alpha} as a one-parameter module, so the temperature has its own {@link AdamOptimizer}. */
-    private static final class LogAlpha implements Parameterized {
-        private final INDArray value = Nd4j.zeros(DataType.FLOAT, 1, 1);
-        private final INDArray grad = Nd4j.zeros(DataType.FLOAT, 1, 1);
-
-        LogAlpha(double init) {
-            value.putScalar(0, 0, init);
-        }
-
-        @Override
-        public INDArray params() {
-            return value;
-        }
-
-        @Override
-        public INDArray gradients() {
-            return grad;
-        }
     }
 
     // ------------------------------------------------------------------------------------------ train

@@ -2,6 +2,7 @@ package dev.actuate.algo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.ParamVector;
 import dev.actuate.nn.Parameterized;
 import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.sim.Rng;
@@ -31,7 +32,7 @@ final class SacSde {
     private final int actDim;
     private final int latentDim;
     private final double clipMean;
-    private final LogStd logStd;
+    private final ParamVector logStd; // trained by the actor's Adam
     private final double[] logStdD;
     private final double[] std;
     private final double[] dStd;
@@ -55,7 +56,7 @@ final class SacSde {
         this.actDim = actDim;
         this.latentDim = latentDim;
         this.clipMean = clipMean;
-        this.logStd = new LogStd(sde.numParams(), logStdInit, dataType);
+        this.logStd = new ParamVector(sde.numParams(), logStdInit, dataType);
         int m = sde.matrixSize();
         logStdD = new double[sde.numParams()];
         std = new double[m];
@@ -134,7 +135,7 @@ final class SacSde {
                 dOut[k] = 0.0;
             }
         }
-        NdArrays.fromDoubles(dLogStd, logStd.grad);
+        NdArrays.fromDoubles(dLogStd, logStd.gradients());
     }
 
     /** Model header fields the deployed policy needs: the mean clip. */
@@ -159,28 +160,7 @@ final class SacSde {
     }
 
     private void refreshStd() {
-        NdArrays.toDoubles(logStd.value, logStdD);
+        NdArrays.toDoubles(logStd.params(), logStdD);
         sde.std(logStdD, std, dStd);
-    }
-
-    /** The log-std as a module of its own, so the actor's {@link dev.actuate.nn.AdamOptimizer} trains it too. */
-    private static final class LogStd implements Parameterized {
-        private final INDArray value;
-        private final INDArray grad;
-
-        LogStd(int n, double init, DataType dataType) {
-            value = Nd4j.zeros(dataType, 1, n).assign(init);
-            grad = Nd4j.zeros(dataType, 1, n);
-        }
-
-        @Override
-        public INDArray params() {
-            return value;
-        }
-
-        @Override
-        public INDArray gradients() {
-            return grad;
-        }
     }
 }
