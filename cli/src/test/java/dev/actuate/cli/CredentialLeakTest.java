@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +49,7 @@ class CredentialLeakTest {
                         """.formatted(broker.url(), pw));
                 Path csv = dir.resolve(pw + ".csv");
                 int[] code = new int[1];
-                String[] io = run(code, "run", "--robot", robot.toString(), "--controller", "zero", "--duration", "1",
+                String[] io = CliCapture.run(code, "run", "--robot", robot.toString(), "--controller", "zero", "--duration", "1",
                         "--metrics-csv", csv.toString());
                 assertThat(code[0]).as(io[0] + io[1]).isEqualTo(pw.equals("good.pw") ? 0 : 2);
                 outputs.add(io[0]);
@@ -74,21 +71,5 @@ class CredentialLeakTest {
         String all = String.join("\n", outputs);
         assertThat(all).contains("rejected credentials for user ops").contains("round_trip");
         assertThat(all).doesNotContain(SECRET);
-    }
-
-    private static String[] run(int[] code, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            code[0] = Actuate.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
     }
 }

@@ -9,10 +9,7 @@ import dev.actuate.hw.mqtt.EmbeddedBroker;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,22 +19,6 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RobotCommandTest {
-    private static String[] runCapturing(int[] code, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            code[0] = Actuate.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-    }
-
     @Test
     void unreachableBrokerIsOneClearLine() throws Exception {
         int port;
@@ -45,7 +26,7 @@ class RobotCommandTest {
             port = s.getLocalPort();
         }
         int[] code = new int[1];
-        String[] io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--broker", "tcp://127.0.0.1:" + port);
+        String[] io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--broker", "tcp://127.0.0.1:" + port);
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("actuate robot: MQTT broker tcp://127.0.0.1:" + port + " is unreachable");
     }
@@ -53,12 +34,12 @@ class RobotCommandTest {
     @Test
     void mqttVersionIsCheckedAndAVersion5RobotFailsClearlyOnTheEmbeddedBroker() {
         int[] code = new int[1];
-        String[] io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--mqtt-version", "4");
+        String[] io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--mqtt-version", "4");
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("--mqtt-version: '4' is not one of 5, 3.1.1");
         // Moquette speaks only MQTT 3.1.1: a robot told to speak 5 says so, naming the broker and the fix.
         try (dev.actuate.hw.mqtt.EmbeddedBroker broker = dev.actuate.hw.mqtt.EmbeddedBroker.start("127.0.0.1", 0)) {
-            io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--broker", broker.url(),
+            io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--broker", broker.url(),
                     "--mqtt-version", "5");
             assertThat(code[0]).isEqualTo(2);
             assertThat(io[1]).contains("MQTT broker " + broker.url() + " does not speak MQTT 5").contains("version: 3.1.1");
@@ -68,10 +49,10 @@ class RobotCommandTest {
     @Test
     void unknownEnvAndMissingPasswordVariableAreClearErrors() {
         int[] code = new int[1];
-        String[] io = runCapturing(code, "robot", "--env", "Nope-v0", "--id", "p");
+        String[] io = CliCapture.run(code, "robot", "--env", "Nope-v0", "--id", "p");
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("unknown env id 'Nope-v0'");
-        io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u", "--password-env",
+        io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u", "--password-env",
                 "ACTUATE_TEST_SURELY_UNSET_VAR");
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("--password-env: environment variable ACTUATE_TEST_SURELY_UNSET_VAR is not set");
@@ -80,15 +61,15 @@ class RobotCommandTest {
     @Test
     void passwordsComeFromAFileOrTheEnvironmentNeverAnArgument(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         int[] code = new int[1];
-        String[] io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u",
+        String[] io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u",
                 "--password", "hunter2");
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("--password");
-        io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u",
+        io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--username", "u",
                 "--password-file", dir.resolve("missing.pw").toString());
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("--password-file: " + dir.resolve("missing.pw") + " does not exist");
-        io = runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--keystore", dir.resolve("c.p12").toString());
+        io = CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "p", "--keystore", dir.resolve("c.p12").toString());
         assertThat(code[0]).isEqualTo(2);
         assertThat(io[1]).contains("--keystore needs --keystore-password-env or --keystore-password-file");
     }
@@ -104,7 +85,7 @@ class RobotCommandTest {
             ctl.configure();
             ctl.activate();
             int[] code = new int[1];
-            Future<String[]> robot = pool.submit(() -> runCapturing(code, "robot", "--env", "Pendulum-v1", "--id", "cli",
+            Future<String[]> robot = pool.submit(() -> CliCapture.run(code, "robot", "--env", "Pendulum-v1", "--id", "cli",
                     "--broker", broker.url(), "--lockstep", "--episodes", "1", "--seed", "5"));
             StateSample s = new StateSample(3);
             long answered = -1;

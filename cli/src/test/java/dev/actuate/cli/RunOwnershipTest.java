@@ -9,31 +9,12 @@ import org.junit.jupiter.api.Tag;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code actuate run} refuses a robot another controller drives, and replaces it with {@code --takeover}. */
 class RunOwnershipTest {
-    private static String[] run(int[] code, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            code[0] = Actuate.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-    }
-
     // Over Mosquitto, the reference broker: Moquette 0.17 can lose a session loop under load (docs/broker.md),
     // and the restart that mends it refuses connects for a moment, which this test would read as a failure.
     @Test
@@ -48,14 +29,14 @@ class RunOwnershipTest {
                 first.activate();
                 String hex = ControllerStatus.hex(first.session());
                 int[] code = new int[1];
-                String[] io = run(code, "run", "--controller", "zero", "--robot", yaml.toString(), "--broker", broker.url(),
+                String[] io = CliCapture.run(code, "run", "--controller", "zero", "--robot", yaml.toString(), "--broker", broker.url(),
                         "--duration", "0.3");
                 assertThat(code[0]).as(io[0] + io[1]).isEqualTo(2);
                 assertThat(io[1]).contains("actuate run: robot lander is already driven by controller session " + hex)
                         .contains("--takeover");
                 assertThat(first.lifecycleState()).isEqualTo(LifecycleState.ACTIVE);
 
-                io = run(code, "run", "--controller", "zero", "--robot", yaml.toString(), "--broker", broker.url(),
+                io = CliCapture.run(code, "run", "--controller", "zero", "--robot", yaml.toString(), "--broker", broker.url(),
                         "--duration", "0.3", "--takeover");
                 assertThat(code[0]).as(io[0] + io[1]).isZero();
                 long deadline = System.nanoTime() + 20_000_000_000L;
