@@ -64,7 +64,10 @@ class ReplayRngTest {
     }
 
     @Test
-    void aMissingFixtureDirectoryFailsNamingThePath(@TempDir Path root) {
+    void aMissingFixtureDirectoryFailsNamingThePath(@TempDir Path tmp) {
+        // A clone one level inside the temp dir: its ../shared is tmp/shared, which never exists (the temp
+        // dir's own parent may hold a shared/ folder, as /tmp can on a developer's machine).
+        Path root = tmp.resolve("clone");
         assertThatThrownBy(() -> RecordedEpisode.fixtureDir(root))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("gymnasium-episodes").hasMessageContaining(root.toString());
