@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Configured for control traffic: no persistence, {@code TCP_NODELAY}, every write flushed at
  * once (Moquette otherwise batches flushes), telemetry off. Moquette 0.17 has a known defect: an
  * exception in a session event loop ends that loop's thread for good, silently stalling every
- * client hashed to it (fixed upstream by moquette-io/moquette#957). We listen for
- * {@code onSessionLoopError} and restart the whole broker, which our clients survive through
- * their reconnect loop; {@link #sessionLoopErrors()} counts the events.
+ * client hashed to it (fixed upstream by moquette-io/moquette#957, not in a release we can use). We
+ * listen for {@code onSessionLoopError} and start a new loop thread on the dead loop's queue
+ * ({@link SessionLoopReviver}), so only the throwing command is lost; where that is impossible we
+ * restart the whole broker, which our clients survive through their reconnect loop.
+ * {@link #sessionLoopErrors()}, {@link #revivedLoops()} and {@link #restarts()} count the events.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -35,7 +37,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Credentials credentials;
     private final AtomicLong sessionLoopErrors = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong revivedLoops = new AtomicLong();
     private Server server;
+    private volatile SessionLoopReviver reviver;
     private int port;
     private volatile boolean closed;
 
@@ -98,8 +102,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             @Override
             public void onSessionLoopError(Throwable error) {
                 sessionLoopErrors.incrementAndGet();
-                LOG.error("embedded broker: a Moquette session loop died ({}); restarting the broker", error.toString());
-                Thread t = new Thread(EmbeddedBroker.this::restartAfterLoopError, "actuate-broker-restart");
+                LOG.error("embedded broker: a Moquette session loop died ({}); starting a new one", error.toString());
+                Thread t = new Thread(EmbeddedBroker.this::recoverFromLoopError, "actuate-broker-recover");
                 t.setDaemon(true);
                 t.start();
             }
@@ -113,16 +117,59 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         server = s;
         port = p;
+        reviver = SessionLoopReviver.attach(s);
+        if (reviver == null) {
+            LOG.warn("embedded broker: this Moquette's session loops cannot be revived; a loop death will restart the broker");
+        }
     }
 
-    /** Stops and restarts the server on the same port (what a session-loop death triggers). */
+    /** Replaces a dead session loop; restarts the broker only where that is impossible. */
+    void recoverFromLoopError() {
+        SessionLoopReviver r = reviver;
+        if (r != null && !closed) {
+            try {
+                int n = r.reviveDead(2000);
+                revivedLoops.addAndGet(n);
+                LOG.warn("embedded broker: {} session loop(s) restarted; the command that threw was dropped", n);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.error("embedded broker: cannot restart the session loop ({}); restarting the broker", e.toString());
+            }
+        }
+        restartAfterLoopError();
+    }
+
+    /**
+     * Stops and restarts the server on the same port. The port can stay busy for a moment after the stop,
+     * so binding is retried for up to ten seconds before giving up (logged: clients then cannot reconnect).
+     */
     void restartAfterLoopError() {
         synchronized (this) {
             if (closed) {
                 return;
             }
             server.stopServer();
-            launch(port);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    launch(port);
+                    break;
+                } catch (IllegalStateException e) {
+                    if (attempt == 50) {
+                        LOG.error("embedded broker: restart failed, the broker is down: {}", e.getMessage());
+                        closed = true;
+                        return;
+                    }
+                    try {
+                        wait(200);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
             restarts.incrementAndGet();
         }
     }
@@ -146,6 +193,16 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public long restarts() {
         return restarts.get();
+    }
+
+    /** Session loops replaced after a loop death (no outage for clients on the other loops). */
+    public long revivedLoops() {
+        return revivedLoops.get();
+    }
+
+    /** The loop reviver, or null where this Moquette's layout is unknown (tests trigger loop deaths through it). */
+    SessionLoopReviver reviver() {
+        return reviver;
     }
 
     @Override

@@ -99,6 +99,41 @@ class EmbeddedBrokerTest {
         }
     }
 
+    @Test
+    void aSessionLoopEndedByAThrowingCommandIsReplacedWithoutARestart() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+             NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("e4", broker.url(), PayloadFormat.BINARY, null))) {
+            a.configure();
+            a.activate();
+            SessionLoopReviver reviver = broker.reviver();
+            assertThat(reviver).as("Moquette 0.17's session loops are reachable").isNotNull();
+            // End every loop the way Moquette 0.17 ends one: a command that throws (routed as the broker routes its own).
+            int loops = reviver.loopCount();
+            java.lang.reflect.Method route = reviver.group().getClass().getDeclaredMethod("routeCommand",
+                    String.class, String.class, java.util.concurrent.Callable.class);
+            route.setAccessible(true);
+            java.util.Set<Integer> killed = new java.util.HashSet<>();
+            for (int i = 0; killed.size() < loops; i++) {
+                String id = "victim-" + i;
+                if (killed.add(reviver.loopOf(id))) {
+                    route.invoke(reviver.group(), id, "test: a throwing command", (java.util.concurrent.Callable<String>) () -> {
+                        throw new IllegalStateException("a command that throws");
+                    });
+                }
+            }
+            await("every loop error handled", () -> broker.sessionLoopErrors() == loops && broker.revivedLoops() == loops);
+            // The adapter's loop was among them: its subscription must still be served, on the same connection.
+            try (MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "probe-revive")) {
+                Frame st = new Frame(3);
+                st.setValues(new double[] {1, 2, 3});
+                robot.publish("actuate/e4/state", FrameCodec.encode(st));
+                await("state after the loops died", () -> a.framesReceived() == 1);
+            }
+            assertThat(broker.restarts()).isZero();
+            assertThat(a.reconnects()).isZero();
+        }
+    }
+
     /** CONNACK's return code for an MQTT 3.1.1 CONNECT with an empty client id (raw bytes: no client library). */
     private static int connackForEmptyClientId(int port, boolean cleanSession) throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
