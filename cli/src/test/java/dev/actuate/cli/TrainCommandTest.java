@@ -120,7 +120,7 @@ class TrainCommandTest {
         assertThat(out.resolve(RunDir.MODEL)).doesNotExist();
         Trainer.Outcome rest = Algorithm.parse("sac").trainer().train(new Trainer.TrainRequest("Pendulum-v1", null,
                 200L, 2, null, out, true, true, () -> false));
-        assertThat(rest).isEqualTo(new Trainer.Outcome(200, 200, true));
+        assertThat(rest).isEqualTo(new Trainer.Outcome(200, 200, true, dev.actuate.nn.Lanes.defaultThreads(), 1));
     }
 
     @Test

@@ -89,6 +89,11 @@ public final class SparkTrials {
             }
         }
         List<Trial> todo = trials.stream().filter(t -> !done.containsKey(t.name())).toList();
+        if (sc != null && todo.stream().anyMatch(t -> t.threads() == null)) {
+            TrialThreads tt = threads(sc);
+            log.printf("sweep: %d thread%s per trial (%s)%n", tt.perTrial(), tt.perTrial() == 1 ? "" : "s", tt.reason());
+            todo = todo.stream().map(t -> t.threads() != null ? t : t.withThreads(tt.perTrial())).toList();
+        }
         if (!done.isEmpty()) {
             log.printf("sweep: %d of %d trials already finished in %s; running %d%n", done.size(), trials.size(), out,
                     todo.size());
@@ -125,6 +130,15 @@ public final class SparkTrials {
             results.add(done.get(t.name()));
         }
         return results;
+    }
+
+    /** The driver's choice of cores per trial for {@code sc}'s master and configuration. */
+    static TrialThreads threads(JavaSparkContext sc) {
+        Map<String, String> conf = new java.util.HashMap<>();
+        for (scala.Tuple2<String, String> kv : sc.getConf().getAll()) {
+            conf.put(kv._1(), kv._2());
+        }
+        return TrialThreads.decide(sc.master(), conf, Runtime.getRuntime().availableProcessors());
     }
 
     private static final java.util.Map<JavaSparkContext, AtomicInteger> RUNNING =
@@ -221,6 +235,15 @@ public final class SparkTrials {
         } else {
             o.put("error", r.error());
         }
+        // The cores the driver gave the trial (null: the trainer's defaults) and the threads it then used.
+        if (t.threads() == null) {
+            o.putNull("threads_per_trial");
+        } else {
+            o.put("threads_per_trial", t.threads());
+        }
+        if (r.ok()) {
+            o.put("learner_threads", r.learnerThreads()).put("env_threads", r.envThreads());
+        }
         o.put("eval_episodes", t.evalEpisodes()).put("eval_seed", t.evalSeed()).put("global_step", r.globalStep())
                 .put("wall_seconds", r.wallSeconds()).put("executor", r.executor()).put("result_bytes", r.fileBytes());
         return o;
@@ -237,7 +260,7 @@ public final class SparkTrials {
             returns[i] = n.path("eval_returns").get(i).asDouble();
         }
         return new TrialResult(t, returns, n.path("eval_mean").asDouble(), n.path("eval_std").asDouble(),
-                n.path("wall_seconds").asDouble(), n.path("global_step").asLong(), n.path("executor").asText(),
-                new TreeMap<>(), null);
+                n.path("wall_seconds").asDouble(), n.path("global_step").asLong(), n.path("learner_threads").asInt(),
+                n.path("env_threads").asInt(), n.path("executor").asText(), new TreeMap<>(), null);
     }
 }

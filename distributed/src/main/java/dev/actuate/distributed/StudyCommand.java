@@ -45,6 +45,11 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Skip the seeds DIR already holds finished")
     boolean resume;
 
+    @Option(names = "--threads-per-trial", paramLabel = "N", description = "Cores each seed's run may keep busy "
+            + "(learner threads, at most 2, for SAC/TD3/DDPG; env threads for PPO). Default: an executor's cores "
+            + "divided by its concurrent trials")
+    Integer threadsPerTrial;
+
     @Option(names = "--json", description = "Print {\"seeds\":[...],\"scores\":[...],\"mean\":...,\"ci95\":[lo,hi]} as the last line")
     boolean json;
 
@@ -52,6 +57,9 @@ public final class StudyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (seeds < 2) {
             throw new IllegalArgumentException("--seeds must be at least 2 for an interval, got " + seeds);
+        }
+        if (threadsPerTrial != null && threadsPerTrial < 1) {
+            throw new IllegalArgumentException("--threads-per-trial must be positive, got " + threadsPerTrial);
         }
         if (steps != null && steps <= 0) {
             throw new IllegalArgumentException("--steps must be positive, got " + steps);
@@ -62,7 +70,7 @@ public final class StudyCommand implements Callable<Integer> {
         for (long s = 0; s < seeds; s++) {
             seedList.add(s);
         }
-        SweepSpec spec = SweepSpec.study(a, env, config, steps, seedList, evalEpisodes);
+        SweepSpec spec = SweepSpec.study(a, env, config, steps, seedList, evalEpisodes, threadsPerTrial);
         Path dir = out != null ? out : Path.of("runs", "study-" + a.id() + "-" + env);
         SweepReport r = Sweeps.runAndReport(master, spec.trials(), dir, resume);
         SweepReport.ConfigSummary c = r.configs().get(0);

@@ -29,6 +29,12 @@ public final class SweepCommand implements Callable<Integer> {
             + "(the baseline for measuring a sweep's speed-up)")
     boolean sequential;
 
+    @Option(names = "--threads-per-trial", paramLabel = "N", description = "Cores each trial may keep busy (learner "
+            + "threads, at most 2, for SAC/TD3/DDPG; env threads for PPO); overrides the spec's threads_per_trial. "
+            + "Default: on Spark, an executor's cores divided by its concurrent trials; with --sequential, the "
+            + "trainer's defaults")
+    Integer threadsPerTrial;
+
     @Option(names = "--json", description = "Print the report as one JSON object on the last line")
     boolean json;
 
@@ -36,7 +42,11 @@ public final class SweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         master = Sweeps.master(master);
         SweepSpec s = SweepSpec.load(spec);
-        List<Trial> trials = s.trials();
+        if (threadsPerTrial != null && threadsPerTrial < 1) {
+            throw new IllegalArgumentException("--threads-per-trial must be positive, got " + threadsPerTrial);
+        }
+        List<Trial> trials = threadsPerTrial == null ? s.trials()
+                : s.trials().stream().map(t -> t.withThreads(threadsPerTrial)).toList();
         System.err.printf("sweep: %d configs x %d seeds = %d trials of %s on %s, master %s%n", s.configs().size(),
                 s.seeds().size(), trials.size(), s.algorithm().id(), s.env(), sequential ? "none (sequential)" : master);
         SweepReport r = Sweeps.runAndReport(sequential ? null : master, trials, out, resume);

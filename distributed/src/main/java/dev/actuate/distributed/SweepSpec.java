@@ -41,16 +41,19 @@ import java.util.TreeMap;
  * eval_episodes: 10
  * eval_seed: 1000
  * search: grid                      # or random, with trials: N and search_seed: S
+ * threads_per_trial: 1              # optional: cores per trial; default: the executor's cores / its concurrent trials
  * params:
  *   learning_rate: [3.0e-4, 1.0e-3] # grid: the values; random: choose one, or {uniform: [a, b]}, {log_uniform: [a, b]}
  * </pre>
  *
- * @param configs one map of swept values per point of the search, in order
+ * @param configs         one map of swept values per point of the search, in order
+ * @param threadsPerTrial the cores each trial may keep busy, or null for the driver's choice ({@link TrialThreads})
  */
 public record SweepSpec(Path source, Algorithm algorithm, String env, Map<String, Object> baseConfig, Long steps,
-                        List<Long> seeds, int evalEpisodes, long evalSeed, List<Map<String, Object>> configs) {
+                        List<Long> seeds, int evalEpisodes, long evalSeed, List<Map<String, Object>> configs,
+                        Integer threadsPerTrial) {
     private static final Set<String> KEYS = Set.of("algo", "env", "config", "steps", "seeds", "eval_episodes",
-            "eval_seed", "search", "trials", "search_seed", "params");
+            "eval_seed", "search", "trials", "search_seed", "params", "threads_per_trial");
     static final long DEFAULT_EVAL_SEED = 1000;
     static final int DEFAULT_EVAL_EPISODES = 10;
 
@@ -58,6 +61,9 @@ public record SweepSpec(Path source, Algorithm algorithm, String env, Map<String
         baseConfig = new LinkedHashMap<>(baseConfig);
         seeds = List.copyOf(seeds);
         configs = configs.stream().map(m -> (Map<String, Object>) new TreeMap<>(m)).toList();
+        if (threadsPerTrial != null && threadsPerTrial < 1) {
+            throw new IllegalArgumentException(source + ": threads_per_trial: must be positive, got " + threadsPerTrial);
+        }
     }
 
     /** Every trial: configs × seeds, named {@code c<config>-seed<seed>}. */
@@ -71,7 +77,7 @@ public record SweepSpec(Path source, Algorithm algorithm, String env, Map<String
             for (long seed : seeds) {
                 String name = String.format("c%0" + width + "d-seed%d", c, seed);
                 out.add(new Trial(name, c, algorithm.id(), env, new TreeMap<>(configs.get(c)), yaml, steps, seed,
-                        evalEpisodes, evalSeed));
+                        evalEpisodes, evalSeed, threadsPerTrial));
             }
         }
         return out;
@@ -79,12 +85,12 @@ public record SweepSpec(Path source, Algorithm algorithm, String env, Map<String
 
     /** One config, many seeds: what {@code actuate study} runs. */
     public static SweepSpec study(Algorithm algorithm, String env, Path config, Long steps, List<Long> seeds,
-                                  int evalEpisodes) throws IOException {
+                                  int evalEpisodes, Integer threadsPerTrial) throws IOException {
         Envs.spec(env);
         Path base = config != null ? config : DefaultConfigs.find(algorithm.id(), env);
         SweepSpec s = new SweepSpec(base == null ? Path.of("(built-in defaults)") : base, algorithm, env,
                 base == null ? Map.of() : readMapping(base), steps, seeds, evalEpisodes, DEFAULT_EVAL_SEED,
-                List.of(Map.of()));
+                List.of(Map.of()), threadsPerTrial);
         s.validate();
         return s;
     }
@@ -134,7 +140,9 @@ public record SweepSpec(Path source, Algorithm algorithm, String env, Map<String
                     m.containsKey("search_seed") ? longValue(m.get("search_seed"), "search_seed", src) : 0, src);
             default -> throw new IllegalArgumentException(src + ": search: expected grid or random, got '" + search + "'");
         };
-        SweepSpec s = new SweepSpec(file, algo, env, baseConfig, steps, seeds, evalEpisodes, evalSeed, configs);
+        Integer threads = m.containsKey("threads_per_trial")
+                ? (int) positiveLong(m.get("threads_per_trial"), "threads_per_trial", src) : null;
+        SweepSpec s = new SweepSpec(file, algo, env, baseConfig, steps, seeds, evalEpisodes, evalSeed, configs, threads);
         s.validate();
         return s;
     }

@@ -39,15 +39,15 @@ public final class TrialRunner {
             Files.writeString(config, trial.configYaml(), StandardCharsets.UTF_8);
             Path run = scratch.resolve(trial.name());
             Trainer.Outcome o = Algorithm.parse(trial.algo()).trainer().train(new Trainer.TrainRequest(trial.env(),
-                    config, trial.steps(), trial.seed(), null, run, false, true, () -> false));
+                    config, trial.steps(), trial.seed(), null, run, false, true, () -> false, trial.threads()));
             Evaluation.Result r;
             try (Env env = Envs.make(trial.env())) {
                 Controller c = ModelControllers.load(run, env);
                 r = Evaluation.run(env, c, trial.evalEpisodes(), trial.evalSeed());
             }
             double wall = (System.nanoTime() - t0) / 1e9;
-            return new TrialResult(trial, r.returns(), r.meanReturn(), r.stdReturn(), wall, o.globalStep(), executor,
-                    readFiles(run), null);
+            return new TrialResult(trial, r.returns(), r.meanReturn(), r.stdReturn(), wall, o.globalStep(),
+                    o.learnerThreads(), o.envThreads(), executor, readFiles(run), null);
         } catch (Exception | LinkageError e) {
             return TrialResult.failed(trial, (System.nanoTime() - t0) / 1e9, executor, e.toString());
         } finally {

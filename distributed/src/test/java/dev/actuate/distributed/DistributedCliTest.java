@@ -23,7 +23,8 @@ class DistributedCliTest {
         Files.writeString(cfg, "learning_starts: 100\nbatch_size: 32\nbuffer_size: 1000\nhidden_sizes: [32, 32]\n");
         Path out = dir.resolve("study");
         CliRun r = CliRun.run("study", "--algo", "sac", "--env", "Pendulum-v1", "--config", cfg.toString(), "--seeds", "3",
-                "--steps", "300", "--eval-episodes", "2", "--master", "local[2]", "--out", out.toString(), "--json");
+                "--steps", "300", "--eval-episodes", "2", "--master", "local[2]", "--out", out.toString(), "--json",
+                "--threads-per-trial", "2");
         assertThat(r.code()).as(r.err()).isZero();
         String[] lines = r.out().strip().split("\n");
         JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
@@ -39,6 +40,10 @@ class DistributedCliTest {
         assertThat(r.out()).contains("3 seeds: final eval");
         assertThat(out.resolve("trials/c0-seed2/model.actuate")).isRegularFile();
         assertThat(out.resolve("report.md")).isRegularFile();
+        // --threads-per-trial overrides the driver's share (1 each for local[2] on a 2-core machine).
+        JsonNode result = new ObjectMapper().readTree(out.resolve("trials/c0-seed2/result.json").toFile());
+        assertThat(result.path("threads_per_trial").asInt()).isEqualTo(2);
+        assertThat(result.path("learner_threads").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -48,6 +53,13 @@ class DistributedCliTest {
         CliRun r = CliRun.run("sweep", "--spec", spec.toString(), "--out", dir.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("actuate sweep: ").contains("bad.yaml").contains("params.learning_rate");
+        assertThat(dir.resolve("o")).doesNotExist();
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, "algo: sac\nenv: Pendulum-v1\n");
+        CliRun zero = CliRun.run("sweep", "--spec", good.toString(), "--out", dir.resolve("o").toString(),
+                "--threads-per-trial", "0");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--threads-per-trial must be positive, got 0");
         assertThat(dir.resolve("o")).doesNotExist();
     }
 

@@ -41,10 +41,10 @@ class ReportCurvesTest {
     @Test
     void writesAPngForTheReportsTrials() throws Exception {
         Trial t = new Trial("c0-seed0", 0, "sac", "Pendulum-v1", new java.util.TreeMap<>(java.util.Map.of("gamma", 0.9)),
-                "gamma: 0.9\n", 100L, 0, 1, 1000);
+                "gamma: 0.9\n", 100L, 0, 1, 1000, null);
         Path run = Files.createDirectories(dir.resolve("trials/c0-seed0"));
         Files.writeString(run.resolve("metrics.csv"), "global_step,mean_return\n50,-1500\n100,-1200\n");
-        TrialResult r = new TrialResult(t, new double[] {-1100}, -1100, 0, 1, 100, "in-process",
+        TrialResult r = new TrialResult(t, new double[] {-1100}, -1100, 0, 1, 100, 1, 1, "in-process",
                 new java.util.TreeMap<>(), null);
         ReportCurves.write(dir, SweepReport.of("local[1]", 1, List.of(r)));
         BufferedImage img = ImageIO.read(dir.resolve("report.png").toFile());

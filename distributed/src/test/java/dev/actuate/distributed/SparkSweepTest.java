@@ -2,6 +2,7 @@ package dev.actuate.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.actuate.nn.Lanes;
 import dev.actuate.train.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,23 @@ class SparkSweepTest {
             assertThat(sequential.get(i).executor()).isEqualTo("in-process");
         }
         assertThat(results.get(0).returns()).isNotEqualTo(results.get(1).returns()); // seeds differ
+        // Two trials at a time share this machine's cores: each run records the threads it used. The sequential
+        // baseline keeps the trainer's defaults (two learner threads on a 2+ core machine), so the identical
+        // returns above also hold across learner thread counts on a 2-core machine.
+        int share = TrialThreads.decide("local[2]", java.util.Map.of(), Runtime.getRuntime().availableProcessors())
+                .perTrial();
+        for (Trial t : trials) {
+            JsonNode r = new ObjectMapper().readTree(out.resolve("trials").resolve(t.name()).resolve(SparkTrials.RESULT)
+                    .toFile());
+            assertThat(r.path("threads_per_trial").asInt()).as(t.name()).isEqualTo(share);
+            assertThat(r.path("learner_threads").asInt()).as(t.name()).isEqualTo(Lanes.forCores(share));
+            assertThat(r.path("env_threads").asInt()).as(t.name()).isEqualTo(1);
+            JsonNode q = new ObjectMapper().readTree(dir.resolve("sequential/trials").resolve(t.name())
+                    .resolve(SparkTrials.RESULT).toFile());
+            assertThat(q.path("threads_per_trial").isNull()).as(t.name()).isTrue();
+            assertThat(q.path("learner_threads").asInt()).as(t.name()).isEqualTo(Lanes.defaultThreads());
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("thread" + (share == 1 ? "" : "s") + " per trial (local[2]");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve(SweepReport.JSON_FILE).toFile());
         assertThat(json.path("trials")).hasSize(4);
@@ -100,10 +118,11 @@ class SparkSweepTest {
 
     @Test
     void aFailingTrialIsReportedWithItsErrorAndTheOthersFinish() throws Exception {
-        Trial good = SweepSpec.load(spec()).trials().get(0);
+        // A trial given its threads (the spec's threads_per_trial, --threads-per-trial) keeps them.
+        Trial good = SweepSpec.load(spec()).trials().get(0).withThreads(1);
         // Passes nothing the driver checks: the trainer's binder rejects the value inside the task.
         Trial bad = new Trial("c9-seed0", 9, "sac", "Pendulum-v1", new java.util.TreeMap<>(java.util.Map.of("gamma", 7)),
-                good.configYaml() + "gamma: 7\n", 300L, 0, 2, 1000);
+                good.configYaml() + "gamma: 7\n", 300L, 0, 2, 1000, null);
         Path out = dir.resolve("with-failure");
         List<TrialResult> results = SparkTrials.run("local[2]", List.of(good, bad), out, false, System.err);
         assertThat(results.get(0).ok()).isTrue();
@@ -116,6 +135,10 @@ class SparkSweepTest {
         assertThat(Files.readString(out.resolve(SweepReport.MD_FILE))).contains("c9-seed0").contains("gamma");
         JsonNode failed = new ObjectMapper().readTree(out.resolve("trials/c9-seed0/result.json").toFile());
         assertThat(failed.path("ok").asBoolean()).isFalse();
+        assertThat(failed.has("learner_threads")).isFalse();
+        JsonNode ok = new ObjectMapper().readTree(out.resolve("trials").resolve(good.name()).resolve("result.json").toFile());
+        assertThat(ok.path("threads_per_trial").asInt()).isEqualTo(1);
+        assertThat(ok.path("learner_threads").asInt()).isEqualTo(1);
         // --resume keeps the finished trial and runs the failed one again.
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         SparkTrials.run("local[2]", List.of(good, bad), out, true, new PrintStream(log, true, StandardCharsets.UTF_8));

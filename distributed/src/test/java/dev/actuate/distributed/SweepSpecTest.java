@@ -87,6 +87,21 @@ class SweepSpecTest {
     }
 
     @Test
+    void threadsPerTrialIsOptionalAndPositive() throws Exception {
+        SweepSpec unset = SweepSpec.load(write("u.yaml", "algo: sac\nenv: Pendulum-v1\nseeds: 2\n"));
+        assertThat(unset.threadsPerTrial()).isNull();
+        assertThat(unset.trials()).extracting(Trial::threads).containsOnlyNulls(); // the driver decides
+        SweepSpec set = SweepSpec.load(write("t.yaml", "algo: sac\nenv: Pendulum-v1\nseeds: 2\nthreads_per_trial: 2\n"));
+        assertThat(set.trials()).extracting(Trial::threads).containsExactly(2, 2);
+        Path zero = write("z.yaml", "algo: sac\nenv: Pendulum-v1\nthreads_per_trial: 0\n");
+        assertThatThrownBy(() -> SweepSpec.load(zero)).hasMessageContaining("z.yaml")
+                .hasMessageContaining("threads_per_trial: must be positive");
+        Path text = write("x.yaml", "algo: sac\nenv: Pendulum-v1\nthreads_per_trial: all\n");
+        assertThatThrownBy(() -> SweepSpec.load(text)).hasMessageContaining("x.yaml")
+                .hasMessageContaining("threads_per_trial: expected an integer");
+    }
+
+    @Test
     void theShippedSweepIsValid() throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
         SweepSpec s = SweepSpec.load(root.resolve("configs/sweeps/pendulum-sac.yaml"));

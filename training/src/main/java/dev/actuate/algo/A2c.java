@@ -47,8 +47,13 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
 
     /** A fresh run: networks initialised and envs reset from {@code seed}. */
     public A2c(A2cConfig cfg, String envId, long seed) {
+        this(cfg, envId, seed, null);
+    }
+
+    /** A fresh run stepping its envs on at most {@code envThreads} threads (null: one per env up to the cores). */
+    public A2c(A2cConfig cfg, String envId, long seed, Integer envThreads) {
         this.cfg = cfg;
-        this.engine = new Ppo(cfg.rollout(), envId, seed, ALGORITHM, cfg);
+        this.engine = new Ppo(cfg.rollout(), envId, seed, ALGORITHM, cfg, envThreads);
         this.policy = engine.policy();
         this.value = engine.valueNet();
         this.rmsProp = cfg.useRmsProp()
@@ -199,15 +204,25 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
 
     /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
     public static A2c resume(Path file, Long totalSteps) throws IOException {
+        return resume(file, totalSteps, null);
+    }
+
+    /** As {@link #resume(Path, Long)}, with at most {@code envThreads} env threads (null: the default). */
+    public static A2c resume(Path file, Long totalSteps, Integer envThreads) throws IOException {
         Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
         A2cConfig cfg = TrainingCheckpoint.config(cp, file, A2cConfig.defaults(), totalSteps, A2cConfig::withTimesteps);
-        A2c a2c = new A2c(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        A2c a2c = new A2c(cfg, cp.field("env").asText(), cp.field("seed").asLong(), envThreads);
         a2c.engine.restore(cp);
         if (a2c.rmsProp != null) {
             float[] s = cp.floats("rmsprop_state", (int) a2c.rmsProp.state().length());
             a2c.rmsProp.state().assign(Nd4j.createFromArray(s).reshape(1, s.length));
         }
         return a2c;
+    }
+
+    @Override
+    public int envThreads() {
+        return engine.envThreads();
     }
 
     @Override

@@ -39,6 +39,7 @@ final class OffPolicyTrainer implements Trainer {
     @Override
     public Outcome train(TrainRequest r) throws IOException {
         checkEnvs(r.envs());
+        int threads = Lanes.forCores(r.threads());
         try (RunDir run = RunDir.open(r.out(), r.resume())) {
             switch (algorithm) {
                 case Sac.ALGORITHM -> {
@@ -46,11 +47,11 @@ final class OffPolicyTrainer implements Trainer {
                     if (c != null) {
                         Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
                     }
-                    try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps())
-                            : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    try (Sac sac = r.resume() ? Sac.resume(run.checkpoint(), r.steps(), threads)
+                            : new Sac(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed(), threads)) {
                         long total = sac.config().nTimesteps();
                         sac.train(run, new ProgressBar(total, sac.globalStep(), r.quiet()), s -> !r.stop().getAsBoolean());
-                        return new Outcome(sac.globalStep(), total, sac.globalStep() == total);
+                        return new Outcome(sac.globalStep(), total, sac.globalStep() == total, sac.learnerThreads(), 1);
                     }
                 }
                 case Td3.ALGORITHM -> {
@@ -58,11 +59,11 @@ final class OffPolicyTrainer implements Trainer {
                     if (c != null) {
                         Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
                     }
-                    try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps())
-                            : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    try (Td3 td3 = r.resume() ? Td3.resume(run.checkpoint(), r.steps(), threads)
+                            : new Td3(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed(), threads)) {
                         long total = td3.config().nTimesteps();
                         td3.train(run, new ProgressBar(total, td3.globalStep(), r.quiet()), s -> !r.stop().getAsBoolean());
-                        return new Outcome(td3.globalStep(), total, td3.globalStep() == total);
+                        return new Outcome(td3.globalStep(), total, td3.globalStep() == total, td3.learnerThreads(), 1);
                     }
                 }
                 case Td3.DDPG -> {
@@ -70,12 +71,12 @@ final class OffPolicyTrainer implements Trainer {
                     if (c != null) {
                         Check.simToRealFits(r.configFile(), r.envId(), c.simToReal());
                     }
-                    try (Td3 ddpg = r.resume() ? Td3.resumeDdpg(run.checkpoint(), r.steps())
-                            : Td3.ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed())) {
+                    try (Td3 ddpg = r.resume() ? Td3.resumeDdpg(run.checkpoint(), r.steps(), threads)
+                            : Td3.ddpg(r.steps() == null ? c : c.withTimesteps(r.steps()), r.envId(), r.seed(), threads)) {
                         long total = ddpg.config().nTimesteps();
                         ddpg.train(run, new ProgressBar(total, ddpg.globalStep(), r.quiet()),
                                 s -> !r.stop().getAsBoolean());
-                        return new Outcome(ddpg.globalStep(), total, ddpg.globalStep() == total);
+                        return new Outcome(ddpg.globalStep(), total, ddpg.globalStep() == total, ddpg.learnerThreads(), 1);
                     }
                 }
                 default -> throw new IllegalStateException("not an off-policy algorithm: " + algorithm);

@@ -57,6 +57,9 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
 
         void train(RunDir run, ProgressBar bar, Predicate<A> keepGoing) throws IOException;
 
+        /** The threads stepping the envs. */
+        int envThreads();
+
         /** The last update's cost, for the bench; null where not measured. */
         default UpdateCost lastUpdateCost() {
             return null;
@@ -66,12 +69,13 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
         void close();
     }
 
+    /** {@code envThreads}: at most that many env threads, or null for the default. */
     interface Factory<C, A> {
-        A create(C cfg, String envId, long seed);
+        A create(C cfg, String envId, long seed, Integer envThreads);
     }
 
     interface Resumer<A> {
-        A resume(Path checkpoint, Long totalSteps) throws IOException;
+        A resume(Path checkpoint, Long totalSteps, Integer envThreads) throws IOException;
     }
 
     private final String algorithm;
@@ -140,7 +144,8 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
             Check.simToRealFits(r.configFile(), r.envId(), fresh.simToReal());
         }
         try (RunDir run = RunDir.open(r.out(), r.resume());
-             A algo = r.resume() ? resumer.resume(run.checkpoint(), r.steps()) : factory.create(fresh, r.envId(), r.seed())) {
+             A algo = r.resume() ? resumer.resume(run.checkpoint(), r.steps(), r.threads())
+                     : factory.create(fresh, r.envId(), r.seed(), r.threads())) {
             if (r.resume() && !algo.envId().equals(r.envId())) {
                 throw new IllegalArgumentException(run.checkpoint() + ": holds a run on " + algo.envId() + ", not "
                         + r.envId());
@@ -154,7 +159,8 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
             }
             ProgressBar bar = new ProgressBar(total, algo.globalStep(), r.quiet());
             algo.train(run, bar, p -> !r.stop().getAsBoolean());
-            return new Outcome(algo.globalStep(), total, algo.iteration() == cfg.iterations());
+            // The update runs on this thread (single-threaded BLAS); only the envs have threads of their own.
+            return new Outcome(algo.globalStep(), total, algo.iteration() == cfg.iterations(), 1, algo.envThreads());
         }
     }
 
@@ -173,7 +179,7 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
         long[] start = new long[2]; // nanos, steps at the end of the warm-up iteration
         long[] end = new long[2];
         List<UpdateCost> costs = new ArrayList<>();
-        try (A algo = factory.create(cfg, envId, r.seed())) {
+        try (A algo = factory.create(cfg, envId, r.seed(), null)) {
             algo.train(null, null, p -> {
                 long now = System.nanoTime();
                 if (p.iteration() == 1) {

@@ -109,21 +109,28 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     /** A fresh run: networks initialised and envs reset from {@code seed}. */
     public Ppo(PpoConfig cfg, String envId, long seed) {
-        this(cfg, envId, seed, ALGORITHM, cfg);
+        this(cfg, envId, seed, ALGORITHM, cfg, null);
+    }
+
+    /** A fresh run stepping its envs on at most {@code envThreads} threads (null: one per env up to the cores). */
+    public Ppo(PpoConfig cfg, String envId, long seed, Integer envThreads) {
+        this(cfg, envId, seed, ALGORITHM, cfg, envThreads);
     }
 
     /**
      * The rollout engine of another on-policy algorithm ({@link Trpo}): the same envs, networks, statistics and
      * checkpoint, recorded under {@code algorithm} with {@code provenanceConfig} (that algorithm's config).
+     * {@code envThreads} caps the env threads (null: one per env up to the cores); results do not depend on it.
      */
-    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record provenanceConfig) {
+    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record provenanceConfig, Integer envThreads) {
         this.cfg = cfg;
         this.algorithm = algorithm;
         this.envId = envId;
         this.seed = seed;
         Envs.spec(envId);
         this.nEnvs = cfg.nEnvs();
-        this.envs = new VectorEnv(() -> cfg.simToReal().wrap(Envs.make(envId)), nEnvs);
+        this.envs = envThreads == null ? new VectorEnv(() -> cfg.simToReal().wrap(Envs.make(envId)), nEnvs)
+                : new VectorEnv(() -> cfg.simToReal().wrap(Envs.make(envId)), nEnvs, envThreads);
         this.obsDim = envs.observationSpace().dim();
         this.actDim = envs.actionSpace().dim();
         this.actionSpace = envs.actionSpace();
@@ -733,11 +740,22 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
      * env states.
      */
     public static Ppo resume(Path file, Long totalSteps) throws IOException {
+        return resume(file, totalSteps, null);
+    }
+
+    /** As {@link #resume(Path, Long)}, with at most {@code envThreads} env threads (null: the default). */
+    public static Ppo resume(Path file, Long totalSteps, Integer envThreads) throws IOException {
         Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
         PpoConfig cfg = TrainingCheckpoint.config(cp, file, PpoConfig.defaults(), totalSteps, PpoConfig::withTimesteps);
-        Ppo ppo = new Ppo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        Ppo ppo = new Ppo(cfg, cp.field("env").asText(), cp.field("seed").asLong(), envThreads);
         ppo.restore(cp);
         return ppo;
+    }
+
+    /** The threads stepping this run's envs. */
+    @Override
+    public int envThreads() {
+        return envs.threads();
     }
 
     void restore(Checkpoint cp) throws IOException {

@@ -656,9 +656,14 @@ public final class Sac implements AutoCloseable {
      * replay buffer.
      */
     public static Sac resume(Path file, Long totalSteps) throws IOException {
+        return resume(file, totalSteps, Lanes.defaultThreads());
+    }
+
+    /** As {@link #resume(Path, Long)}, with 1 or 2 learner threads. */
+    public static Sac resume(Path file, Long totalSteps, int threads) throws IOException {
         Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
         SacConfig cfg = TrainingCheckpoint.config(cp, file, SacConfig.defaults(), totalSteps, SacConfig::withTimesteps);
-        Sac sac = new Sac(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        Sac sac = new Sac(cfg, cp.field("env").asText(), cp.field("seed").asLong(), threads);
         sac.restore(cp, file);
         return sac;
     }

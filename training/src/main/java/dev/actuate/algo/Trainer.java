@@ -21,16 +21,33 @@ public interface Trainer {
      * @param resume     continue the checkpoint in {@code out} (config, seed and envs come from it)
      * @param quiet      no progress output
      * @param stop       polled at safe points between updates: true stops training there with a checkpoint
+     * @param threads    the cores this run may keep busy, or null for the defaults (off-policy: two learner
+     *                   threads on a 2+ core machine; on-policy: one env thread per env up to the cores). Off-policy
+     *                   runs use min(2, threads) learner threads, on-policy runs min(n_envs, threads) env threads;
+     *                   neither changes the results. A sweep sets it so that concurrent trials share the cores.
      */
     record TrainRequest(String envId, Path configFile, Long steps, long seed, Integer envs, Path out, boolean resume,
-                        boolean quiet, BooleanSupplier stop) {
+                        boolean quiet, BooleanSupplier stop, Integer threads) {
+        public TrainRequest {
+            if (threads != null && threads < 1) {
+                throw new IllegalArgumentException("threads must be positive, got " + threads);
+            }
+        }
+
+        /** With the default threads. */
+        public TrainRequest(String envId, Path configFile, Long steps, long seed, Integer envs, Path out,
+                            boolean resume, boolean quiet, BooleanSupplier stop) {
+            this(envId, configFile, steps, seed, envs, out, resume, quiet, stop, null);
+        }
     }
 
     /**
      * Where training ended: {@code globalStep} of {@code totalSteps} (the steps it trains, PPO's rounded up to
-     * whole rollouts); {@code finished} when it wrote the final model rather than stopping early.
+     * whole rollouts); {@code finished} when it wrote the final model rather than stopping early. The threads the
+     * run used: {@code learnerThreads} for the updates (off-policy 1 or 2, on-policy 1), {@code envThreads}
+     * stepping the envs (off-policy 1).
      */
-    record Outcome(long globalStep, long totalSteps, boolean finished) {
+    record Outcome(long globalStep, long totalSteps, boolean finished, int learnerThreads, int envThreads) {
     }
 
     /**

@@ -53,8 +53,13 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
     /** A fresh run: networks initialised and envs reset from {@code seed}. */
     public Trpo(TrpoConfig cfg, String envId, long seed) {
+        this(cfg, envId, seed, null);
+    }
+
+    /** A fresh run stepping its envs on at most {@code envThreads} threads (null: one per env up to the cores). */
+    public Trpo(TrpoConfig cfg, String envId, long seed, Integer envThreads) {
         this.cfg = cfg;
-        this.engine = new Ppo(cfg.rollout(), envId, seed, ALGORITHM, cfg);
+        this.engine = new Ppo(cfg.rollout(), envId, seed, ALGORITHM, cfg, envThreads);
         this.policy = engine.policy();
         this.value = engine.valueNet();
         this.valueOptimizer = new AdamOptimizer(cfg.learningRate(), 0.9, 0.999, 1e-5, value);
@@ -322,14 +327,24 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
     /** Rebuilds a run from {@link #checkpoint()}, with {@code nTimesteps} replaced when {@code totalSteps} is set. */
     public static Trpo resume(Path file, Long totalSteps) throws IOException {
+        return resume(file, totalSteps, null);
+    }
+
+    /** As {@link #resume(Path, Long)}, with at most {@code envThreads} env threads (null: the default). */
+    public static Trpo resume(Path file, Long totalSteps, Integer envThreads) throws IOException {
         Checkpoint cp = TrainingCheckpoint.read(file, ALGORITHM);
         TrpoConfig cfg = TrainingCheckpoint.config(cp, file, TrpoConfig.defaults(), totalSteps, TrpoConfig::withTimesteps);
-        Trpo trpo = new Trpo(cfg, cp.field("env").asText(), cp.field("seed").asLong());
+        Trpo trpo = new Trpo(cfg, cp.field("env").asText(), cp.field("seed").asLong(), envThreads);
         trpo.engine.restore(cp);
         float[] adam = cp.floats("value_adam_state", (int) trpo.valueOptimizer.state().length());
         trpo.valueOptimizer.state().assign(Nd4j.createFromArray(adam).reshape(1, adam.length));
         trpo.valueOptimizer.setIteration(cp.field("value_adam_iteration").asInt());
         return trpo;
+    }
+
+    @Override
+    public int envThreads() {
+        return engine.envThreads();
     }
 
     @Override

@@ -64,6 +64,20 @@ public final class Lanes implements AutoCloseable {
         return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
     }
 
+    /**
+     * The learner threads for a run that may keep {@code cores} cores busy: {@link #defaultThreads()} when null,
+     * else 1 or 2 (lanes use at most two).
+     */
+    public static int forCores(Integer cores) {
+        if (cores == null) {
+            return defaultThreads();
+        }
+        if (cores < 1) {
+            throw new IllegalArgumentException("cores must be positive, got " + cores);
+        }
+        return Math.min(2, cores);
+    }
+
     public int threads() {
         return threads;
     }
