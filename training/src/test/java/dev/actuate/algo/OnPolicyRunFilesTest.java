@@ -111,7 +111,8 @@ class OnPolicyRunFilesTest {
     private static final String TRPO_HEADER = "iteration,global_step,mean_return,mean_length,episodes,surrogate_gain,"
             + "kl,accepted,step_fraction,line_search_trials,value_loss,explained_variance,std,policy_update_ms,"
             + "steps_per_sec";
-    private static final String TRPO_ROW = "1,256,nan,nan,0,0.0207148,0.00883935,1,1,1,4.19642,-0.0461814,0.991121";
+    // The same step as before; its logged KL is sb3-contrib's KL(new || old) now (KL(old || new) was 0.00883935).
+    private static final String TRPO_ROW = "1,256,nan,nan,0,0.0207148,0.00868354,1,1,1,4.19642,-0.0461814,0.991121";
     private static final String TRPO_CHECKPOINT = ENGINE_FIELDS
             + ", value_adam_iteration] [adam_state, log_std, policy_mean, value, value_adam_state]";
 }
