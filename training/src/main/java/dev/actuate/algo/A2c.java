@@ -92,8 +92,9 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
                 engine.envId(), engine.seed())) {
             while (engine.iteration() < numIterations) {
                 long iterStart = System.nanoTime();
-                double frac = 1.0 - (double) engine.iteration() / numIterations;
-                double learningRate = cfg.annealLr() ? frac * cfg.learningRate() : cfg.learningRate();
+                double learningRate = cfg.annealLr()
+                        ? progressRemaining(engine.iteration(), n, cfg.nTimesteps()) * cfg.learningRate()
+                        : cfg.learningRate();
                 if (rmsProp != null) {
                     rmsProp.setLearningRate(learningRate);
                 } else {
@@ -156,6 +157,16 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
         if (bar != null) {
             bar.finish(engine.globalStep(), engine.meanRecentReturn());
         }
+    }
+
+    /**
+     * SB3's {@code progress_remaining} at the update after rollout {@code iteration} (0-based) of {@code rolloutSize}
+     * steps: {@code 1 - steps collected / nTimesteps}, counted after the rollout (SB3 updates it between
+     * {@code collect_rollouts} and {@code train}), so the first update runs just below the full rate and the last at
+     * 0. Clamped at 0 where the last rollout overshoots {@code nTimesteps} (SB3 would anneal below zero there).
+     */
+    static double progressRemaining(long iteration, int rolloutSize, long nTimesteps) {
+        return Math.max(0.0, 1.0 - (double) (iteration + 1) * rolloutSize / nTimesteps);
     }
 
     public A2cConfig config() {

@@ -13,7 +13,8 @@ import java.util.List;
  * @param nEnvs          parallel envs (the CLI's {@code --envs} overrides)
  * @param nSteps         steps per env per rollout (the n of the n-step returns)
  * @param learningRate   optimiser step size (annealed linearly to 0 when {@code annealLr}, the Zoo's {@code lin_})
- * @param annealLr       linear learning-rate annealing
+ * @param annealLr       linear learning-rate annealing, as SB3's schedule: the rate times the fraction of
+ *                        {@code nTimesteps} still to collect after each rollout (the last update runs at 0)
  * @param gamma          discount
  * @param gaeLambda      GAE(lambda); 1 gives plain n-step returns
  * @param entCoef        entropy bonus coefficient

@@ -23,8 +23,10 @@ import java.util.function.Predicate;
  * Trust Region Policy Optimization (Schulman et al., 2015) as sb3-contrib's TRPO: the policy step is the natural
  * gradient {@code F^-1 g} of the surrogate {@code mean(ratio * A)}, solved by conjugate gradient on Fisher-vector
  * products ({@link GaussianPolicy#fisherVectorProduct}, damped), scaled so the quadratic KL model meets
- * {@code targetKl}, and kept by a backtracking line search only where the surrogate improves and the measured mean
- * KL(old || new) stays within {@code targetKl}. The value network is fitted afterwards by its own Adam.
+ * {@code targetKl}, and kept by a backtracking line search only where the surrogate improves and the measured KL
+ * stays below {@code targetKl}. The KL is sb3-contrib's: KL(new || old) averaged over the rows and the action
+ * dimensions ({@link #meanKl}), and the Fisher is its Hessian ({@link #fisher}). The value network is fitted
+ * afterwards by its own Adam.
  *
  * <p>Rollouts, GAE, truncation bootstrapping, observation normalisation, the networks, the model file and the
  * checkpoint are PPO's ({@link Ppo} as the rollout engine), so eval, render, export and resume work unchanged.
@@ -115,15 +117,16 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         double[] mbOldValues = new double[batchSize];
         double[] mbValues = new double[batchSize];
         double[] dValue = new double[batchSize];
-        INDArray mbObsNd = Nd4j.zeros(value.dataType(), batchSize, obsDim);
-        INDArray dValueNd = Nd4j.zeros(value.dataType(), batchSize, 1);
+        // The critic's network inputs: full minibatches, and the shorter last one where batchSize does not divide n.
+        int tail = n % batchSize == 0 ? batchSize : n % batchSize;
+        INDArray[] mbObsNd = {Nd4j.zeros(value.dataType(), batchSize, obsDim),
+            Nd4j.zeros(value.dataType(), tail, obsDim)};
+        INDArray[] dValueNd = {Nd4j.zeros(value.dataType(), batchSize, 1), Nd4j.zeros(value.dataType(), tail, 1)};
         long[] fvpCost = new long[2]; // calls, nanos
+        TrustRegion.Operator dampedFisher = fisher(policy, cfg.cgDamping());
         TrustRegion.Operator fisher = (v, out) -> {
             long t0 = UpdateCost.cpuNanos();
-            policy.fisherVectorProduct(v, out);
-            for (int i = 0; i < p; i++) {
-                out[i] += cfg.cgDamping() * v[i];
-            }
+            dampedFisher.apply(v, out);
             fvpCost[0]++;
             fvpCost[1] += UpdateCost.cpuNanos() - t0;
         };
@@ -204,23 +207,27 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                 long policyEnd = UpdateCost.cpuNanos();
                 double policyMs = (System.nanoTime() - policyStart) / 1e6;
 
-                // ---- critic: nCriticUpdates passes of shuffled minibatches, MSE to the returns, its own Adam
+                // ---- critic: nCriticUpdates passes of shuffled minibatches, MSE to the returns, its own Adam. As
+                // SB3's rollout_buffer.get(batch_size), a rollout that batchSize does not divide ends each pass with
+                // a shorter minibatch (the whole rollout is fitted every pass).
                 double vLossSum = 0;
                 int minibatches = 0;
                 System.arraycopy(identity, 0, indices, 0, n);
                 for (int epoch = 0; epoch < cfg.nCriticUpdates(); epoch++) {
                     engine.shuffle(indices);
-                    for (int start = 0; start + batchSize <= n; start += batchSize) {
-                        buffer.gather(indices, start, start + batchSize, mbObs, mbAct, mbLogProb, mbAdv, mbReturns,
+                    for (int start = 0; start < n; start += batchSize) {
+                        int b = Math.min(batchSize, n - start);
+                        int which = b == batchSize ? 0 : 1;
+                        buffer.gather(indices, start, start + b, mbObs, mbAct, mbLogProb, mbAdv, mbReturns,
                                 mbOldValues);
-                        for (int i = 0; i < mbObs.length; i++) {
+                        for (int i = 0; i < b * obsDim; i++) {
                             mbObsD[i] = mbObs[i];
                         }
-                        NdArrays.fromDoubles(mbObsD, mbObsNd);
-                        NdArrays.toDoubles(value.forward(mbObsNd), mbValues);
-                        vLossSum += PpoLoss.value(mbValues, mbOldValues, mbReturns, batchSize, false, 0, 1.0, dValue);
-                        NdArrays.fromDoubles(dValue, dValueNd);
-                        value.backward(dValueNd);
+                        NdArrays.fromDoubles(mbObsD, mbObsNd[which]);
+                        NdArrays.toDoubles(value.forward(mbObsNd[which]), mbValues);
+                        vLossSum += PpoLoss.value(mbValues, mbOldValues, mbReturns, b, false, 0, 1.0, dValue);
+                        NdArrays.fromDoubles(dValue, dValueNd[which]);
+                        value.backward(dValueNd[which]);
                         valueOptimizer.step();
                         minibatches++;
                     }
@@ -257,7 +264,10 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         }
     }
 
-    /** The surrogate {@code mean(ratio * A)} and the mean KL(old || new) at the policy's current parameters. */
+    /**
+     * The surrogate {@code mean(ratio * A)} and {@link #meanKl} at the policy's current parameters (the trial
+     * step's), against the old policy.
+     */
     private TrustRegion.Trial measure(INDArray obs, double[] act, double[] oldLogProb, double[] adv, double[] oldMean,
                                       double[] oldLogStd, int oldStride, int n, double[] mean, double[] logStd,
                                       double[] logProb) {
@@ -265,12 +275,42 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         int stride = policy.logStdRows(n, logStd);
         policy.logProb(mean, act, n, logProb);
         double surrogate = 0;
-        double kl = 0;
         for (int i = 0; i < n; i++) {
             surrogate += Math.exp(logProb[i] - oldLogProb[i]) * adv[i];
-            kl += DiagGaussian.kl(oldMean, oldLogStd, i * oldStride, mean, logStd, i * stride, i * actDim, actDim);
         }
-        return new TrustRegion.Trial(surrogate / n, kl / n);
+        return new TrustRegion.Trial(surrogate / n, meanKl(mean, logStd, stride, oldMean, oldLogStd, oldStride, n,
+                actDim));
+    }
+
+    /**
+     * The trust region's measure, as sb3-contrib's {@code kl_divergence(new, old).mean()}: KL(new || old) of each
+     * row's Gaussian, per action dimension (PyTorch's {@code Normal} KL is element-wise, and {@code mean()} averages
+     * over rows and action dimensions alike), so {@code targetKl} bounds the KL per action dimension; row i's
+     * log-std starts at {@code i * stride} (0: shared).
+     */
+    static double meanKl(double[] newMean, double[] newLogStd, int newStride, double[] oldMean, double[] oldLogStd,
+                         int oldStride, int rows, int actDim) {
+        double kl = 0;
+        for (int i = 0; i < rows; i++) {
+            kl += DiagGaussian.kl(newMean, newLogStd, i * newStride, oldMean, oldLogStd, i * oldStride, i * actDim,
+                    actDim);
+        }
+        return kl / ((double) rows * actDim);
+    }
+
+    /**
+     * {@code v -> (F / actDim + damping I) v} over the rows of the last {@link GaussianPolicy#prepareFisher}: the
+     * Hessian of {@link #meanKl} at new = old (the policy's Fisher, which is the Hessian of the KL summed over action
+     * dimensions, divided by their number), damped as sb3-contrib's {@code hessian_vector_product}.
+     */
+    static TrustRegion.Operator fisher(GaussianPolicy policy, double damping) {
+        double perDimension = 1.0 / policy.actionSize();
+        return (v, out) -> {
+            policy.fisherVectorProduct(v, out);
+            for (int i = 0; i < v.length; i++) {
+                out[i] = out[i] * perDimension + damping * v[i];
+            }
+        };
     }
 
     // ------------------------------------------------------------------------------------------ state

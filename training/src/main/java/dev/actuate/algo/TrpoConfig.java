@@ -16,7 +16,8 @@ import java.util.List;
  * @param learningRate    the critic's Adam step size
  * @param gamma           discount
  * @param gaeLambda       GAE(lambda)
- * @param targetKl        the trust region: the bound on the mean KL(old || new) of an accepted policy step
+ * @param targetKl        the trust region: an accepted policy step keeps KL(new || old), averaged over the rows and
+ *                        the action dimensions (sb3-contrib's measure), below this
  * @param cgMaxSteps      conjugate-gradient iterations (fixed; fewer only when the residual vanishes)
  * @param cgDamping       damping added to the Fisher ({@code (F + damping I) x = g}) for a stable solve
  * @param lineSearchShrinkingFactor the backtracking factor on the step

@@ -73,15 +73,15 @@ final class TrustRegion {
 
     /**
      * Backtracking: fractions 1, shrink, shrink^2, ... for at most {@code maxTrials}; accepts the first step whose
-     * surrogate improves on {@code oldSurrogate} and whose measured mean KL is at most {@code maxKl} (the
-     * quadratic model only predicts it). Rejects every step if none qualifies.
+     * surrogate improves on {@code oldSurrogate} and whose measured KL is below {@code maxKl} (strictly, as
+     * sb3-contrib; the quadratic model only predicts it). Rejects every step if none qualifies.
      */
     static Search lineSearch(Probe probe, double oldSurrogate, double maxKl, double shrink, int maxTrials) {
         double fraction = 1.0;
         Trial last = null;
         for (int t = 1; t <= maxTrials; t++) {
             last = probe.at(fraction);
-            if (last.kl() <= maxKl && last.surrogate() > oldSurrogate && Double.isFinite(last.surrogate())) {
+            if (last.kl() < maxKl && last.surrogate() > oldSurrogate && Double.isFinite(last.surrogate())) {
                 return new Search(true, fraction, t, last);
             }
             fraction *= shrink;

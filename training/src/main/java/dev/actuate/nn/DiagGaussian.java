@@ -68,8 +68,9 @@ public final class DiagGaussian {
 
     /**
      * {@code KL(old || new) = sum_i [ logStdNew_i - logStdOld_i + (sOld_i^2 + (mOld_i - mNew_i)^2) / (2 sNew_i^2)
-     * - 1/2 ]}: TRPO's trust-region measure, zero and with zero gradient at {@code new == old}, where its Hessian
-     * is the Fisher information (1/s^2 for a mean, 2 for a log-std).
+     * - 1/2 ]}, zero and with zero gradient at {@code new == old}, where its Hessian is the Fisher information
+     * (1/s^2 for a mean, 2 for a log-std). TRPO measures its trust region in the other direction, KL(new || old) as
+     * sb3-contrib, by passing the new policy as {@code old} here ({@code Trpo.meanKl}).
      */
     public static double kl(double[] meanOld, double[] logStdOld, int oldLsOff, double[] meanNew, double[] logStdNew,
                             int newLsOff, int meanOff, int dim) {

@@ -29,6 +29,34 @@ class A2cTest {
                 A2cConfig.defaults(), "test");
     }
 
+    /**
+     * SB3's linear schedule is evaluated after the rollout ({@code progress_remaining = 1 - steps collected /
+     * total}): with two rollouts of 16 steps for 32 the first update runs at half the rate and the last at 0, so
+     * the last update leaves every parameter as it was (the old schedule, 1 - iteration / iterations, ran it at
+     * half the rate).
+     */
+    @Test
+    void annealedRateFollowsSbProgressRemainingAndTheLastUpdateRunsAtZero() throws Exception {
+        assertThat(A2c.progressRemaining(0, 16, 32)).isEqualTo(0.5);
+        assertThat(A2c.progressRemaining(1, 16, 32)).isZero();
+        assertThat(A2c.progressRemaining(2, 16, 40)).isZero(); // an overshooting last rollout: clamped, not negative
+        assertThat(A2c.progressRemaining(0, 64, 1_000_000)).isEqualTo(1 - 64 / 1e6);
+        A2cConfig cfg = ConfigYaml.bind(Map.of("n_timesteps", 32), tiny(), "test");
+        float[][] afterFirst = new float[2][];
+        try (A2c a = new A2c(cfg, "Pendulum-v1", 5)) {
+            float[] initial = a.policy().params().dup().data().asFloat();
+            a.train(null, null, x -> {
+                afterFirst[0] = x.policy().params().dup().data().asFloat();
+                afterFirst[1] = x.valueNet().getParams();
+                return true;
+            });
+            assertThat(a.iteration()).isEqualTo(2);
+            assertThat(afterFirst[0]).isNotEqualTo(initial); // the first update (half rate) moved the policy
+            assertThat(a.policy().params().dup().data().asFloat()).containsExactly(afterFirst[0]);
+            assertThat(a.valueNet().getParams()).containsExactly(afterFirst[1]);
+        }
+    }
+
     /** PPO's loss at ratio 1 with unbounded clipping has A2C's gradient, -mean(A d log pi), exactly. */
     @Test
     void policyGradientAtRatioOneIsTheAdvantageWeightedScore() {

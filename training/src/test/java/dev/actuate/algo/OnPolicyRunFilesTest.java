@@ -104,14 +104,17 @@ class OnPolicyRunFilesTest {
     private static final String PPO_CHECKPOINT = ENGINE_FIELDS + "] [adam_state, log_std, policy_mean, value]";
     private static final String A2C_HEADER = "iteration,global_step,mean_return,mean_length,episodes,learning_rate,"
             + "policy_loss,value_loss,entropy,grad_norm,explained_variance,std,steps_per_sec";
-    private static final String A2C_ROW = "1,16,nan,nan,0,0.000700000,3.82776,24.7844,1.41894,7.88079,0.0174771,"
-            + "0.993029";
+    // SB3's schedule runs the first of two updates at half the rate (learning_rate, and the std after the step, were
+    // 0.000700000 and 0.993029 before it); the losses and the gradient norm, taken before the step, are unchanged.
+    private static final String A2C_ROW = "1,16,nan,nan,0,0.000350000,3.82776,24.7844,1.41894,7.88079,0.0174771,"
+            + "0.996508";
     private static final String A2C_CHECKPOINT = ENGINE_FIELDS
             + "] [adam_state, log_std, policy_mean, rmsprop_state, value]";
     private static final String TRPO_HEADER = "iteration,global_step,mean_return,mean_length,episodes,surrogate_gain,"
             + "kl,accepted,step_fraction,line_search_trials,value_loss,explained_variance,std,policy_update_ms,"
             + "steps_per_sec";
-    private static final String TRPO_ROW = "1,256,nan,nan,0,0.0207148,0.00883935,1,1,1,4.19642,-0.0461814,0.991121";
+    // The same step as before; its logged KL is sb3-contrib's KL(new || old) now (KL(old || new) was 0.00883935).
+    private static final String TRPO_ROW = "1,256,nan,nan,0,0.0207148,0.00868354,1,1,1,4.19642,-0.0461814,0.991121";
     private static final String TRPO_CHECKPOINT = ENGINE_FIELDS
             + ", value_adam_iteration] [adam_state, log_std, policy_mean, value, value_adam_state]";
 }

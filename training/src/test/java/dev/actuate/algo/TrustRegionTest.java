@@ -100,6 +100,17 @@ class TrustRegionTest {
     }
 
     @Test
+    void lineSearchAcceptsOnlyAKlStrictlyBelowTheBoundAsSbContrib() {
+        // sb3-contrib keeps a step where kl_div < target_kl: a trial exactly at the bound is rejected, the next
+        // (fraction 0.5, KL 0.0025) kept.
+        TrustRegion.Search s = TrustRegion.lineSearch(f -> new TrustRegion.Trial(1.0 + f, 0.01 * f * f), 1.0, 0.01,
+                0.5, 10);
+        assertThat(s.accepted()).isTrue();
+        assertThat(s.trials()).isEqualTo(2);
+        assertThat(s.fraction()).isEqualTo(0.5);
+    }
+
+    @Test
     void lineSearchRejectsStepsThatDoNotImproveTheSurrogate() {
         TrustRegion.Search s = TrustRegion.lineSearch(f -> new TrustRegion.Trial(1.0 - f, 0.0), 1.0, 0.01, 0.5, 6);
         assertThat(s.accepted()).isFalse();
