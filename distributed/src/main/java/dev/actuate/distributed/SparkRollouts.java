@@ -1,15 +1,10 @@
 package dev.actuate.distributed;
 
-import dev.actuate.algo.PpoConfig;
 import dev.actuate.algo.RolloutChunk;
 import dev.actuate.algo.RolloutRequest;
 import dev.actuate.algo.RolloutWorker;
-import dev.actuate.train.ConfigYaml;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -20,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * PPO's rollouts as Spark jobs: each iteration broadcasts the learner's {@link RolloutRequest} and runs one task
+ * On-policy rollouts (PPO, TRPO, A2C) as Spark jobs: each iteration broadcasts the learner's {@link RolloutRequest} and runs one task
  * per worker, which steps its slice of the envs ({@code n_envs / workers}, contiguous) and returns a
  * {@link RolloutChunk}. Tasks are stateless, so a worker's envs live in a per-JVM cache keyed by run and
  * partition: in {@code local[N]} that is the driver's JVM; on a cluster a partition must come back to the same
@@ -31,17 +26,11 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
     private static final Map<String, RolloutWorker> WORKERS = new ConcurrentHashMap<>();
 
     /** What an executor needs to build a worker the first time it sees a partition. */
-    record Spec(String runId, String envId, long seed, String configYaml, int workers) implements Serializable {
-        PpoConfig config() {
-            Map<String, Object> values = new Yaml(new SafeConstructor(new LoaderOptions())).load(configYaml);
-            return ConfigYaml.bind(values, PpoConfig.defaults(), "the learner's config");
-        }
-
+    record Spec(String runId, String envId, long seed, RolloutWorker.Setup setup, int workers) implements Serializable {
         RolloutWorker worker(int partition) {
             return WORKERS.computeIfAbsent(runId + "/" + partition, k -> {
-                PpoConfig cfg = config();
-                int per = cfg.nEnvs() / workers;
-                return new RolloutWorker(cfg, envId, seed, partition * per, per);
+                int per = setup.nEnvs() / workers;
+                return new RolloutWorker(setup, envId, seed, partition * per, per);
             });
         }
     }
@@ -60,7 +49,7 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
     private final List<Timing> timings = new ArrayList<>();
 
     /** @throws IllegalArgumentException when {@code workers} does not divide the config's {@code n_envs} */
-    public SparkRollouts(JavaSparkContext sc, PpoConfig cfg, String envId, long seed, int workers) {
+    public SparkRollouts(JavaSparkContext sc, RolloutWorker.Setup cfg, String envId, long seed, int workers) {
         if (workers < 1) {
             throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         }
@@ -69,7 +58,7 @@ public final class SparkRollouts implements Function<RolloutRequest, List<Rollou
                     + " (each worker steps n_envs / workers envs)");
         }
         this.sc = sc;
-        this.spec = new Spec(UUID.randomUUID().toString(), envId, seed, ConfigYaml.toYaml(cfg), workers);
+        this.spec = new Spec(UUID.randomUUID().toString(), envId, seed, cfg, workers);
         for (int p = 0; p < workers; p++) {
             partitions.add(p);
         }

@@ -357,12 +357,18 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
      * the steps in env order. With {@code norm_obs} the workers normalise with the statistics of the rollout's
      * start, where a local run updates them every step.
      */
+    @Override
     public void distributeRollouts(Function<RolloutRequest, List<RolloutChunk>> source) {
         if (policy.stateDependent()) {
             throw new IllegalArgumentException("use_sde: distributed rollouts do not support gSDE (its exploration "
                     + "matrices are redrawn from the learner's generator during the rollout); set use_sde: false");
         }
         this.rollouts = source;
+    }
+
+    @Override
+    public RolloutWorker.Setup rolloutSetup() {
+        return RolloutWorker.Setup.of(cfg);
     }
 
     /** What the rollout workers need for the next rollout. */
