@@ -54,7 +54,8 @@ public final class DtrainCommand implements Callable<Integer> {
     @Option(names = "--workers", required = true, description = "Rollout workers (Spark tasks); must divide n_envs")
     int workers;
 
-    @Option(names = "--master", description = "Spark master URL (default local[W], embedded)")
+    @Option(names = "--master", description = "Spark master URL (default: spark.master when spark-submit set it, else "
+            + "local[W], embedded)")
     String master;
 
     @Option(names = "--out", description = "Run directory (default runs/d<algo>-<env>-<seed>)")
@@ -63,7 +64,8 @@ public final class DtrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print {\"steps\",\"seconds\",\"steps_per_sec\",\"overhead_ms_median\",...} as the last line")
+    @Option(names = "--json", description = "Print {\"algo\",\"steps\",\"seconds\",\"steps_per_sec\",\"overhead_ms_median\","
+            + "\"partition_executors\",...} as the last line")
     boolean json;
 
     @Override
@@ -80,9 +82,12 @@ public final class DtrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         }
         Path file = config != null ? config : DefaultConfigs.find(algorithm.id(), Envs.fileName(env));
-        String m = master != null ? master : "local[" + workers + "]";
+        // The master given, else spark-submit's, else embedded with a task thread per worker.
+        String m = master != null ? master : System.getProperty("spark.master", "local[" + workers + "]");
         Path runDir = out != null ? out : Path.of("runs", "d" + algorithm.id() + "-" + Envs.fileName(env) + "-" + seed);
         List<SparkRollouts.Timing> timings;
+        List<String> executors;
+        int retried;
         long globalStep;
         double seconds;
         // The learner first: its config is checked (gSDE, the worker count) before Spark starts or a file is written.
@@ -92,7 +97,7 @@ public final class DtrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--workers " + workers + " must divide n_envs " + nEnvs + " ("
                         + learner.configSource() + (envs == null ? "" : ", --envs") + ")");
             }
-            try (JavaSparkContext sc = new JavaSparkContext(SparkTrials.conf(m, "actuate dtrain"));
+            try (JavaSparkContext sc = new JavaSparkContext(SparkRollouts.conf(SparkTrials.conf(m, "actuate dtrain")));
                  RunDir run = RunDir.open(runDir, false);
                  SparkRollouts rollouts = new SparkRollouts(sc, learner.setup(), env, seed, workers)) {
                 learner.distributeRollouts(rollouts);
@@ -101,6 +106,8 @@ public final class DtrainCommand implements Callable<Integer> {
                 seconds = (System.nanoTime() - t0) / 1e9;
                 globalStep = learner.globalStep();
                 timings = rollouts.timings();
+                executors = rollouts.locations();
+                retried = rollouts.retriedTasks();
                 StringBuilder csv = new StringBuilder("iteration,rollout_s,slowest_worker_s,slowest_worker_env_s,"
                         + "overhead_s,broadcast_s,request_bytes,result_bytes\n");
                 for (SparkRollouts.Timing t : timings) {
@@ -126,6 +133,8 @@ public final class DtrainCommand implements Callable<Integer> {
                     .put("steps_per_sec", globalStep / seconds).put("workers", workers).put("master", m).put("iterations", timings.size())
                     .put("rollout_ms_median", rolloutMs).put("slowest_worker_ms_median", workerMs)
                     .put("overhead_ms_median", overheadMs);
+            o.put("retried_tasks", retried);
+            executors.forEach(o.putArray("partition_executors")::add);
             System.out.println(o);
         }
         return 0;

@@ -3,7 +3,11 @@ package dev.actuate.distributed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actuate.algo.Ppo;
+import dev.actuate.algo.RolloutRequest;
+import dev.actuate.algo.RolloutWorker;
+import dev.actuate.sim.wrappers.SimToReal;
 import dev.actuate.train.Checkpoint;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@code actuate dtrain} on an embedded {@code local[2]} Spark against {@code actuate train} in this JVM: the same
@@ -29,7 +34,7 @@ class SparkRolloutsTest {
     Path dir;
 
     /** The metrics rows without the wall-clock columns (steps_per_sec, and TRPO's policy_update_ms). */
-    private static List<String> metricsWithoutTime(Path run) throws Exception {
+    static List<String> metricsWithoutTime(Path run) throws Exception {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
         List<String> header = List.of(lines.get(0).split(","));
         return lines.stream().map(l -> {
@@ -137,6 +142,24 @@ class SparkRolloutsTest {
             assertThat(y.floats(array, -1)).as(array).isEqualTo(x.floats(array, -1));
         }
         assertThat(y.field("rng_state").asLong()).isEqualTo(x.field("rng_state").asLong());
+    }
+
+    /**
+     * A rollout task that runs where its worker's envs are not (on a cluster: their executor died, or the task was
+     * sent elsewhere) fails the run by name, in one line, rather than starting fresh envs. Simulated on local[2]
+     * by asking for a later iteration of workers that never ran the first.
+     */
+    @Test
+    void aTaskWithoutItsEnvsFailsTheRunByName() {
+        RolloutWorker.Setup setup = new RolloutWorker.Setup(4, 8, List.of(8), "tanh", false, 10.0, SimToReal.NONE);
+        RolloutRequest second = new RolloutRequest(1, new float[0], new float[0], new float[0], null, null, 0, 0);
+        try (JavaSparkContext sc = new JavaSparkContext(SparkRollouts.conf(SparkTrials.conf("local[2]", "lost envs")))) {
+            SparkRollouts rollouts = new SparkRollouts(sc, setup, "Pendulum-v1", 0, 2);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> rollouts.apply(second));
+            assertThat(e.getMessage()).startsWith("rollout worker ").contains("iteration 1")
+                    .contains("its envs were lost").endsWith("the run cannot go on with other envs").doesNotContain("\n");
+            assertThat(rollouts.timings()).isEmpty();
+        }
     }
 
     @Test
