@@ -51,7 +51,8 @@ public final class DtrainCommand implements Callable<Integer> {
     @Option(names = "--envs", description = "Parallel envs in all (overrides the config's n_envs)")
     Integer envs;
 
-    @Option(names = "--workers", required = true, description = "Rollout workers (Spark tasks); must divide n_envs")
+    @Option(names = {"--workers", "--rollout-workers"}, required = true, description = "Rollout workers (Spark "
+            + "tasks); must divide n_envs. `actuate train --rollout-workers K` runs this command")
     int workers;
 
     @Option(names = "--master", description = "Spark master URL (default: spark.master when spark-submit set it, else "

@@ -114,7 +114,7 @@ class SparkRolloutsTest {
                 "--out", single.toString(), "--quiet");
         assertThat(a.code()).as(a.err()).isZero();
         CliRun b = CliRun.run("dtrain", "--algo", algo, "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed",
-                "2", "--workers", "2", "--out", spread.toString(), "--quiet", "--json");
+                "2", "--rollout-workers", "2", "--out", spread.toString(), "--quiet", "--json"); // train's name for it
         assertThat(b.code()).as(b.err()).isZero();
 
         List<String> m = metricsWithoutTime(single);
