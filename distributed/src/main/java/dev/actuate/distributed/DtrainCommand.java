@@ -91,7 +91,7 @@ public final class DtrainCommand implements Callable<Integer> {
         int retried;
         long globalStep;
         double seconds;
-        // The learner first: its config is checked (gSDE, the worker count) before Spark starts or a file is written.
+        // The learner first: its config is checked (and the worker count) before Spark starts or a file is written.
         try (DistributedRun learner = DistributedRun.create(algorithm, env, file, steps, envs, seed)) {
             int nEnvs = learner.setup().nEnvs();
             if (nEnvs % workers != 0) {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@code actuate dtrain} on an embedded {@code local[2]} Spark against {@code actuate train} in this JVM: the same
- * tiny Pendulum PPO, TRPO or A2C (no gSDE, no observation normalisation), seed and envs. Rollouts are 32 steps and Pendulum's
+ * tiny Pendulum PPO, TRPO or A2C (no observation normalisation), seed and envs. Rollouts are 32 steps and Pendulum's
  * episodes 200, so every episode crosses rollouts: the returns match only if each worker's envs live on in its
  * executor between iterations.
  */
@@ -100,14 +100,16 @@ class SparkRolloutsTest {
 
     /**
      * TRPO and A2C roll out on PPO's engine with their own update: two workers on local[2] give the single-process
-     * run's metrics (timing column aside) and learner state bit for bit.
+     * run's metrics (timing column aside) and learner state bit for bit. A2C explores by gSDE here (exploration
+     * matrices redrawn every 4 steps), TRPO by plain Gaussian noise.
      */
     @ParameterizedTest
     @ValueSource(strings = {"trpo", "a2c"})
     void trpoAndA2cOnLocal2AreBitIdenticalToTheSingleProcessTrainer(String algo) throws Exception {
         Path cfg = dir.resolve(algo + ".yaml");
         Files.writeString(cfg, "n_envs: 4\nn_steps: 32\nn_timesteps: 1024\nhidden_sizes: [16, 16]\n"
-                + ("trpo".equals(algo) ? "batch_size: 32\nn_critic_updates: 3\ncg_max_steps: 5\n" : ""));
+                + ("trpo".equals(algo) ? "batch_size: 32\nn_critic_updates: 3\ncg_max_steps: 5\n"
+                        : "use_sde: true\nsde_sample_freq: 4\n"));
         Path single = dir.resolve("single-" + algo);
         Path spread = dir.resolve("spread-" + algo);
         CliRun a = CliRun.run("train", "--algo", algo, "--env", "Pendulum-v1", "--config", cfg.toString(), "--seed", "2",
@@ -142,6 +144,10 @@ class SparkRolloutsTest {
             assertThat(y.floats(array, -1)).as(array).isEqualTo(x.floats(array, -1));
         }
         assertThat(y.field("rng_state").asLong()).isEqualTo(x.field("rng_state").asLong());
+        assertThat(y.has("sde_matrices")).isEqualTo(x.has("sde_matrices"));
+        if (x.has("sde_matrices")) {
+            assertThat(y.doubles("sde_matrices", -1)).isEqualTo(x.doubles("sde_matrices", -1));
+        }
     }
 
     /**
@@ -151,7 +157,8 @@ class SparkRolloutsTest {
      */
     @Test
     void aTaskWithoutItsEnvsFailsTheRunByName() {
-        RolloutWorker.Setup setup = new RolloutWorker.Setup(4, 8, List.of(8), "tanh", false, 10.0, SimToReal.NONE);
+        RolloutWorker.Setup setup = new RolloutWorker.Setup(4, 8, List.of(8), "tanh", false, 10.0, SimToReal.NONE, false, -1,
+                true, false);
         RolloutRequest second = new RolloutRequest(1, new float[0], new float[0], new float[0], null, null, 0, 0);
         try (JavaSparkContext sc = new JavaSparkContext(SparkRollouts.conf(SparkTrials.conf("local[2]", "lost envs")))) {
             SparkRollouts rollouts = new SparkRollouts(sc, setup, "Pendulum-v1", 0, 2);
@@ -172,19 +179,9 @@ class SparkRolloutsTest {
         assertThat(r.err()).contains("--workers 3").contains("n_envs 4").contains("tiny.yaml");
         assertThat(dir.resolve("o")).doesNotExist();
 
-        Path sde = dir.resolve("sde.yaml");
-        Files.writeString(sde, CONFIG + "use_sde: true\n");
-        r = CliRun.run("dtrain", "--env", "Pendulum-v1", "--config", sde.toString(), "--workers", "2");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("sde.yaml").contains("use_sde");
-
         r = CliRun.run("dtrain", "--algo", "sac", "--env", "Pendulum-v1", "--workers", "2");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--algo sac").contains("ppo, trpo, a2c");
 
-        // The shipped A2C Pendulum config explores by gSDE: refused by the file's name.
-        r = CliRun.run("dtrain", "--algo", "a2c", "--env", "Pendulum-v1", "--workers", "2");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("configs/a2c/Pendulum-v1.yaml").contains("use_sde");
     }
 }

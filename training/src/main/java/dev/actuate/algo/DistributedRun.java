@@ -33,7 +33,7 @@ public final class DistributedRun implements AutoCloseable {
      * A fresh run of {@code algorithm} on {@code envId}, its config as {@code actuate train} resolves it.
      *
      * @param configFile YAML over the algorithm's defaults, or null for the defaults
-     * @throws IllegalArgumentException for an algorithm without distributed rollouts, or a config with gSDE
+     * @throws IllegalArgumentException for an algorithm without distributed rollouts
      */
     public static DistributedRun create(Algorithm algorithm, String envId, Path configFile, Long steps, Integer envs,
                                         long seed) throws IOException {

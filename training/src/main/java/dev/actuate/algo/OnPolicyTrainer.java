@@ -39,8 +39,6 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
 
         SimToReal simToReal();
 
-        boolean useSde();
-
         C withTimesteps(long n);
 
         C withEnvs(int n);
@@ -150,17 +148,11 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
 
     /**
      * A fresh run whose rollouts the caller distributes ({@code actuate dtrain}): the config resolved and checked
-     * as {@link #train}'s, and gSDE refused by the file's name (its exploration matrices are redrawn from the
-     * learner's generator during the rollout, which the workers cannot follow).
+     * as {@link #train}'s.
      */
     DistributedRun distributed(String envId, Path configFile, Long steps, Integer envs, long seed) throws IOException {
         C cfg = config(configFile, steps, envs);
         String source = configFile == null ? "the built-in " + label + " defaults" : configFile.toString();
-        if (cfg.useSde()) {
-            throw new IllegalArgumentException(source + ": use_sde: distributed rollouts do not support gSDE (its "
-                    + "exploration matrices are redrawn from the learner's generator during the rollout); set "
-                    + "use_sde: false");
-        }
         Check.simToRealFits(configFile, envId, cfg.simToReal());
         return new DistributedRun(factory.create(cfg, envId, seed), algorithm, source,
                 cfg.iterations() * cfg.rolloutSize());

@@ -4,6 +4,7 @@ import dev.actuate.nn.Activation;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.EpisodeStats;
 import dev.actuate.sim.Envs;
@@ -31,14 +32,17 @@ import java.util.List;
 public final class RolloutWorker implements AutoCloseable {
     /**
      * What a worker needs of the run's config: the envs, the networks' shape (their parameters come with every
-     * request) and the observation normalisation. Serializable, so a driver can ship it to executors.
+     * request), the observation normalisation and gSDE's. Serializable, so a driver can ship it to executors.
      *
-     * @param nEnvs       the run's envs in all (the networks run on an {@code nEnvs}-row batch, for bit-identity)
-     * @param hiddenSizes hidden widths of the policy mean and value networks
-     * @param activation  their hidden activation, by config name
+     * @param nEnvs         the run's envs in all (the networks run on an {@code nEnvs}-row batch, for bit-identity)
+     * @param hiddenSizes   hidden widths of the policy mean and value networks
+     * @param activation    their hidden activation, by config name
+     * @param useSde        gSDE exploration, with the config's {@code sdeSampleFreq}, {@code fullStd} and
+     *                      {@code useExpln}
      */
     public record Setup(int nEnvs, int nSteps, List<Integer> hiddenSizes, String activation, boolean normObs,
-                        double clipObs, SimToReal simToReal) implements Serializable {
+                        double clipObs, SimToReal simToReal, boolean useSde, int sdeSampleFreq, boolean fullStd,
+                        boolean useExpln) implements Serializable {
         public Setup {
             if (nEnvs < 1 || nSteps < 1) {
                 throw new IllegalArgumentException("n_envs and n_steps must be positive, got " + nEnvs + ", " + nSteps);
@@ -50,7 +54,7 @@ public final class RolloutWorker implements AutoCloseable {
         /** The setup of a run whose rollout engine has {@code cfg} (TRPO's and A2C's configs map to one). */
         static Setup of(PpoConfig cfg) {
             return new Setup(cfg.nEnvs(), cfg.nSteps(), cfg.hiddenSizes(), cfg.activation(), cfg.normObs(),
-                    cfg.clipObs(), cfg.simToReal());
+                    cfg.clipObs(), cfg.simToReal(), cfg.useSde(), cfg.sdeSampleFreq(), cfg.fullStd(), cfg.useExpln());
         }
 
         private Mlp.Builder net(int in, int out) {
@@ -89,7 +93,10 @@ public final class RolloutWorker implements AutoCloseable {
         this.actionSpace = this.envs.actionSpace();
         // The learner's shapes; the parameters (and so the init) are overwritten by every request.
         Rng unused = new Rng(seed);
-        this.policy = new GaussianPolicy(setup.net(obsDim, actDim), 0.0, unused);
+        int lastHidden = setup.hiddenSizes().get(setup.hiddenSizes().size() - 1);
+        StateDependentNoise sde = setup.useSde()
+                ? new StateDependentNoise(lastHidden, actDim, setup.fullStd(), setup.useExpln()) : null;
+        this.policy = new GaussianPolicy(setup.net(obsDim, actDim), 0.0, sde, unused);
         this.value = setup.net(obsDim, 1).build(unused);
         this.obsRms = setup.normObs() ? new RunningMeanStd(obsDim) : null;
         this.input = Nd4j.zeros(DataType.FLOAT, setup.nEnvs(), obsDim);
@@ -133,19 +140,34 @@ public final class RolloutWorker implements AutoCloseable {
         double[] act = new double[n * actDim];
         double[] lp = new double[n];
         double[] v = new double[n];
+        double[] actAll = policy.stateDependent() ? new double[nEnvs * actDim] : null;
+        double[] lpAll = policy.stateDependent() ? new double[nEnvs] : null;
         long envNanos = 0;
+        rng.setState(req.rngState());
         for (int t = 0; t < steps; t++) {
             int row = t * n;
+            if (policy.stateDependent() && StateDependentNoise.redraws(t, setup.sdeSampleFreq())) {
+                // As the learner: every env's exploration matrix, in env order, from its generator (gSDE's sample
+                // draws nothing between redraws); this worker uses its own envs' rows.
+                policy.resetNoise(nEnvs, rng);
+            }
             Ppo.normalize(rawObs, obsRms, setup.clipObs(), obsDim, obsF);
             INDArray x = padded(obsF, padded);
             NdArrays.toDoubles(policy.forward(x), meanAll);
-            System.arraycopy(meanAll, firstEnv * actDim, mean, 0, n * actDim);
-            // The learner's one generator samples step t's envs in env order, one Gaussian (two draws) per action
-            // dimension: skip to this slice's first one.
-            rng.setState(req.rngState());
-            rng.advance(2L * actDim * ((long) t * nEnvs + firstEnv));
-            policy.sample(mean, n, rng, act);
-            policy.logProb(mean, act, n, lp);
+            if (policy.stateDependent()) {
+                policy.sample(meanAll, nEnvs, rng, actAll);
+                policy.logProb(meanAll, actAll, nEnvs, lpAll);
+                System.arraycopy(actAll, firstEnv * actDim, act, 0, n * actDim);
+                System.arraycopy(lpAll, firstEnv, lp, 0, n);
+            } else {
+                System.arraycopy(meanAll, firstEnv * actDim, mean, 0, n * actDim);
+                // The learner's one generator samples step t's envs in env order, one Gaussian (two draws) per
+                // action dimension: skip to this slice's first one.
+                rng.setState(req.rngState());
+                rng.advance(2L * actDim * ((long) t * nEnvs + firstEnv));
+                policy.sample(mean, n, rng, act);
+                policy.logProb(mean, act, n, lp);
+            }
             NdArrays.toDoubles(value.forward(x), valueAll);
             System.arraycopy(valueAll, firstEnv, v, 0, n);
             System.arraycopy(obsF, 0, obs, row * obsDim, n * obsDim);

@@ -53,9 +53,18 @@ class RolloutWorkerTest {
 
     /** A fresh run of {@code algo} at {@link #keys}. */
     static OnPolicyTrainer.Run<?, ?> run(Algorithm algo, boolean normalize, long seed) {
+        return run(algo, normalize, seed, Map.of());
+    }
+
+    /** A fresh run of {@code algo} at {@link #keys} and {@code extra}. */
+    static OnPolicyTrainer.Run<?, ?> run(Algorithm algo, boolean normalize, long seed, Map<String, Object> extra) {
         Map<String, Object> m = new java.util.HashMap<>(keys(normalize));
+        m.putAll(extra);
         return switch (algo) {
-            case PPO -> new Ppo(config(normalize), ENV, seed);
+            case PPO -> {
+                m.put("n_epochs", 2);
+                yield new Ppo(ConfigYaml.bind(m, PpoConfig.defaults(), "test"), ENV, seed);
+            }
             case TRPO -> {
                 m.put("hidden_sizes", List.of(16, 16));
                 m.put("n_critic_updates", 3);
@@ -157,25 +166,29 @@ class RolloutWorkerTest {
         }
     }
 
-    @Test
-    void gsdeIsRefusedByName() {
-        PpoConfig cfg = ConfigYaml.bind(Map.of("use_sde", true), PpoConfig.defaults(), "test");
-        try (Ppo ppo = new Ppo(cfg, ENV, 0)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ppo.distributeRollouts(req -> List.of()));
-            assertTrue(e.getMessage().contains("use_sde"), e.getMessage());
+    /**
+     * gSDE: the workers redraw every env's exploration matrices from the learner's generator at the same steps (the
+     * rollout's start, and every 4 steps here) and use their own envs' rows; the learner draws the same ones.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Algorithm.class, names = {"PPO", "TRPO", "A2C"})
+    void gsdeWorkersGiveTheLocalRunBitForBit(Algorithm algo) throws Exception {
+        Map<String, Object> sde = Map.of("use_sde", true, "sde_sample_freq", 4);
+        try (var local = run(algo, false, 9, sde); var two = distributed(run(algo, false, 9, sde), 9, 2)) {
+            local.train(null, null, null);
+            two.train(null, null, null);
+            assertTrue(local.checkpoint().floatNames().contains(Ppo.POLICY_MEAN));
+            assertSameRun(local, two);
+            assertArrayEquals(local.checkpoint().doubles(Ppo.SDE_MATRICES, -1),
+                    two.checkpoint().doubles(Ppo.SDE_MATRICES, -1));
         }
     }
 
     @Test
-    void distributedRunsRefuseOffPolicyAlgorithmsAndGsdeConfigsByName() throws Exception {
+    void distributedRunsRefuseOffPolicyAlgorithmsByName() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DistributedRun.create(Algorithm.SAC, ENV, null, null, null, 0));
         assertTrue(e.getMessage().contains("--algo sac") && e.getMessage().contains("ppo, trpo, a2c"), e.getMessage());
-        Path sde = Files.writeString(dir.resolve("sde.yaml"), "n_envs: 2\nn_steps: 8\nuse_sde: true\n");
-        e = assertThrows(IllegalArgumentException.class,
-                () -> DistributedRun.create(Algorithm.A2C, ENV, sde, null, null, 0));
-        assertTrue(e.getMessage().startsWith(sde.toString()) && e.getMessage().contains("use_sde"), e.getMessage());
         Path plain = Files.writeString(dir.resolve("plain.yaml"), "n_envs: 2\nn_steps: 8\nn_timesteps: 20\n");
         try (DistributedRun r = DistributedRun.create(Algorithm.TRPO, ENV, plain, null, null, 0)) {
             assertEquals("trpo", r.algorithm());
