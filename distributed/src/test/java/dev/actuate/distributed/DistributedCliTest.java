@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +65,35 @@ class DistributedCliTest {
         assertThat(zero.code()).isEqualTo(2);
         assertThat(zero.err()).contains("--threads-per-trial must be positive, got 0");
         assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    /** What {@code scripts/actuate} would run (module, then arguments), by its {@code ACTUATE_DRY_RUN=1}. */
+    private static String launcher(String... args) throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/actuate").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ACTUATE_DRY_RUN", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void trainWithRolloutWorkersRunsTheDistributedTrainer() throws Exception {
+        assertThat(launcher("train", "--algo", "ppo", "--env", "Pendulum-v1", "--master", "spark://h:7077",
+                "--rollout-workers", "4")).isEqualTo("distributed dtrain --algo ppo --env Pendulum-v1 --master "
+                + "spark://h:7077 --rollout-workers 4");
+        assertThat(launcher("train", "--algo", "a2c", "--env", "Pendulum-v1", "--rollout-workers=2"))
+                .isEqualTo("distributed dtrain --algo a2c --env Pendulum-v1 --rollout-workers=2");
+        // Without it, train stays on the plain CLI jar; the other commands go where they went.
+        assertThat(launcher("train", "--algo", "ppo", "--env", "Pendulum-v1"))
+                .isEqualTo("cli train --algo ppo --env Pendulum-v1");
+        assertThat(launcher("dtrain", "--env", "Pendulum-v1", "--workers", "2"))
+                .isEqualTo("distributed dtrain --env Pendulum-v1 --workers 2");
+        assertThat(launcher("eval", "--rollout-workers", "2")).isEqualTo("cli eval --rollout-workers 2");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -229,6 +230,17 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
             a2c.rmsProp.state().assign(Nd4j.createFromArray(s).reshape(1, s.length));
         }
         return a2c;
+    }
+
+    /** Rollouts from workers: the engine's ({@link Ppo#distributeRollouts}); the update is unchanged. */
+    @Override
+    public void distributeRollouts(Function<RolloutRequest, List<RolloutChunk>> source) {
+        engine.distributeRollouts(source);
+    }
+
+    @Override
+    public RolloutWorker.Setup rolloutSetup() {
+        return engine.rolloutSetup();
     }
 
     @Override

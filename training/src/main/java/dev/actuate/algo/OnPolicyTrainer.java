@@ -1,6 +1,7 @@
 package dev.actuate.algo;
 
 import dev.actuate.sim.wrappers.SimToReal;
+import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.RunDir;
@@ -59,6 +60,18 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
 
         /** The threads stepping the envs. */
         int envThreads();
+
+        /**
+         * Rollouts from workers instead of this run's own envs ({@code actuate dtrain}). PPO's engine does it for
+         * all three algorithms ({@link Ppo#distributeRollouts}); TRPO and A2C pass it on.
+         */
+        void distributeRollouts(Function<RolloutRequest, List<RolloutChunk>> source);
+
+        /** What a rollout worker needs of this run's config. */
+        RolloutWorker.Setup rolloutSetup();
+
+        /** Everything a bit-identical continuation needs. */
+        Checkpoint checkpoint();
 
         /** The last update's cost, for the bench; null where not measured. */
         default UpdateCost lastUpdateCost() {
@@ -135,6 +148,18 @@ final class OnPolicyTrainer<C extends Record & OnPolicyTrainer.Config<C>, A exte
             cfg = cfg.withEnvs(envs);
         }
         return cfg;
+    }
+
+    /**
+     * A fresh run whose rollouts the caller distributes ({@code actuate dtrain}): the config resolved and checked
+     * as {@link #train}'s.
+     */
+    DistributedRun distributed(String envId, Path configFile, Long steps, Integer envs, long seed) throws IOException {
+        C cfg = config(configFile, steps, envs);
+        String source = configFile == null ? "the built-in " + label + " defaults" : configFile.toString();
+        Check.simToRealFits(configFile, envId, cfg.simToReal());
+        return new DistributedRun(factory.create(cfg, envId, seed, null), algorithm, source,
+                cfg.iterations() * cfg.rolloutSize());
     }
 
     @Override

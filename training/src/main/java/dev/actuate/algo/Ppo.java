@@ -360,16 +360,19 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     /**
      * Has rollouts collected by {@code source} (rollout workers, each stepping a contiguous slice of the envs)
      * instead of this object's own envs. Without {@code norm_obs} the run is bit-identical to a local one: the
-     * workers draw each env's actions at that env's positions of this run's action stream and the learner replays
-     * the steps in env order. With {@code norm_obs} the workers normalise with the statistics of the rollout's
+     * workers draw each env's actions at that env's positions of this run's action stream (with gSDE, every env's
+     * exploration matrices from it, as this object would) and the learner replays the steps in env order. With
+     * {@code norm_obs} the workers normalise with the statistics of the rollout's
      * start, where a local run updates them every step.
      */
+    @Override
     public void distributeRollouts(Function<RolloutRequest, List<RolloutChunk>> source) {
-        if (policy.stateDependent()) {
-            throw new IllegalArgumentException("use_sde: distributed rollouts do not support gSDE (its exploration "
-                    + "matrices are redrawn from the learner's generator during the rollout); set use_sde: false");
-        }
         this.rollouts = source;
+    }
+
+    @Override
+    public RolloutWorker.Setup rolloutSetup() {
+        return RolloutWorker.Setup.of(cfg);
     }
 
     /** What the rollout workers need for the next rollout. */
@@ -403,8 +406,18 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         if (covered != nEnvs) {
             throw new IllegalStateException("rollout chunks cover " + covered + " envs, n_envs is " + nEnvs);
         }
-        // The workers drew every env's Gaussians in this generator's place: two draws per action dimension.
-        rng.advance(2L * actDim * nEnvs * cfg.nSteps());
+        if (policy.stateDependent()) {
+            // gSDE: the workers drew the exploration matrices as a local rollout does; draw the same ones here (the
+            // checkpoint keeps the last) and move the generator past them.
+            for (int t = 0; t < cfg.nSteps(); t++) {
+                if (StateDependentNoise.redraws(t, cfg.sdeSampleFreq())) {
+                    policy.resetNoise(nEnvs, rng);
+                }
+            }
+        } else {
+            // The workers drew every env's Gaussians in this generator's place: two draws per action dimension.
+            rng.advance(2L * actDim * nEnvs * cfg.nSteps());
+        }
         double[] rawRewards = new double[nEnvs];
         boolean[] terminated = new boolean[nEnvs];
         boolean[] truncated = new boolean[nEnvs];

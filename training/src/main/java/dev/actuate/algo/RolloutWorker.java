@@ -1,8 +1,10 @@
 package dev.actuate.algo;
 
+import dev.actuate.nn.Activation;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
+import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.sim.Box;
 import dev.actuate.sim.EpisodeStats;
 import dev.actuate.sim.Envs;
@@ -10,22 +12,58 @@ import dev.actuate.sim.Rng;
 import dev.actuate.sim.VectorEnv;
 import dev.actuate.sim.VectorStep;
 import dev.actuate.sim.wrappers.RunningMeanStd;
+import dev.actuate.sim.wrappers.SimToReal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Steps envs {@code [firstEnv, firstEnv + envs)} of a PPO run's {@code n_envs} with the learner's policy and
- * returns each rollout as a {@link RolloutChunk}. The envs live as long as the worker, so episodes run on across
- * rollouts as in a local run; env {@code i} is reset with {@code seed + i} and its actions use env {@code i}'s
- * positions of the learner's action stream, exactly as {@link Ppo}'s own rollout does.
+ * Steps envs {@code [firstEnv, firstEnv + envs)} of an on-policy run's {@code n_envs} (PPO, TRPO or A2C: all
+ * collect rollouts with {@link Ppo}'s engine) with the learner's policy and returns each rollout as a
+ * {@link RolloutChunk}. The envs live as long as the worker, so episodes run on across rollouts as in a local run;
+ * env {@code i} is reset with {@code seed + i} and its actions use env {@code i}'s positions of the learner's action
+ * stream, exactly as {@link Ppo}'s own rollout does.
  */
 public final class RolloutWorker implements AutoCloseable {
-    private final PpoConfig cfg;
+    /**
+     * What a worker needs of the run's config: the envs, the networks' shape (their parameters come with every
+     * request), the observation normalisation and gSDE's. Serializable, so a driver can ship it to executors.
+     *
+     * @param nEnvs         the run's envs in all (the networks run on an {@code nEnvs}-row batch, for bit-identity)
+     * @param hiddenSizes   hidden widths of the policy mean and value networks
+     * @param activation    their hidden activation, by config name
+     * @param useSde        gSDE exploration, with the config's {@code sdeSampleFreq}, {@code fullStd} and
+     *                      {@code useExpln}
+     */
+    public record Setup(int nEnvs, int nSteps, List<Integer> hiddenSizes, String activation, boolean normObs,
+                        double clipObs, SimToReal simToReal, boolean useSde, int sdeSampleFreq, boolean fullStd,
+                        boolean useExpln) implements Serializable {
+        public Setup {
+            if (nEnvs < 1 || nSteps < 1) {
+                throw new IllegalArgumentException("n_envs and n_steps must be positive, got " + nEnvs + ", " + nSteps);
+            }
+            hiddenSizes = List.copyOf(hiddenSizes);
+            Activation.parse(activation);
+        }
+
+        /** The setup of a run whose rollout engine has {@code cfg} (TRPO's and A2C's configs map to one). */
+        static Setup of(PpoConfig cfg) {
+            return new Setup(cfg.nEnvs(), cfg.nSteps(), cfg.hiddenSizes(), cfg.activation(), cfg.normObs(),
+                    cfg.clipObs(), cfg.simToReal(), cfg.useSde(), cfg.sdeSampleFreq(), cfg.fullStd(), cfg.useExpln());
+        }
+
+        private Mlp.Builder net(int in, int out) {
+            return Mlp.builder(in, out).hidden(hiddenSizes.stream().mapToInt(Integer::intValue).toArray())
+                    .activation(Activation.parse(activation));
+        }
+    }
+
+    private final Setup setup;
     private final int firstEnv;
     private final int n;
     private final int obsDim;
@@ -40,25 +78,28 @@ public final class RolloutWorker implements AutoCloseable {
     private double[][] rawObs;
     private long expectedIteration;
 
-    public RolloutWorker(PpoConfig cfg, String envId, long seed, int firstEnv, int envs) {
-        if (firstEnv < 0 || envs < 1 || firstEnv + envs > cfg.nEnvs()) {
+    public RolloutWorker(Setup setup, String envId, long seed, int firstEnv, int envs) {
+        if (firstEnv < 0 || envs < 1 || firstEnv + envs > setup.nEnvs()) {
             throw new IllegalArgumentException("envs [" + firstEnv + ", " + (firstEnv + envs) + ") are not within n_envs "
-                    + cfg.nEnvs());
+                    + setup.nEnvs());
         }
-        this.cfg = cfg;
+        this.setup = setup;
         this.firstEnv = firstEnv;
         this.n = envs;
         // One env thread: a worker is one Spark task, which has one core.
-        this.envs = new VectorEnv(() -> cfg.simToReal().wrap(Envs.make(envId)), envs, 1);
+        this.envs = new VectorEnv(() -> setup.simToReal().wrap(Envs.make(envId)), envs, 1);
         this.obsDim = this.envs.observationSpace().dim();
         this.actDim = this.envs.actionSpace().dim();
         this.actionSpace = this.envs.actionSpace();
-        // The parameters are overwritten by every request; the generator only sizes the networks.
+        // The learner's shapes; the parameters (and so the init) are overwritten by every request.
         Rng unused = new Rng(seed);
-        this.policy = Ppo.newPolicy(cfg, obsDim, actDim, unused);
-        this.value = Ppo.newValueNet(cfg, obsDim, unused);
-        this.obsRms = cfg.normObs() ? new RunningMeanStd(obsDim) : null;
-        this.input = Nd4j.zeros(DataType.FLOAT, cfg.nEnvs(), obsDim);
+        int lastHidden = setup.hiddenSizes().get(setup.hiddenSizes().size() - 1);
+        StateDependentNoise sde = setup.useSde()
+                ? new StateDependentNoise(lastHidden, actDim, setup.fullStd(), setup.useExpln()) : null;
+        this.policy = new GaussianPolicy(setup.net(obsDim, actDim), 0.0, sde, unused);
+        this.value = setup.net(obsDim, 1).build(unused);
+        this.obsRms = setup.normObs() ? new RunningMeanStd(obsDim) : null;
+        this.input = Nd4j.zeros(DataType.FLOAT, setup.nEnvs(), obsDim);
         this.rawObs = this.envs.reset(seed + firstEnv);
     }
 
@@ -78,7 +119,7 @@ public final class RolloutWorker implements AutoCloseable {
         if (obsRms != null) {
             obsRms.load(new RunningMeanStd.State(req.obsMean(), req.obsVar(), req.obsCount()));
         }
-        int steps = cfg.nSteps();
+        int steps = setup.nSteps();
         int rows = steps * n;
         float[] obs = new float[rows * obsDim];
         double[] nextRawObs = obsRms == null ? null : new double[rows * obsDim];
@@ -90,7 +131,7 @@ public final class RolloutWorker implements AutoCloseable {
         boolean[] truncated = new boolean[rows];
         List<float[]> finalObs = new ArrayList<>();
         List<double[]> episodes = new ArrayList<>();
-        int nEnvs = cfg.nEnvs();
+        int nEnvs = setup.nEnvs();
         float[] obsF = new float[n * obsDim];
         float[] padded = new float[nEnvs * obsDim];
         double[] meanAll = new double[nEnvs * actDim];
@@ -99,19 +140,34 @@ public final class RolloutWorker implements AutoCloseable {
         double[] act = new double[n * actDim];
         double[] lp = new double[n];
         double[] v = new double[n];
+        double[] actAll = policy.stateDependent() ? new double[nEnvs * actDim] : null;
+        double[] lpAll = policy.stateDependent() ? new double[nEnvs] : null;
         long envNanos = 0;
+        rng.setState(req.rngState());
         for (int t = 0; t < steps; t++) {
             int row = t * n;
-            Ppo.normalize(rawObs, obsRms, cfg.clipObs(), obsDim, obsF);
+            if (policy.stateDependent() && StateDependentNoise.redraws(t, setup.sdeSampleFreq())) {
+                // As the learner: every env's exploration matrix, in env order, from its generator (gSDE's sample
+                // draws nothing between redraws); this worker uses its own envs' rows.
+                policy.resetNoise(nEnvs, rng);
+            }
+            Ppo.normalize(rawObs, obsRms, setup.clipObs(), obsDim, obsF);
             INDArray x = padded(obsF, padded);
             NdArrays.toDoubles(policy.forward(x), meanAll);
-            System.arraycopy(meanAll, firstEnv * actDim, mean, 0, n * actDim);
-            // The learner's one generator samples step t's envs in env order, one Gaussian (two draws) per action
-            // dimension: skip to this slice's first one.
-            rng.setState(req.rngState());
-            rng.advance(2L * actDim * ((long) t * nEnvs + firstEnv));
-            policy.sample(mean, n, rng, act);
-            policy.logProb(mean, act, n, lp);
+            if (policy.stateDependent()) {
+                policy.sample(meanAll, nEnvs, rng, actAll);
+                policy.logProb(meanAll, actAll, nEnvs, lpAll);
+                System.arraycopy(actAll, firstEnv * actDim, act, 0, n * actDim);
+                System.arraycopy(lpAll, firstEnv, lp, 0, n);
+            } else {
+                System.arraycopy(meanAll, firstEnv * actDim, mean, 0, n * actDim);
+                // The learner's one generator samples step t's envs in env order, one Gaussian (two draws) per
+                // action dimension: skip to this slice's first one.
+                rng.setState(req.rngState());
+                rng.advance(2L * actDim * ((long) t * nEnvs + firstEnv));
+                policy.sample(mean, n, rng, act);
+                policy.logProb(mean, act, n, lp);
+            }
             NdArrays.toDoubles(value.forward(x), valueAll);
             System.arraycopy(valueAll, firstEnv, v, 0, n);
             System.arraycopy(obsF, 0, obs, row * obsDim, n * obsDim);
@@ -138,7 +194,7 @@ public final class RolloutWorker implements AutoCloseable {
             float[] f = new float[obsDim];
             for (int e = 0; e < n; e++) {
                 if (st.truncated()[e] && !st.terminated()[e]) {
-                    Ppo.normalize(new double[][] {st.finalObservations()[e]}, obsRms, cfg.clipObs(), obsDim, f);
+                    Ppo.normalize(new double[][] {st.finalObservations()[e]}, obsRms, setup.clipObs(), obsDim, f);
                     finalObs.add(f.clone());
                 }
             }
@@ -149,7 +205,7 @@ public final class RolloutWorker implements AutoCloseable {
                 }
             }
         }
-        Ppo.normalize(rawObs, obsRms, cfg.clipObs(), obsDim, obsF);
+        Ppo.normalize(rawObs, obsRms, setup.clipObs(), obsDim, obsF);
         NdArrays.toDoubles(value.forward(padded(obsF, padded)), valueAll);
         double[] lastValues = Arrays.copyOfRange(valueAll, firstEnv, firstEnv + n);
         float[] finals = new float[finalObs.size() * obsDim];

@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -380,6 +381,17 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         trpo.valueOptimizer.state().assign(Nd4j.createFromArray(adam).reshape(1, adam.length));
         trpo.valueOptimizer.setIteration(cp.field("value_adam_iteration").asInt());
         return trpo;
+    }
+
+    /** Rollouts from workers: the engine's ({@link Ppo#distributeRollouts}); the update is unchanged. */
+    @Override
+    public void distributeRollouts(Function<RolloutRequest, List<RolloutChunk>> source) {
+        engine.distributeRollouts(source);
+    }
+
+    @Override
+    public RolloutWorker.Setup rolloutSetup() {
+        return engine.rolloutSetup();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.actuate.sim.wrappers;
 
 import dev.actuate.sim.Env;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ import java.util.List;
  *                         empty for zeros, else one value per action component, in the env's action units
  */
 public record SimToReal(int actionDelay, int observationDelay, List<Double> observationNoise, int previousActions,
-                        List<Double> initialAction) {
+                        List<Double> initialAction) implements Serializable {
     /** No aid: the env as registered. */
     public static final SimToReal NONE = new SimToReal(0, 0, List.of(), 0, List.of());
 
