@@ -25,6 +25,7 @@ import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.HilRun;
 import dev.actuate.runtime.LoopMetrics;
 import dev.actuate.runtime.Policy;
+import dev.actuate.runtime.StallProbe;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyLayer;
@@ -54,7 +55,10 @@ import java.util.concurrent.TimeUnit;
  * compute); with the periodic trigger the answer also waits for the loop's next cycle (up to a
  * period). Missed deadlines are the loop's (overruns plus, with the state trigger, states that did
  * not arrive within 1.5 periods); {@code robot_stale_steps} counts robot ticks whose command had
- * not arrived, the robot's view of a missed deadline.
+ * not arrived, the robot's view of a missed deadline. Each case also reports how late the robot's own
+ * ticks started (a tick over half a period late is a state timeout by itself), the JVM's CPU, and its
+ * five slowest round trips with their likely cause ({@link StallProbe}). Per broker, one unmeasured
+ * case runs first (JIT compilation, class loading, connections).
  */
 @Command(name = "hil", mixinStandardHelpOptions = true,
         description = "Benchmark hardware-in-the-loop round trip, loop jitter and inference latency")
@@ -206,6 +210,8 @@ public final class BenchHilCommand implements Callable<Integer> {
         MqttRobot.Result result;
         Histogram late;
         double cpuMsPerS;
+        List<StallProbe.SlowCycle> slowest = List.of();
+        int gcPauses = 0;
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
@@ -221,12 +227,19 @@ public final class BenchHilCommand implements Callable<Integer> {
             while (!robot.connected() && System.nanoTime() < connectDeadline) {
                 Thread.sleep(5); // time the steady state, not the connection set-up
             }
-            long cpu0 = processCpuNanos();
-            long t0 = System.nanoTime();
-            Thread.sleep((long) (caseSeconds * 1000));
-            cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
-            robot.stop();
-            result = run.get(10, TimeUnit.SECONDS);
+            // Names the likely cause of the slowest round trips (GC, scheduling, broker), as the demo does.
+            try (StallProbe probe = report ? new StallProbe() : null) {
+                long cpu0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                Thread.sleep((long) (caseSeconds * 1000));
+                cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+                robot.stop();
+                result = run.get(10, TimeUnit.SECONDS);
+                if (probe != null) {
+                    slowest = probe.explain(robot.roundTripSamples().slowest(5));
+                    gcPauses = probe.gcPauses();
+                }
+            }
             late = robot.tickLatenessMicros();
             loop.stop();
             loop.join(5000);
@@ -264,6 +277,11 @@ public final class BenchHilCommand implements Callable<Integer> {
         n.put("controller_state_to_send_p99_ms", ctl.p99Micros() / 1e3);
         n.put("compute_p99_us", loop.metrics().summary("compute").p99Micros());
         n.put("process_cpu_ms_per_s", Math.round(cpuMsPerS * 10) / 10.0);
+        n.put("gc_pauses", gcPauses);
+        ArrayNode slow = n.putArray("slowest_round_trips");
+        for (StallProbe.SlowCycle c : slowest) {
+            slow.addObject().put("ms", c.ms()).put("at_s", c.atSeconds()).put("cause", c.cause()).put("detail", c.detail());
+        }
         System.out.printf(Locale.ROOT, "%-9s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms p99.9 %.3f ms max %.3f ms (n=%d); "
                         + "%d missed deadlines (%d state timeouts), %d overruns; robot stale steps %d of %d; "
                         + "robot ticks late p99 %.3f ms max %.3f ms, %d over half a period; this JVM's CPU %.0f ms/s%n",
@@ -271,6 +289,10 @@ public final class BenchHilCommand implements Callable<Integer> {
                 result.roundTrip().p999Ms(), result.roundTrip().maxMs(), result.roundTrip().count(), loop.metrics().missedCycles(),
                 loop.metrics().stateTimeouts(), loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps(),
                 late.getValueAtPercentile(99) / 1e3, late.getMaxValue() / 1e3, lateOver, cpuMsPerS);
+        System.out.printf(Locale.ROOT, "  slowest round trips (%d GC pauses during the case):%n", gcPauses);
+        for (StallProbe.SlowCycle c : slowest) {
+            System.out.println("    " + c);
+        }
         return n;
     }
 

@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code actuate bench hil}: the warm-up is not a measured case, and each case reports its tail and the robot's timer. */
+/**
+ * {@code actuate bench hil}: the warm-up is not a measured case, and each case reports its tail, its slowest
+ * round trips with their cause, and the robot's timer.
+ */
 class BenchHilCommandTest {
     @Test
-    void warmUpIsNotReportedAndEachCaseHasItsTailAndTheRobotsTickLateness() throws Exception {
+    void warmUpIsNotReportedAndEachCaseHasItsTailItsWorstCasesAndTheRobotsTickLateness() throws Exception {
         int[] code = new int[1];
         String[] out = CliCapture.run(code, "bench", "hil", "--rates", "200", "--triggers", "state", "--seconds", "1",
                 "--warmup-seconds", "0.5", "--no-mosquitto", "--json");
@@ -28,6 +31,17 @@ class BenchHilCommandTest {
         assertThat(c.get("robot_tick_late_max_ms").asDouble()).isGreaterThanOrEqualTo(c.get("robot_tick_late_p99_ms").asDouble());
         assertThat(c.get("robot_ticks_late_over_half_period").asLong()).isBetween(0L, c.get("robot_steps").asLong());
         assertThat(c.get("process_cpu_ms_per_s").asDouble()).isPositive();
+        // The worst case and its cause: the five slowest round trips, slowest first, each blamed on one cause.
+        JsonNode slow = c.get("slowest_round_trips");
+        assertThat(slow).hasSize(5);
+        assertThat(slow.get(0).get("ms").asDouble()).isEqualTo(c.get("max_ms").asDouble());
+        for (int i = 0; i < slow.size(); i++) {
+            assertThat(slow.get(i).get("cause").asText()).isIn("GC", "scheduling", "broker");
+            if (i > 0) {
+                assertThat(slow.get(i).get("ms").asDouble()).isLessThanOrEqualTo(slow.get(i - 1).get("ms").asDouble());
+            }
+        }
+        assertThat(out[0]).contains("slowest round trips (");
     }
 
     @Test
