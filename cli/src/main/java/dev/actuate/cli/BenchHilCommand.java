@@ -25,6 +25,7 @@ import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.HilRun;
 import dev.actuate.runtime.LoopMetrics;
 import dev.actuate.runtime.Policy;
+import dev.actuate.runtime.StallProbe;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
 import dev.actuate.runtime.safety.SafetyLayer;
@@ -54,7 +55,10 @@ import java.util.concurrent.TimeUnit;
  * compute); with the periodic trigger the answer also waits for the loop's next cycle (up to a
  * period). Missed deadlines are the loop's (overruns plus, with the state trigger, states that did
  * not arrive within 1.5 periods); {@code robot_stale_steps} counts robot ticks whose command had
- * not arrived, the robot's view of a missed deadline.
+ * not arrived, the robot's view of a missed deadline. Each case also reports how late the robot's own
+ * ticks started (a tick over half a period late is a state timeout by itself), the JVM's CPU, and its
+ * five slowest round trips with their likely cause ({@link StallProbe}). Per broker, one unmeasured
+ * case runs first (JIT compilation, class loading, connections).
  */
 @Command(name = "hil", mixinStandardHelpOptions = true,
         description = "Benchmark hardware-in-the-loop round trip, loop jitter and inference latency")
@@ -63,6 +67,10 @@ public final class BenchHilCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "Seconds per case (default ${DEFAULT-VALUE}; the goals are stated over 60)")
     double seconds = 2;
+
+    @Option(names = "--warmup-seconds", description = "Per broker, one unmeasured round-trip case of this length first "
+            + "(JIT compilation, class loading, connection set-up), as the demo's warm-up; 0 = none (default ${DEFAULT-VALUE})")
+    double warmupSeconds = 10;
 
     @Option(names = "--triggers", split = ",", paramLabel = "state,periodic",
             description = "Loop triggers for the round-trip cases (default state,periodic)")
@@ -82,6 +90,9 @@ public final class BenchHilCommand implements Callable<Integer> {
     @Option(names = "--no-mosquitto", description = "Skip the Mosquitto cases")
     boolean noMosquitto;
 
+    @Option(names = "--no-embedded", description = "Skip the embedded-broker cases")
+    boolean noEmbedded;
+
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
 
@@ -96,6 +107,9 @@ public final class BenchHilCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+        }
+        if (!(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
         }
         List<MqttVersion> versions = new java.util.ArrayList<>();
         for (String v : mqttVersions) {
@@ -112,6 +126,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         ObjectMapper om = new ObjectMapper();
         ObjectNode out = om.createObjectNode();
         out.put("seconds_per_case", seconds);
+        out.put("warmup_seconds_per_broker", warmupSeconds);
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("robot", "Pendulum-v1, real time at the case's rate");
         if (inferenceOnly) {
@@ -124,10 +139,13 @@ public final class BenchHilCommand implements Callable<Integer> {
         }
         ArrayNode rt = out.putArray("round_trip");
 
-        try (EmbeddedBroker embedded = EmbeddedBroker.start("127.0.0.1", 0)) {
-            for (ControlLoop.Trigger t : ts) {
-                for (double hz : rates) {
-                    rt.add(roundTripCase(om, "embedded", embedded.url(), MqttVersion.V3_1_1, hz, t));
+        if (!noEmbedded) {
+            try (EmbeddedBroker embedded = EmbeddedBroker.start("127.0.0.1", 0)) {
+                warmUp(om, "embedded", embedded.url(), MqttVersion.V3_1_1, ts[0]);
+                for (ControlLoop.Trigger t : ts) {
+                    for (double hz : rates) {
+                        rt.add(roundTripCase(om, "embedded", embedded.url(), MqttVersion.V3_1_1, hz, t));
+                    }
                 }
             }
         }
@@ -143,6 +161,7 @@ public final class BenchHilCommand implements Callable<Integer> {
                     System.out.println("mosquitto: not installed, cases skipped");
                     out.put("mosquitto", "skipped: not installed");
                 } else {
+                    warmUp(om, "mosquitto", url, versions.get(0), ts[0]);
                     for (MqttVersion v : versions) {
                         for (ControlLoop.Trigger t : ts) {
                             for (double hz : rates) {
@@ -166,8 +185,22 @@ public final class BenchHilCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One round-trip case whose figures are discarded: the measured cases then start with compiled code. */
+    private void warmUp(ObjectMapper om, String brokerName, String url, MqttVersion version, ControlLoop.Trigger trigger)
+            throws Exception {
+        if (warmupSeconds > 0) {
+            System.out.printf(Locale.ROOT, "warm-up: %.1f s over %s first, not measured%n", warmupSeconds, brokerName);
+            roundTripCase(om, brokerName, url, version, rates[0], trigger, warmupSeconds, false);
+        }
+    }
+
     private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, MqttVersion version, double hz,
             ControlLoop.Trigger trigger) throws Exception {
+        return roundTripCase(om, brokerName, url, version, hz, trigger, seconds, true);
+    }
+
+    private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, MqttVersion version, double hz,
+            ControlLoop.Trigger trigger, double caseSeconds, boolean report) throws Exception {
         String robotId = "bench-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
         MqttSettings mqtt = new MqttSettings(version, true, MqttSettings.DEFAULT_EXPIRY_PERIODS, 0);
         RobotConfig cfg = HilRun.robotConfig(Envs.make(ENV), robotId, url, hz, PayloadFormat.BINARY, 1000).withMqtt(mqtt);
@@ -175,6 +208,10 @@ public final class BenchHilCommand implements Callable<Integer> {
         SafetyCounters counters = new SafetyCounters();
         ControlLoop loop;
         MqttRobot.Result result;
+        Histogram late;
+        double cpuMsPerS;
+        List<StallProbe.SlowCycle> slowest = List.of();
+        int gcPauses = 0;
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
@@ -190,14 +227,28 @@ public final class BenchHilCommand implements Callable<Integer> {
             while (!robot.connected() && System.nanoTime() < connectDeadline) {
                 Thread.sleep(5); // time the steady state, not the connection set-up
             }
-            Thread.sleep((long) (seconds * 1000));
-            robot.stop();
-            result = run.get(10, TimeUnit.SECONDS);
+            // Names the likely cause of the slowest round trips (GC, scheduling, broker), as the demo does.
+            try (StallProbe probe = report ? new StallProbe() : null) {
+                long cpu0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                Thread.sleep((long) (caseSeconds * 1000));
+                cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+                robot.stop();
+                result = run.get(10, TimeUnit.SECONDS);
+                if (probe != null) {
+                    slowest = probe.explain(robot.roundTripSamples().slowest(5));
+                    gcPauses = probe.gcPauses();
+                }
+            }
+            late = robot.tickLatenessMicros();
             loop.stop();
             loop.join(5000);
             adapter.deactivate();
         }
         ObjectNode n = om.createObjectNode();
+        if (!report) {
+            return n;
+        }
         n.put("broker", brokerName);
         n.put("mqtt_version", version.label());
         n.put("trigger", trigger.label());
@@ -205,7 +256,17 @@ public final class BenchHilCommand implements Callable<Integer> {
         n.put("round_trips", result.roundTrip().count());
         n.put("p50_ms", result.roundTrip().p50Ms());
         n.put("p99_ms", result.roundTrip().p99Ms());
+        n.put("p999_ms", result.roundTrip().p999Ms());
         n.put("max_ms", result.roundTrip().maxMs());
+        // The robot's own timer: a tick more than half a period late delays its state past the loop's 1.5-period wait.
+        long halfPeriodMicros = Math.round(500_000 / hz);
+        long lateOver = late.getTotalCount() == 0 || late.getMaxValue() <= halfPeriodMicros ? 0
+                : late.getCountBetweenValues(halfPeriodMicros + 1, late.getMaxValue());
+        n.put("robot_tick_late_p50_ms", late.getValueAtPercentile(50) / 1e3);
+        n.put("robot_tick_late_p99_ms", late.getValueAtPercentile(99) / 1e3);
+        n.put("robot_tick_late_p999_ms", late.getValueAtPercentile(99.9) / 1e3);
+        n.put("robot_tick_late_max_ms", late.getMaxValue() / 1e3);
+        n.put("robot_ticks_late_over_half_period", lateOver);
         n.put("cycles", loop.metrics().cycles());
         n.put("overruns", loop.metrics().overruns());
         n.put("missed_deadlines", loop.metrics().missedCycles());
@@ -215,12 +276,30 @@ public final class BenchHilCommand implements Callable<Integer> {
         LoopMetrics.Summary ctl = loop.metrics().summary("round_trip");
         n.put("controller_state_to_send_p99_ms", ctl.p99Micros() / 1e3);
         n.put("compute_p99_us", loop.metrics().summary("compute").p99Micros());
-        System.out.printf(Locale.ROOT, "%-9s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms max %.3f ms (n=%d); "
-                        + "%d missed deadlines (%d state timeouts), %d overruns; robot stale steps %d of %d%n",
+        n.put("process_cpu_ms_per_s", Math.round(cpuMsPerS * 10) / 10.0);
+        n.put("gc_pauses", gcPauses);
+        ArrayNode slow = n.putArray("slowest_round_trips");
+        for (StallProbe.SlowCycle c : slowest) {
+            slow.addObject().put("ms", c.ms()).put("at_s", c.atSeconds()).put("cause", c.cause()).put("detail", c.detail());
+        }
+        System.out.printf(Locale.ROOT, "%-9s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms p99.9 %.3f ms max %.3f ms (n=%d); "
+                        + "%d missed deadlines (%d state timeouts), %d overruns; robot stale steps %d of %d; "
+                        + "robot ticks late p99 %.3f ms max %.3f ms, %d over half a period; this JVM's CPU %.0f ms/s%n",
                 brokerName, version.label(), trigger.label(), hz, result.roundTrip().p50Ms(), result.roundTrip().p99Ms(),
-                result.roundTrip().maxMs(), result.roundTrip().count(), loop.metrics().missedCycles(),
-                loop.metrics().stateTimeouts(), loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps());
+                result.roundTrip().p999Ms(), result.roundTrip().maxMs(), result.roundTrip().count(), loop.metrics().missedCycles(),
+                loop.metrics().stateTimeouts(), loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps(),
+                late.getValueAtPercentile(99) / 1e3, late.getMaxValue() / 1e3, lateOver, cpuMsPerS);
+        System.out.printf(Locale.ROOT, "  slowest round trips (%d GC pauses during the case):%n", gcPauses);
+        for (StallProbe.SlowCycle c : slowest) {
+            System.out.println("    " + c);
+        }
         return n;
+    }
+
+    /** CPU time of this whole JVM (broker, robot and controller when the broker is embedded), or 0 where unknown. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     private ObjectNode jitterCase(ObjectMapper om) {

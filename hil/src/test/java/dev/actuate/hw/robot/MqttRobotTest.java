@@ -6,10 +6,13 @@ import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
+import dev.actuate.runtime.LoopClock;
 import dev.actuate.sim.Env;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.StepResult;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -73,9 +76,13 @@ class MqttRobotTest {
 
     /** Plays {@code options} against a controller thread answering every fresh, non-final state with {@link #policy}. */
     static MqttRobot.Result play(String url, RobotOptions options) throws Exception {
+        return play(url, new MqttRobot(Envs.make(ENV), options));
+    }
+
+    /** Plays {@code robot} (closed at the end) as {@link #play(String, RobotOptions)} does. */
+    static MqttRobot.Result play(String url, MqttRobot robot) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (NativeMqttAdapter controller = new NativeMqttAdapter(controllerConfig(url));
-             MqttRobot robot = new MqttRobot(Envs.make(ENV), options)) {
+        try (NativeMqttAdapter controller = new NativeMqttAdapter(controllerConfig(url)); robot) {
             controller.configure();
             controller.activate();
             Future<MqttRobot.Result> run = pool.submit(robot::run);
@@ -129,6 +136,59 @@ class MqttRobotTest {
         assertThat(r.steps()).isEqualTo(200);
         assertThat(r.commandsReceived()).isPositive();
         assertThat(r.commandsRejected()).isZero();
+    }
+
+    /**
+     * A fake tick timer: each wait ends exactly at its deadline, except every 50th, which returns
+     * 7.3 ms late (a preempted robot thread).
+     */
+    private static final class LateEveryFiftieth implements LoopClock {
+        private long now = 1_000_000_000L;
+        final List<Long> deadlines = new ArrayList<>();
+
+        @Override
+        public synchronized long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public long nowMicros() {
+            return MicroClock.nowMicros();
+        }
+
+        @Override
+        public synchronized void sleepUntil(long deadlineNanos) {
+            deadlines.add(deadlineNanos);
+            now = Math.max(now, deadlineNanos) + (deadlines.size() % 50 == 0 ? 7_300_000L : 0);
+        }
+
+        synchronized List<Long> deadlines() {
+            return List.copyOf(deadlines);
+        }
+    }
+
+    @Test
+    void realTimeTicksKeepTheirAbsoluteGridAfterALateWakeUpAndTheLatenessIsRecorded() throws Exception {
+        LateEveryFiftieth clock = new LateEveryFiftieth();
+        MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(broker.url(), "pend", 400).withEpisodes(1, 3),
+                clock);
+        MqttRobot.Result r = play(broker.url(), robot);
+
+        assertThat(r.steps()).isEqualTo(200);
+        List<Long> d = clock.deadlines();
+        assertThat(d).hasSize(200);
+        long period = 2_500_000L; // 400 Hz
+        for (int k = 0; k < d.size(); k++) {
+            assertThat(d.get(k)).as("deadline %d", k).isEqualTo(d.get(0) + k * period); // no drift after late ticks
+        }
+        // Ticks 50, 100 and 150 wake 7.3 ms late and the two after them catch up (4.8, 2.3 ms late); tick 200 is
+        // the episode's last. Every other tick starts on time.
+        Histogram late = robot.tickLatenessMicros();
+        assertThat(late.getTotalCount()).isEqualTo(200);
+        assertThat(late.getCountAtValue(0)).isEqualTo(190);
+        assertThat(late.getCountBetweenValues(7_290, 7_310)).isEqualTo(4);
+        assertThat(late.getCountBetweenValues(4_790, 4_810)).isEqualTo(3);
+        assertThat(late.getCountBetweenValues(2_295, 2_305)).isEqualTo(3);
     }
 
     @Test

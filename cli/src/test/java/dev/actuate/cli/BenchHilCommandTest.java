@@ -1,0 +1,54 @@
+package dev.actuate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code actuate bench hil}: the warm-up is not a measured case, and each case reports its tail, its slowest
+ * round trips with their cause, and the robot's timer.
+ */
+class BenchHilCommandTest {
+    @Test
+    void warmUpIsNotReportedAndEachCaseHasItsTailItsWorstCasesAndTheRobotsTickLateness() throws Exception {
+        int[] code = new int[1];
+        String[] out = CliCapture.run(code, "bench", "hil", "--rates", "200", "--triggers", "state", "--seconds", "1",
+                "--warmup-seconds", "0.5", "--no-mosquitto", "--json");
+        assertThat(code[0]).as(out[1]).isZero();
+        assertThat(out[0]).contains("warm-up: 0.5 s over embedded first, not measured");
+        String[] lines = out[0].trim().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(j.get("warmup_seconds_per_broker").asDouble()).isEqualTo(0.5);
+        JsonNode cases = j.get("round_trip");
+        assertThat(cases).hasSize(1); // the warm-up case is discarded
+        JsonNode c = cases.get(0);
+        assertThat(c.get("broker").asText()).isEqualTo("embedded");
+        assertThat(c.get("round_trips").asLong()).isPositive();
+        assertThat(c.get("p999_ms").asDouble()).isBetween(c.get("p99_ms").asDouble(), c.get("max_ms").asDouble());
+        // One lateness sample per robot tick; a count over half a period can only be some of them.
+        assertThat(c.get("robot_tick_late_max_ms").asDouble()).isGreaterThanOrEqualTo(c.get("robot_tick_late_p99_ms").asDouble());
+        assertThat(c.get("robot_ticks_late_over_half_period").asLong()).isBetween(0L, c.get("robot_steps").asLong());
+        assertThat(c.get("process_cpu_ms_per_s").asDouble()).isPositive();
+        // The worst case and its cause: the five slowest round trips, slowest first, each blamed on one cause.
+        JsonNode slow = c.get("slowest_round_trips");
+        assertThat(slow).hasSize(5);
+        assertThat(slow.get(0).get("ms").asDouble()).isEqualTo(c.get("max_ms").asDouble());
+        for (int i = 0; i < slow.size(); i++) {
+            assertThat(slow.get(i).get("cause").asText()).isIn("GC", "scheduling", "broker");
+            if (i > 0) {
+                assertThat(slow.get(i).get("ms").asDouble()).isLessThanOrEqualTo(slow.get(i - 1).get("ms").asDouble());
+            }
+        }
+        assertThat(out[0]).contains("slowest round trips (");
+    }
+
+    @Test
+    void aNegativeWarmUpIsRefusedByName() {
+        int[] code = new int[1];
+        String[] out = CliCapture.run(code, "bench", "hil", "--warmup-seconds", "-1", "--no-mosquitto");
+        assertThat(code[0]).isNotZero();
+        assertThat(out[0] + out[1]).contains("--warmup-seconds");
+    }
+}
