@@ -236,7 +236,7 @@ public final class BenchHilCommand implements Callable<Integer> {
                 robot.stop();
                 result = run.get(10, TimeUnit.SECONDS);
                 if (probe != null) {
-                    slowest = probe.explain(robot.roundTripSamples().slowest(5));
+                    slowest = probe.explain(result.slowestRoundTrips());
                     gcPauses = probe.gcPauses();
                 }
             }

@@ -226,7 +226,7 @@ public final class HilRun {
                 }
             }
             robotThread.join(5000);
-            return new Measured(result, loop, counters, elapsed, probe != null ? robot.roundTripSamples().slowest(5) : List.of());
+            return new Measured(result, loop, counters, elapsed, probe != null ? result.slowestRoundTrips() : List.of());
         }
     }
 }

@@ -61,7 +61,7 @@ public final class MqttRobot implements AutoCloseable {
     /** What a run produced. */
     public record Result(List<Double> episodeReturns, List<Integer> episodeLengths, long steps, long commandsReceived,
             long commandsRejected, long stepsWithoutFreshCommand, LatencyStats.Summary roundTrip,
-            long commandsNonFinite, long commandsFromOtherSessions) {
+            long commandsNonFinite, long commandsFromOtherSessions, List<LatencyStats.Sample> slowestRoundTrips) {
         public double meanReturn() {
             return episodeReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
@@ -300,8 +300,16 @@ public final class MqttRobot implements AutoCloseable {
         } finally {
             runner = null;
         }
+        // The summary and the slowest samples from one snapshot: the controller's answer to the last terminal
+        // state can still arrive after the run, and must not appear in one and not the other.
+        LatencyStats.Summary rt;
+        List<LatencyStats.Sample> slowest;
+        synchronized (roundTrip) {
+            rt = roundTrip.summary();
+            slowest = roundTrip.slowest(5);
+        }
         return new Result(List.copyOf(returns), List.copyOf(lengths), steps, received.get(), rejected.get(), stale,
-                roundTrip.summary(), nonFinite.get(), foreign.get());
+                rt, nonFinite.get(), foreign.get(), slowest);
     }
 
     /** One line on how the run is going, for a periodic status print (any thread). */
@@ -425,10 +433,6 @@ public final class MqttRobot implements AutoCloseable {
         }
     }
 
-    /** The round trips recorded so far, with when each state was sent (for explaining the slowest). */
-    public LatencyStats roundTripSamples() {
-        return roundTrip;
-    }
 
         public long commandsReceived() {
         return received.get();
