@@ -589,9 +589,6 @@ public final class ActuateBroker implements AutoCloseable {
     }
 
     private void deliver(Connection s, Message m, int qos, boolean retainFlag) {
-        if (m.expired(now)) {
-            return;
-        }
         if (qos == 0 && s.pendingBytes() > SOFT_PENDING_BYTES) {
             dropped.incrementAndGet(); // a slow reader loses QoS 0 messages, not the others their latency
             return;
@@ -600,8 +597,16 @@ public final class ActuateBroker implements AutoCloseable {
             if (s.waiting.size() >= MAX_WAITING) {
                 dropped.incrementAndGet();
             } else {
-                s.waiting.add(new Connection.Waiting(m, retainFlag));
+                s.waiting.add(new Connection.Waiting(m, retainFlag)); // in order, behind the ones already waiting
             }
+            return;
+        }
+        write(s, m, qos, retainFlag);
+    }
+
+    /** Encodes the PUBLISH for this subscriber (its packet id, its protocol's properties) and sends it. */
+    private void write(Connection s, Message m, int qos, boolean retainFlag) {
+        if (m.expired(now)) {
             return;
         }
         int packetId = qos == 1 ? s.allocatePacketId() : 0;
@@ -637,7 +642,7 @@ public final class ActuateBroker implements AutoCloseable {
     private void pumpWaiting(Connection c) {
         while (!c.doomed && c.windowOpen() && !c.waiting.isEmpty()) {
             Connection.Waiting w = c.waiting.poll();
-            deliver(c, w.message(), 1, w.retain());
+            write(c, w.message(), 1, w.retain());
         }
     }
 

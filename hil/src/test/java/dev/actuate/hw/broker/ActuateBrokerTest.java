@@ -444,4 +444,42 @@ class ActuateBrokerTest {
             watcher.close();
         }
     }
+
+    /** Payload and packet id of an MQTT 5 PUBLISH read by {@link RawClient} (empty properties assumed). */
+    private static String[] publish5(RawClient.Packet p) {
+        assertThat(p.type()).isEqualTo(3);
+        byte[] b = p.body();
+        int topicLen = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
+        int qos = (p.flags() >> 1) & 3;
+        int at = 2 + topicLen;
+        String id = qos > 0 ? Integer.toString(((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF)) : "";
+        at += qos > 0 ? 2 : 0;
+        at += 1 + (b[at] & 0xFF); // property length (one byte here) and the properties
+        return new String[] {new String(b, at, b.length - at, StandardCharsets.UTF_8), id};
+    }
+
+    @Test
+    void qos1DeliveriesWaitForTheClientsReceiveMaximumAndKeepTheirOrder() throws Exception {
+        start();
+        TestClient pub = client(3, "pub");
+        try (RawClient narrow = new RawClient(broker.port())) {
+            // MQTT 5 CONNECT with Receive Maximum 1: one unacknowledged QoS 1 message at a time.
+            narrow.send(packet(0x10, str("MQTT"), new byte[] {5, 2, 0, 60}, new byte[] {3, 0x21, 0, 1}, str("narrow")));
+            assertThat(narrow.read().type()).isEqualTo(2);
+            narrow.send(packet(0x82, new byte[] {0, 1, 0}, str("w"), new byte[] {1}));
+            assertThat(narrow.read().type()).isEqualTo(9);
+            for (String m : List.of("a", "b", "c")) {
+                pub.publish("w", m, 1, false);
+            }
+            pub.publish("w", "qos0", 0, false); // not held by the window: it overtakes b and c
+            String[] a = publish5(narrow.read());
+            assertThat(a[0]).isEqualTo("a");
+            assertThat(publish5(narrow.read())[0]).isEqualTo("qos0");
+            narrow.send(packet(0x40, new byte[] {0, (byte) Integer.parseInt(a[1])}));
+            String[] b = publish5(narrow.read());
+            assertThat(b[0]).isEqualTo("b");
+            narrow.send(packet(0x40, new byte[] {0, (byte) Integer.parseInt(b[1])}));
+            assertThat(publish5(narrow.read())[0]).isEqualTo("c");
+        }
+    }
 }
