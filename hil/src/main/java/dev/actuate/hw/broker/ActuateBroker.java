@@ -178,7 +178,12 @@ public final class ActuateBroker implements AutoCloseable {
                     SelectionKey key = keys.next();
                     keys.remove();
                     if (key.isValid() && key.isAcceptable()) {
-                        accept();
+                        try {
+                            accept();
+                        } catch (IOException e) {
+                            // e.g. out of file descriptors: the clients already connected keep being served
+                            LOG.warn("embedded broker: cannot accept a connection: {}", e.toString());
+                        }
                     } else if (key.attachment() instanceof Connection c) {
                         serve(c, key);
                     }
