@@ -389,9 +389,10 @@ class ActuateBrokerTest {
                 pub.read();
                 byte[] payload = new byte[16 * 1024];
                 byte[] one = packet(0x30, str("flood"), payload);
-                // 6.4 MB in all, several times the 1 MB cap beyond what the stalled socket's buffers hold; in
-                // batches the reading client takes in turn, so it never has 1 MB pending itself.
-                for (int batch = 0; batch < 20; batch++) {
+                // 12.8 MB in all: more than the 1 MB cap plus what the socket buffers can hold (the stalled
+                // side's receive buffer is pinned small; Linux lets the broker's send buffer grow to 4 MB by
+                // default). In batches the reading client takes in turn, so it never has 1 MB pending itself.
+                for (int batch = 0; batch < 40; batch++) {
                     for (int i = 0; i < 20; i++) {
                         pub.send(one);
                     }
