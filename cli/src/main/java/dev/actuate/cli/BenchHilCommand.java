@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code actuate bench hil}: round trip and missed deadlines at 100/500/1000 Hz over the embedded
- * broker and a loopback Mosquitto, with the state (robot-clocked) and the periodic loop trigger;
+ * brokers (Moquette, and Actuate's own single-threaded one) and a loopback Mosquitto, with the state (robot-clocked) and the periodic loop trigger;
  * loop period error at 1 kHz with the in-process SimAdapter; plain-Java inference latency of a
  * 64x64 policy, directly and imported from ONNX.
  *
@@ -57,7 +57,8 @@ import java.util.concurrent.TimeUnit;
  * not arrive within 1.5 periods); {@code robot_stale_steps} counts robot ticks whose command had
  * not arrived, the robot's view of a missed deadline. Each case also reports how late the robot's own
  * ticks started (a tick over half a period late is a state timeout by itself), the JVM's CPU, and its
- * five slowest round trips with their likely cause ({@link StallProbe}). Per broker, one unmeasured
+ * five slowest round trips with their likely cause ({@link StallProbe}), and the context switches per
+ * second of the broker's threads and of this JVM (Linux; each hand-off between threads is one). Per broker, one unmeasured
  * case runs first (JIT compilation, class loading, connections).
  */
 @Command(name = "hil", mixinStandardHelpOptions = true,
@@ -84,7 +85,7 @@ public final class BenchHilCommand implements Callable<Integer> {
     String mosquittoUrl;
 
     @Option(names = "--mqtt-versions", split = ",", paramLabel = "5,3.1.1",
-            description = "MQTT versions for the Mosquitto cases (default 5; the embedded broker speaks only 3.1.1)")
+            description = "MQTT versions for the Mosquitto and embedded-actuate cases (default 5; Moquette speaks only 3.1.1)")
     String[] mqttVersions = {"5"};
 
     @Option(names = "--no-mosquitto", description = "Skip the Mosquitto cases")
@@ -92,6 +93,11 @@ public final class BenchHilCommand implements Callable<Integer> {
 
     @Option(names = "--no-embedded", description = "Skip the embedded-broker cases")
     boolean noEmbedded;
+
+    @Option(names = "--embedded-brokers", split = ",", paramLabel = "moquette,actuate",
+            description = "In-process brokers to measure, in this order (default moquette,actuate): moquette (case \"embedded\","
+                    + " MQTT 3.1.1) and Actuate's own single-threaded broker (case \"embedded-actuate\", the --mqtt-versions)")
+    String[] embeddedBrokers = {"moquette", "actuate"};
 
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
@@ -140,11 +146,21 @@ public final class BenchHilCommand implements Callable<Integer> {
         ArrayNode rt = out.putArray("round_trip");
 
         if (!noEmbedded) {
-            try (EmbeddedBroker embedded = EmbeddedBroker.start("127.0.0.1", 0)) {
-                warmUp(om, "embedded", embedded.url(), MqttVersion.V3_1_1, ts[0]);
-                for (ControlLoop.Trigger t : ts) {
-                    for (double hz : rates) {
-                        rt.add(roundTripCase(om, "embedded", embedded.url(), MqttVersion.V3_1_1, hz, t));
+            for (String b : embeddedBrokers) {
+                EmbeddedBroker.Impl impl = EmbeddedBroker.Impl.parse("--embedded-brokers", b);
+                String name = impl == EmbeddedBroker.Impl.MOQUETTE ? "embedded" : "embedded-" + impl.label();
+                List<MqttVersion> vs = impl == EmbeddedBroker.Impl.MOQUETTE ? List.of(MqttVersion.V3_1_1) : versions;
+                // The broker's own threads, by their kernel names: where its hand-offs show as context switches.
+                Threads threads = new Threads(ProcessHandle.current().pid(), impl == EmbeddedBroker.Impl.MOQUETTE
+                        ? List.of("nioEventLoopGroup", "Session Executor", "pool-") : List.of("actuate-broker"));
+                try (EmbeddedBroker embedded = EmbeddedBroker.start("127.0.0.1", 0, null, impl)) {
+                    warmUp(om, name, embedded.url(), vs.get(0), ts[0]);
+                    for (MqttVersion v : vs) {
+                        for (ControlLoop.Trigger t : ts) {
+                            for (double hz : rates) {
+                                rt.add(roundTripCase(om, name, embedded.url(), v, hz, t, threads));
+                            }
+                        }
                     }
                 }
             }
@@ -162,10 +178,13 @@ public final class BenchHilCommand implements Callable<Integer> {
                     out.put("mosquitto", "skipped: not installed");
                 } else {
                     warmUp(om, "mosquitto", url, versions.get(0), ts[0]);
+                    Threads threads = local == null ? null : ProcessHandle.current().descendants()
+                            .filter(p -> p.info().command().orElse("").endsWith("mosquitto")).findFirst()
+                            .map(p -> new Threads(p.pid(), List.of())).orElse(null);
                     for (MqttVersion v : versions) {
                         for (ControlLoop.Trigger t : ts) {
                             for (double hz : rates) {
-                                rt.add(roundTripCase(om, "mosquitto", url, v, hz, t));
+                                rt.add(roundTripCase(om, "mosquitto", url, v, hz, t, threads));
                             }
                         }
                     }
@@ -190,17 +209,21 @@ public final class BenchHilCommand implements Callable<Integer> {
             throws Exception {
         if (warmupSeconds > 0) {
             System.out.printf(Locale.ROOT, "warm-up: %.1f s over %s first, not measured%n", warmupSeconds, brokerName);
-            roundTripCase(om, brokerName, url, version, rates[0], trigger, warmupSeconds, false);
+            roundTripCase(om, brokerName, url, version, rates[0], trigger, warmupSeconds, false, null);
         }
     }
 
-    private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, MqttVersion version, double hz,
-            ControlLoop.Trigger trigger) throws Exception {
-        return roundTripCase(om, brokerName, url, version, hz, trigger, seconds, true);
+    /** A process and the name prefixes of the broker's threads in it (empty: every thread). */
+    private record Threads(long pid, List<String> prefixes) {
     }
 
     private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, MqttVersion version, double hz,
-            ControlLoop.Trigger trigger, double caseSeconds, boolean report) throws Exception {
+            ControlLoop.Trigger trigger, Threads brokerThreads) throws Exception {
+        return roundTripCase(om, brokerName, url, version, hz, trigger, seconds, true, brokerThreads);
+    }
+
+    private ObjectNode roundTripCase(ObjectMapper om, String brokerName, String url, MqttVersion version, double hz,
+            ControlLoop.Trigger trigger, double caseSeconds, boolean report, Threads brokerThreads) throws Exception {
         String robotId = "bench-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
         MqttSettings mqtt = new MqttSettings(version, true, MqttSettings.DEFAULT_EXPIRY_PERIODS, 0);
         RobotConfig cfg = HilRun.robotConfig(Envs.make(ENV), robotId, url, hz, PayloadFormat.BINARY, 1000).withMqtt(mqtt);
@@ -210,6 +233,8 @@ public final class BenchHilCommand implements Callable<Integer> {
         MqttRobot.Result result;
         Histogram late;
         double cpuMsPerS;
+        double brokerSwitchesPerS = -1;
+        double jvmSwitchesPerS = -1;
         List<StallProbe.SlowCycle> slowest = List.of();
         int gcPauses = 0;
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
@@ -229,10 +254,20 @@ public final class BenchHilCommand implements Callable<Integer> {
             }
             // Names the likely cause of the slowest round trips (GC, scheduling, broker), as the demo does.
             try (StallProbe probe = report ? new StallProbe() : null) {
+                long jvm = ProcessHandle.current().pid();
+                var jvm0 = ContextSwitches.snapshot(jvm, List.of());
+                var broker0 = brokerThreads == null ? null : ContextSwitches.snapshot(brokerThreads.pid(), brokerThreads.prefixes());
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 Thread.sleep((long) (caseSeconds * 1000));
-                cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+                double elapsedS = (System.nanoTime() - t0) / 1e9;
+                cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / elapsedS;
+                long jvmSwitches = ContextSwitches.between(jvm0, ContextSwitches.snapshot(jvm, List.of()));
+                jvmSwitchesPerS = jvmSwitches < 0 ? -1 : jvmSwitches / elapsedS;
+                if (broker0 != null) {
+                    long n = ContextSwitches.between(broker0, ContextSwitches.snapshot(brokerThreads.pid(), brokerThreads.prefixes()));
+                    brokerSwitchesPerS = n < 0 ? -1 : n / elapsedS;
+                }
                 robot.stop();
                 result = run.get(10, TimeUnit.SECONDS);
                 if (probe != null) {
@@ -278,17 +313,22 @@ public final class BenchHilCommand implements Callable<Integer> {
         n.put("compute_p99_us", loop.metrics().summary("compute").p99Micros());
         n.put("process_cpu_ms_per_s", Math.round(cpuMsPerS * 10) / 10.0);
         n.put("gc_pauses", gcPauses);
+        // Linux only (-1 elsewhere): the broker's threads (-1 for an external broker not started here) and this JVM's.
+        n.put("broker_context_switches_per_s", Math.round(brokerSwitchesPerS));
+        n.put("jvm_context_switches_per_s", Math.round(jvmSwitchesPerS));
         ArrayNode slow = n.putArray("slowest_round_trips");
         for (StallProbe.SlowCycle c : slowest) {
             slow.addObject().put("ms", c.ms()).put("at_s", c.atSeconds()).put("cause", c.cause()).put("detail", c.detail());
         }
-        System.out.printf(Locale.ROOT, "%-9s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms p99.9 %.3f ms max %.3f ms (n=%d); "
+        System.out.printf(Locale.ROOT, "%-16s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms p99.9 %.3f ms max %.3f ms (n=%d); "
                         + "%d missed deadlines (%d state timeouts), %d overruns; robot stale steps %d of %d; "
-                        + "robot ticks late p99 %.3f ms max %.3f ms, %d over half a period; this JVM's CPU %.0f ms/s%n",
+                        + "robot ticks late p99 %.3f ms max %.3f ms, %d over half a period; this JVM's CPU %.0f ms/s; "
+                        + "context switches/s: broker %.0f, this JVM %.0f%n",
                 brokerName, version.label(), trigger.label(), hz, result.roundTrip().p50Ms(), result.roundTrip().p99Ms(),
                 result.roundTrip().p999Ms(), result.roundTrip().maxMs(), result.roundTrip().count(), loop.metrics().missedCycles(),
                 loop.metrics().stateTimeouts(), loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps(),
-                late.getValueAtPercentile(99) / 1e3, late.getMaxValue() / 1e3, lateOver, cpuMsPerS);
+                late.getValueAtPercentile(99) / 1e3, late.getMaxValue() / 1e3, lateOver, cpuMsPerS, brokerSwitchesPerS,
+                jvmSwitchesPerS);
         System.out.printf(Locale.ROOT, "  slowest round trips (%d GC pauses during the case):%n", gcPauses);
         for (StallProbe.SlowCycle c : slowest) {
             System.out.println("    " + c);

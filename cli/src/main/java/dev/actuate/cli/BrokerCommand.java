@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code actuate broker}: runs the embedded MQTT broker (Moquette, docs/broker.md) until interrupted. */
+/** {@code actuate broker}: runs an embedded MQTT broker (Moquette or Actuate's own, docs/broker.md) until interrupted. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run the embedded MQTT broker (MQTT 3.1.1, Moquette) until Ctrl-C.")
+        description = "Run the embedded MQTT broker (Moquette, MQTT 3.1.1; or Actuate's own, MQTT 3.1.1 and 5) until Ctrl-C.")
 public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "1883", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
@@ -29,8 +29,13 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password")
     java.nio.file.Path passwordFile;
 
+    @Option(names = "--embedded-broker", paramLabel = "moquette|actuate",
+            description = "Which broker: moquette (MQTT 3.1.1, the default) or actuate (single-threaded, MQTT 3.1.1 and 5)")
+    String impl = "moquette";
+
     @Override
     public Integer call() throws InterruptedException {
+        EmbeddedBroker.Impl which = EmbeddedBroker.Impl.parse("--embedded-broker", impl);
         Credentials creds = null;
         String pw = Secrets.read("--password", passwordEnv, passwordFile);
         if (username != null || pw != null) {
@@ -39,13 +44,13 @@ public final class BrokerCommand implements Callable<Integer> {
             }
             creds = new Credentials(username, pw);
         }
-        EmbeddedBroker broker = EmbeddedBroker.start(host, port, creds);
+        EmbeddedBroker broker = EmbeddedBroker.start(host, port, creds, which);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             stop.countDown();
         }, "actuate-broker-shutdown"));
-        System.out.println("actuate broker: listening on " + broker.url()
+        System.out.println("actuate broker (" + which.label() + "): listening on " + broker.url()
                 + (creds == null ? " (anonymous)" : " (user " + creds.username() + ")") + "; Ctrl-C to stop");
         System.out.flush();
         stop.await();

@@ -3,6 +3,7 @@ package dev.actuate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.runtime.ControlLoop;
+import dev.actuate.hw.mqtt.EmbeddedBroker;
 import dev.actuate.runtime.HilRun;
 import dev.actuate.runtime.StallProbe;
 import dev.actuate.runtime.safety.SafetyEvent;
@@ -55,6 +56,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URL", description = "Use this broker instead of the embedded one")
     String broker;
 
+    @Option(names = "--embedded-broker", paramLabel = "moquette|actuate",
+            description = "In-process broker when no --broker is given: moquette (MQTT 3.1.1, the default) or actuate"
+                    + " (Actuate's own single-threaded broker, MQTT 5; docs/broker.md)")
+    String embeddedBroker = "moquette";
+
     @Option(names = "--warmup", paramLabel = "EPISODES",
             description = "Episodes run over MQTT first and not measured (JIT compilation, connections; default ${DEFAULT-VALUE})")
     int warmup = 1;
@@ -81,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         String m = policyModel;
-        HilRun.Options o = HilRun.Options.of(env, episodes, seed, rate).withTrigger(t).withWarmup(warmup);
+        HilRun.Options o = HilRun.Options.of(env, episodes, seed, rate).withTrigger(t).withWarmup(warmup)
+                .withEmbeddedBroker(EmbeddedBroker.Impl.parse("--embedded-broker", embeddedBroker));
         if (broker != null) {
             o = o.withBroker(broker);
         }

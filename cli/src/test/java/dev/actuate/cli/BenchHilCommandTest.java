@@ -15,7 +15,7 @@ class BenchHilCommandTest {
     void warmUpIsNotReportedAndEachCaseHasItsTailItsWorstCasesAndTheRobotsTickLateness() throws Exception {
         int[] code = new int[1];
         String[] out = CliCapture.run(code, "bench", "hil", "--rates", "200", "--triggers", "state", "--seconds", "1",
-                "--warmup-seconds", "0.5", "--no-mosquitto", "--json");
+                "--warmup-seconds", "0.5", "--no-mosquitto", "--embedded-brokers", "moquette", "--json");
         assertThat(code[0]).as(out[1]).isZero();
         assertThat(out[0]).contains("warm-up: 0.5 s over embedded first, not measured");
         String[] lines = out[0].trim().split("\n");
@@ -42,6 +42,32 @@ class BenchHilCommandTest {
             }
         }
         assertThat(out[0]).contains("slowest round trips (");
+    }
+
+    @Test
+    void actuatesOwnBrokerIsACaseOverMqtt5WithTheContextSwitchesOfItsOneThread() throws Exception {
+        int[] code = new int[1];
+        String[] out = CliCapture.run(code, "bench", "hil", "--rates", "200", "--triggers", "state", "--seconds", "1",
+                "--warmup-seconds", "0", "--no-mosquitto", "--embedded-brokers", "actuate", "--json");
+        assertThat(code[0]).as(out[1]).isZero();
+        String[] lines = out[0].trim().split("\n");
+        JsonNode c = new ObjectMapper().readTree(lines[lines.length - 1]).get("round_trip").get(0);
+        assertThat(c.get("broker").asText()).isEqualTo("embedded-actuate");
+        assertThat(c.get("mqtt_version").asText()).isEqualTo("5");
+        assertThat(c.get("round_trips").asLong()).isPositive();
+        if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+            // Its one thread sleeps in the selector between messages: at least one switch per second's work.
+            assertThat(c.get("broker_context_switches_per_s").asLong()).isPositive();
+            assertThat(c.get("jvm_context_switches_per_s").asLong()).isGreaterThan(c.get("broker_context_switches_per_s").asLong());
+        }
+    }
+
+    @Test
+    void anUnknownEmbeddedBrokerIsRefusedByName() {
+        int[] code = new int[1];
+        String[] out = CliCapture.run(code, "bench", "hil", "--embedded-brokers", "mosca", "--no-mosquitto");
+        assertThat(code[0]).isNotZero();
+        assertThat(out[0] + out[1]).contains("--embedded-brokers").contains("mosca");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.actuate.cli;
 import dev.actuate.hw.testing.MosquittoProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -40,14 +42,14 @@ class BrokerProcessTest {
         }
     }
 
-    /** Starts the broker on a free port and returns the port. */
-    private int startBroker() throws Exception {
+    /** Starts the broker ({@code --embedded-broker impl}) on a free port and returns the port. */
+    private int startBroker(String impl) throws Exception {
         URL logback = BrokerProcessTest.class.getClassLoader().getResource("logback.xml"); // the shipped one
         assertThat(logback).as("logback.xml on the class path").isNotNull();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         broker = new ProcessBuilder(java, "-Xmx256m", "-Dlogback.configurationFile=" + logback, "-cp", cp,
-                Actuate.class.getName(), "broker", "--port", "0")
+                Actuate.class.getName(), "broker", "--port", "0", "--embedded-broker", impl)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
         Pattern listening = Pattern.compile("listening on tcp://127\\.0\\.0\\.1:(\\d+)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -78,9 +80,10 @@ class BrokerProcessTest {
         s.close();
     }
 
-    @Test
-    void anAbruptClientDisconnectPrintsNoStackTrace() throws Exception {
-        int port = startBroker();
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "actuate"})
+    void anAbruptClientDisconnectPrintsNoStackTrace(String impl) throws Exception {
+        int port = startBroker(impl);
         connectAndReset(port, "abrupt-1");
         connectAndReset(port, "abrupt-2");
         // A clean client afterwards proves the broker went on serving (and has handled the resets by then).
@@ -102,10 +105,11 @@ class BrokerProcessTest {
         return found;
     }
 
-    @Test
-    void mosquittoClientsWithoutAnIdWorkAsTheProtocolDocShows() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "actuate"})
+    void mosquittoClientsWithoutAnIdWorkAsTheProtocolDocShows(String impl) throws Exception {
         assumeTrue(hasMosquittoClients(), "mosquitto_pub/mosquitto_sub are not installed");
-        int port = startBroker();
+        int port = startBroker(impl);
         String p = Integer.toString(port);
         // docs/protocol.md: mosquitto_sub -t 'actuate/lander/#' -v, and the two mosquitto_pub lines (plus -p).
         Process sub = new ProcessBuilder("mosquitto_sub", "-p", p, "-t", "actuate/lander/#", "-v", "-C", "2",

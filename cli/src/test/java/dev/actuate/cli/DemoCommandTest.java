@@ -42,6 +42,18 @@ class DemoCommandTest {
     }
 
     @Test
+    void actuatesOwnEmbeddedBrokerGivesTheSameReturnsAsInProcess() throws Exception {
+        int[] rc = new int[1];
+        String out = RunCommandTest.capture(() -> rc[0] = Actuate.run("demo", "--env", "Pendulum-v1", "--controller", "zero",
+                "--episodes", "1", "--rate", "500", "--warmup", "0", "--embedded-broker", "actuate", "--json"));
+        assertThat(rc[0]).as(out).isZero();
+        assertThat(out).contains("broker: embedded (actuate)");
+        String[] lines = out.strip().split("\n");
+        JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(j.get("mqtt_mean_return").asDouble()).isEqualTo(j.get("inprocess_mean_return").asDouble());
+    }
+
+    @Test
     void withoutAShippedModelTheHeuristicIsUsedAndSaidSo() throws Exception {
         // No models/ppo-Pendulum-v1.actuate is shipped, so the demo must fall back and say so.
         int[] rc = new int[1];

@@ -5,6 +5,7 @@ import dev.actuate.hw.Signal;
 import dev.actuate.hw.config.AdapterType;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.MqttSettings;
+import dev.actuate.hw.config.MqttVersion;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.SafetyConfig;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
@@ -55,10 +56,11 @@ public final class HilRun {
     /**
      * @param brokerUrl      broker to use, or null to start an embedded one on a free port
      * @param watchdogMillis state age that trips the watchdog
+     * @param embeddedBroker which in-process broker to start when {@code brokerUrl} is null
      */
     public record Options(String envId, String brokerUrl, long seed, int episodes, double rateHz,
                           PayloadFormat payload, double watchdogMillis, double timeoutSeconds,
-                          ControlLoop.Trigger trigger, int warmupEpisodes) {
+                          ControlLoop.Trigger trigger, int warmupEpisodes, EmbeddedBroker.Impl embeddedBroker) {
         public Options {
             if (episodes <= 0) {
                 throw new IllegalArgumentException("episodes: must be positive, got " + episodes);
@@ -69,29 +71,37 @@ public final class HilRun {
             if (warmupEpisodes < 0) {
                 throw new IllegalArgumentException("warm-up episodes: must be >= 0, got " + warmupEpisodes);
             }
+            java.util.Objects.requireNonNull(embeddedBroker, "embeddedBroker");
         }
 
         public static Options of(String envId, int episodes, long seed, double rateHz) {
             return new Options(envId, null, seed, episodes, rateHz, PayloadFormat.BINARY, 250, 600,
-                    ControlLoop.Trigger.STATE, 0);
+                    ControlLoop.Trigger.STATE, 0, EmbeddedBroker.Impl.MOQUETTE);
         }
 
         public Options withBroker(String url) {
             return new Options(envId, url, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger,
-                    warmupEpisodes);
+                    warmupEpisodes, embeddedBroker);
         }
 
         public Options withTrigger(ControlLoop.Trigger t) {
             return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, t,
-                    warmupEpisodes);
+                    warmupEpisodes, embeddedBroker);
         }
 
         /**
          * Runs {@code n} episodes over MQTT first (same broker, a fresh robot, loop and policy) and
          * discards them, so the measured run starts with JIT-compiled code and connected clients.
          */
+        /** Which in-process broker to start when no broker URL is given. */
+        public Options withEmbeddedBroker(EmbeddedBroker.Impl impl) {
+            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger,
+                    warmupEpisodes, impl);
+        }
+
         public Options withWarmup(int n) {
-            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger, n);
+            return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger, n,
+                    embeddedBroker);
         }
     }
 
@@ -153,10 +163,11 @@ public final class HilRun {
     /** @param policies makes a fresh policy (one for MQTT, one for the in-process run: heuristics keep state) */
     public static Report run(Options o, Supplier<Policy> policies) throws InterruptedException {
         double[] inProcess = PolicyEvaluation.evaluate(Envs.make(o.envId()), policies.get(), o.seed(), o.episodes());
-        EmbeddedBroker embedded = o.brokerUrl() == null ? EmbeddedBroker.start("127.0.0.1", 0) : null;
+        EmbeddedBroker embedded = o.brokerUrl() == null ? EmbeddedBroker.start("127.0.0.1", 0, null, o.embeddedBroker()) : null;
         String url = embedded != null ? embedded.url() : o.brokerUrl();
-        // The embedded broker (Moquette 0.17) speaks only MQTT 3.1.1: say so rather than have every client try 5 first.
-        MqttSettings link = embedded != null ? MqttSettings.v311() : MqttSettings.defaults();
+        // Moquette 0.17 speaks only MQTT 3.1.1: say so rather than have every client try 5 first.
+        MqttSettings link = embedded == null ? MqttSettings.defaults()
+                : embedded.speaksMqtt5() ? MqttSettings.of(MqttVersion.V5) : MqttSettings.v311();
         try {
             if (o.warmupEpisodes() > 0) {
                 runOnce(o, url, link, o.warmupEpisodes(), policies, null);
@@ -166,7 +177,7 @@ public final class HilRun {
                 MqttRobot.Result result = m.result();
                 double[] mqtt = result.episodeReturns().stream().mapToDouble(Double::doubleValue).toArray();
                 LoopMetrics lm = m.loop().metrics();
-                return new Report(o.envId(), embedded != null ? "embedded (Moquette)" : url, o.rateHz(), o.trigger(), mqtt,
+                return new Report(o.envId(), embedded != null ? "embedded (" + embedded.impl().label() + ")" : url, o.rateHz(), o.trigger(), mqtt,
                         inProcess, result.roundTrip(), lm.cycles(), lm.overruns(), lm.missedCycles(), m.counters().snapshot(), lm,
                         result.stepsWithoutFreshCommand(), m.elapsedSeconds(), o.warmupEpisodes(),
                         probe.explain(m.slowest()), probe.gcPauses());

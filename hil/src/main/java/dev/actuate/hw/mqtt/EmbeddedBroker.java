@@ -1,5 +1,6 @@
 package dev.actuate.hw.mqtt;
 
+import dev.actuate.hw.broker.ActuateBroker;
 import dev.actuate.hw.config.Credentials;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
@@ -18,7 +19,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The default broker: Moquette 0.17 in-process (MQTT 3.1.1), chosen in docs/broker.md.
+ * The in-process broker: Moquette 0.17 (MQTT 3.1.1, the default, chosen in docs/broker.md) or
+ * Actuate's own single-threaded {@link ActuateBroker} (MQTT 3.1.1 and 5), picked by {@link Impl}.
  *
  * <p>Configured for control traffic: no persistence, {@code TCP_NODELAY}, every write flushed at
  * once (Moquette otherwise batches flushes), telemetry off. Moquette 0.17 has a known defect: an
@@ -32,9 +34,39 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
+    /** Which broker runs in-process. */
+    public enum Impl {
+        /** Moquette 0.17: MQTT 3.1.1 only, a PUBLISH crosses 3-5 threads. */
+        MOQUETTE("moquette"),
+        /** {@link ActuateBroker}: MQTT 3.1.1 and 5, one selector thread. */
+        ACTUATE("actuate");
+
+        private final String label;
+
+        Impl(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** {@code actuate} or {@code moquette}; a clear error naming {@code option} otherwise. */
+        public static Impl parse(String option, String value) {
+            for (Impl i : values()) {
+                if (i.label.equalsIgnoreCase(value)) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException(option + ": '" + value + "' is not one of actuate, moquette");
+        }
+    }
+
     private final String host;
     private final int requestedPort;
     private final Credentials credentials;
+    private final Impl impl;
+    private ActuateBroker actuate;
     private final AtomicLong sessionLoopErrors = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong revivedLoops = new AtomicLong();
@@ -43,10 +75,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     private int port;
     private volatile boolean closed;
 
-    private EmbeddedBroker(String host, int port, Credentials credentials) {
+    private EmbeddedBroker(String host, int port, Credentials credentials, Impl impl) {
         this.host = host;
         this.requestedPort = port;
         this.credentials = credentials;
+        this.impl = impl;
     }
 
     /** Starts an anonymous broker; port 0 picks a free port. */
@@ -56,12 +89,31 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Starts a broker that accepts only {@code credentials} (or anyone when null). */
     public static EmbeddedBroker start(String host, int port, Credentials credentials) {
+        return start(host, port, credentials, Impl.MOQUETTE);
+    }
+
+    /** Starts {@code impl} on {@code host:port} (0 = a free port), accepting only {@code credentials} (anyone when null). */
+    public static EmbeddedBroker start(String host, int port, Credentials credentials, Impl impl) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " is outside 0..65535");
         }
-        EmbeddedBroker b = new EmbeddedBroker(host, port, credentials);
-        b.launch(port == 0 ? freePort(host) : port);
+        EmbeddedBroker b = new EmbeddedBroker(host, port, credentials, impl);
+        if (impl == Impl.ACTUATE) {
+            b.actuate = ActuateBroker.start(host, port, credentials);
+            b.port = b.actuate.port();
+        } else {
+            b.launch(port == 0 ? freePort(host) : port);
+        }
         return b;
+    }
+
+    public Impl impl() {
+        return impl;
+    }
+
+    /** Whether clients may speak MQTT 5 to it (Moquette 0.17 refuses 5). */
+    public boolean speaksMqtt5() {
+        return impl == Impl.ACTUATE;
     }
 
     private static int freePort(String host) {
@@ -147,6 +199,9 @@ public final class EmbeddedBroker implements AutoCloseable {
      * so binding is retried for up to ten seconds before giving up (logged: clients then cannot reconnect).
      */
     void restartAfterLoopError() {
+        if (actuate != null) {
+            throw new UnsupportedOperationException("only the Moquette broker has session loops to recover");
+        }
         synchronized (this) {
             if (closed) {
                 return;
@@ -211,12 +266,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             return;
         }
         closed = true;
-        server.stopServer();
+        if (actuate != null) {
+            actuate.close();
+        } else {
+            server.stopServer();
+        }
     }
 
     @Override
     public String toString() {
-        return "EmbeddedBroker[" + url() + (credentials == null ? ", anonymous" : ", user " + credentials.username()) + "]";
+        return "EmbeddedBroker[" + impl.label() + ", " + url() + (credentials == null ? ", anonymous" : ", user " + credentials.username()) + "]";
     }
 
     /** One username/password pair, compared in constant time. */

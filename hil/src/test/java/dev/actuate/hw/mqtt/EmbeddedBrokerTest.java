@@ -4,6 +4,8 @@ import dev.actuate.hw.StateSample;
 import dev.actuate.hw.config.Credentials;
 import dev.actuate.hw.config.PayloadFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.concurrent.TimeUnit;
 
@@ -12,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedBrokerTest {
-    @Test
-    void nativeAdapterRoundTripsThroughEmbeddedBroker() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0);
+    @ParameterizedTest
+    @EnumSource(EmbeddedBroker.Impl.class)
+    void nativeAdapterRoundTripsThroughEmbeddedBroker(EmbeddedBroker.Impl impl) throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, null, impl);
              MqttTestSupport.Probe robot = new MqttTestSupport.Probe(broker.url(), "probe-emb").subscribe("actuate/e1/command");
              NativeMqttAdapter a = new NativeMqttAdapter(MqttTestSupport.config("e1", broker.url(), PayloadFormat.BINARY, null))) {
             assertThat(broker.port()).isPositive();
@@ -148,19 +151,21 @@ class EmbeddedBrokerTest {
         }
     }
 
-    @Test
-    void anEmptyClientIdIsAcceptedWithACleanSessionOnly() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EmbeddedBroker.Impl.class)
+    void anEmptyClientIdIsAcceptedWithACleanSessionOnly(EmbeddedBroker.Impl impl) throws Exception {
         // mosquitto_pub and mosquitto_sub send an empty id unless given -i.
-        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, null, impl)) {
             assertThat(connackForEmptyClientId(broker.port(), true)).isZero();
             assertThat(connackForEmptyClientId(broker.port(), true)).isZero(); // a second one gets its own id
             assertThat(connackForEmptyClientId(broker.port(), false)).isEqualTo(2); // identifier rejected
         }
     }
 
-    @Test
-    void credentialsAreEnforced() {
-        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, new Credentials("ops", "pw1"))) {
+    @ParameterizedTest
+    @EnumSource(EmbeddedBroker.Impl.class)
+    void credentialsAreEnforced(EmbeddedBroker.Impl impl) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, new Credentials("ops", "pw1"), impl)) {
             assertThat(broker.toString()).contains("ops").doesNotContain("pw1");
             NativeMqttAdapter anon = new NativeMqttAdapter(MqttTestSupport.config("e2", broker.url(), PayloadFormat.BINARY, null));
             anon.configure();
@@ -180,11 +185,50 @@ class EmbeddedBrokerTest {
         }
     }
 
-    @Test
-    void portInUseIsAClearError() {
-        try (EmbeddedBroker first = EmbeddedBroker.start("127.0.0.1", 0)) {
-            assertThatThrownBy(() -> EmbeddedBroker.start("127.0.0.1", first.port()))
+    @ParameterizedTest
+    @EnumSource(EmbeddedBroker.Impl.class)
+    void portInUseIsAClearError(EmbeddedBroker.Impl impl) {
+        try (EmbeddedBroker first = EmbeddedBroker.start("127.0.0.1", 0, null, impl)) {
+            assertThatThrownBy(() -> EmbeddedBroker.start("127.0.0.1", first.port(), null, impl))
                     .hasMessageContaining("cannot listen on 127.0.0.1:" + first.port());
+        }
+    }
+
+    @Test
+    void actuateBrokerSpeaksMqtt5SoADefaultLinkKeepsIt() {
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, null, EmbeddedBroker.Impl.ACTUATE);
+             MqttLink link = new MqttLink(MqttLinkOptions.of(broker.url(), "v5-default", null, null, null)
+                     .withMqtt(dev.actuate.hw.config.MqttSettings.defaults()), java.util.List.of())) {
+            assertThat(broker.speaksMqtt5()).isTrue();
+            link.start();
+            assertThat(link.version()).isEqualTo(dev.actuate.hw.config.MqttVersion.V5);
+        }
+    }
+
+    /**
+     * A v5 link with a session expiry asks to resume its session when it reconnects; ActuateBroker keeps no
+     * sessions (CONNACK: session present 0, session expiry 0), so the link must subscribe again itself.
+     */
+    @Test
+    void aLinkThatAsksToResumeItsSessionSubscribesAgainWhenTheBrokerHasNone() throws Exception {
+        EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", 0, null, EmbeddedBroker.Impl.ACTUATE);
+        int port = broker.port();
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        MqttLinkOptions o = MqttLinkOptions.of(broker.url(), "resumer", null, null, null)
+                .withMqtt(new dev.actuate.hw.config.MqttSettings(dev.actuate.hw.config.MqttVersion.V5, true, 3, 60));
+        try (MqttLink link = new MqttLink(o, java.util.List.of(new MqttLink.Subscription("resume/t", 1,
+                (t, p) -> got.add(new String(p, java.nio.charset.StandardCharsets.UTF_8)))))) {
+            link.start();
+            broker.close(); // every session is gone with it
+            broker = EmbeddedBroker.start("127.0.0.1", port, null, EmbeddedBroker.Impl.ACTUATE);
+            EmbeddedBroker restarted = broker;
+            await("link reconnected", () -> link.reconnects() == 1 && link.connected() && restarted.port() == port);
+            try (MqttTestSupport.Probe probe = new MqttTestSupport.Probe(broker.url(), "resume-probe")) {
+                probe.client.publish("resume/t", "after restart".getBytes(), 1, false).waitForCompletion(10_000);
+                assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("after restart");
+            }
+        } finally {
+            broker.close();
         }
     }
 }

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * controller session that owns it. Waits poll conditions with generous deadlines; no timing asserts.
  */
 class MqttRobotSafetyTest {
-    private static EmbeddedBroker broker;
+    /** Moquette here; {@code ...ActuateBrokerTest} hides {@code startBroker} to run every test over ActuateBroker. */
+    static EmbeddedBroker broker;
 
     @BeforeAll
     static void startBroker() {

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MqttRobotTest {
     private static final String ENV = "Pendulum-v1";
-    /** One broker for the class: Moquette's shutdown takes seconds. */
-    private static EmbeddedBroker broker;
+    /** One broker for the class (Moquette's shutdown takes seconds): Moquette here; {@code ...ActuateBrokerTest} hides {@code startBroker} to run every test over ActuateBroker. */
+    static EmbeddedBroker broker;
 
     @org.junit.jupiter.api.BeforeAll
     static void startBroker() {
