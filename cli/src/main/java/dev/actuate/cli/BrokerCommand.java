@@ -30,8 +30,9 @@ public final class BrokerCommand implements Callable<Integer> {
     java.nio.file.Path passwordFile;
 
     @Option(names = "--embedded-broker", paramLabel = "moquette|actuate",
-            description = "Which broker: moquette (MQTT 3.1.1, the default) or actuate (single-threaded, MQTT 3.1.1 and 5)")
-    String impl = "moquette";
+            description = "Which broker: actuate (Actuate's single-threaded broker, MQTT 3.1.1 and 5, the default) or moquette"
+                    + " (Moquette 0.17, MQTT 3.1.1)")
+    String impl = "actuate";
 
     @Override
     public Integer call() throws InterruptedException {

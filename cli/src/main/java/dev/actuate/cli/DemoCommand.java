@@ -57,9 +57,9 @@ public final class DemoCommand implements Callable<Integer> {
     String broker;
 
     @Option(names = "--embedded-broker", paramLabel = "moquette|actuate",
-            description = "In-process broker when no --broker is given: moquette (MQTT 3.1.1, the default) or actuate"
-                    + " (Actuate's own single-threaded broker, MQTT 5; docs/broker.md)")
-    String embeddedBroker = "moquette";
+            description = "In-process broker when no --broker is given: actuate (Actuate's own single-threaded broker, MQTT 5,"
+                    + " the default) or moquette (MQTT 3.1.1); docs/broker.md")
+    String embeddedBroker = "actuate";
 
     @Option(names = "--warmup", paramLabel = "EPISODES",
             description = "Episodes run over MQTT first and not measured (JIT compilation, connections; default ${DEFAULT-VALUE})")

@@ -76,7 +76,7 @@ public final class HilRun {
 
         public static Options of(String envId, int episodes, long seed, double rateHz) {
             return new Options(envId, null, seed, episodes, rateHz, PayloadFormat.BINARY, 250, 600,
-                    ControlLoop.Trigger.STATE, 0, EmbeddedBroker.Impl.MOQUETTE);
+                    ControlLoop.Trigger.STATE, 0, EmbeddedBroker.Impl.ACTUATE);
         }
 
         public Options withBroker(String url) {

@@ -19,8 +19,10 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-process broker: Moquette 0.17 (MQTT 3.1.1, the default, chosen in docs/broker.md) or
- * Actuate's own single-threaded {@link ActuateBroker} (MQTT 3.1.1 and 5), picked by {@link Impl}.
+ * The in-process broker: Actuate's own single-threaded {@link ActuateBroker} (MQTT 3.1.1 and 5; what
+ * {@code actuate demo}, {@code broker} and {@link dev.actuate.runtime.HilRun} start by default, chosen by
+ * the quiet measurements in docs/broker.md) or Moquette 0.17 (MQTT 3.1.1), picked by {@link Impl}. The
+ * factories without an {@link Impl} start Moquette, as they did before ActuateBroker existed.
  *
  * <p>Configured for control traffic: no persistence, {@code TCP_NODELAY}, every write flushed at
  * once (Moquette otherwise batches flushes), telemetry off. Moquette 0.17 has a known defect: an
@@ -82,12 +84,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.impl = impl;
     }
 
-    /** Starts an anonymous broker; port 0 picks a free port. */
+    /** Starts an anonymous Moquette broker; port 0 picks a free port. */
     public static EmbeddedBroker start(String host, int port) {
         return start(host, port, null);
     }
 
-    /** Starts a broker that accepts only {@code credentials} (or anyone when null). */
+    /** Starts a Moquette broker that accepts only {@code credentials} (or anyone when null). */
     public static EmbeddedBroker start(String host, int port, Credentials credentials) {
         return start(host, port, credentials, Impl.MOQUETTE);
     }
