@@ -149,7 +149,7 @@ public final class BenchHilCommand implements Callable<Integer> {
             for (String b : embeddedBrokers) {
                 EmbeddedBroker.Impl impl = EmbeddedBroker.Impl.parse("--embedded-brokers", b);
                 String name = impl == EmbeddedBroker.Impl.MOQUETTE ? "embedded" : "embedded-" + impl.label();
-                List<MqttVersion> vs = impl == EmbeddedBroker.Impl.MOQUETTE ? List.of(MqttVersion.V3_1_1) : versions;
+                List<MqttVersion> vs = impl.speaksMqtt5() ? versions : List.of(MqttVersion.V3_1_1);
                 // The broker's own threads, by their kernel names: where its hand-offs show as context switches.
                 Threads threads = new Threads(ProcessHandle.current().pid(), impl == EmbeddedBroker.Impl.MOQUETTE
                         ? List.of("nioEventLoopGroup", "Session Executor", "pool-") : List.of("actuate-broker"));

@@ -89,16 +89,16 @@ public final class HilRun {
                     warmupEpisodes, embeddedBroker);
         }
 
-        /**
-         * Runs {@code n} episodes over MQTT first (same broker, a fresh robot, loop and policy) and
-         * discards them, so the measured run starts with JIT-compiled code and connected clients.
-         */
         /** Which in-process broker to start when no broker URL is given. */
         public Options withEmbeddedBroker(EmbeddedBroker.Impl impl) {
             return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger,
                     warmupEpisodes, impl);
         }
 
+        /**
+         * Runs {@code n} episodes over MQTT first (same broker, a fresh robot, loop and policy) and
+         * discards them, so the measured run starts with JIT-compiled code and connected clients.
+         */
         public Options withWarmup(int n) {
             return new Options(envId, brokerUrl, seed, episodes, rateHz, payload, watchdogMillis, timeoutSeconds, trigger, n,
                     embeddedBroker);

@@ -14,6 +14,15 @@ public record Credentials(String username, String password) {
         }
     }
 
+    /**
+     * Whether a client's user name and password (as sent in CONNECT) are these; the password is compared in
+     * constant time, so the time taken does not tell how much of it was right.
+     */
+    public boolean matches(String user, byte[] pw) {
+        return username.equals(user) && pw != null
+                && java.security.MessageDigest.isEqual(password.getBytes(java.nio.charset.StandardCharsets.UTF_8), pw);
+    }
+
     @Override
     public String toString() {
         return "Credentials[username=" + username + ", password=****]";

@@ -16,7 +16,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -56,7 +55,6 @@ public final class ActuateBroker implements AutoCloseable {
 
     private final String host;
     private final Credentials credentials;
-    private final byte[] password;
     private final LongSupplier clock;
     private final Selector selector;
     private final ServerSocketChannel server;
@@ -83,7 +81,6 @@ public final class ActuateBroker implements AutoCloseable {
                           ServerSocketChannel server) {
         this.host = host;
         this.credentials = credentials;
-        this.password = credentials == null ? null : credentials.password().getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
         this.selector = selector;
         this.server = server;
@@ -445,7 +442,7 @@ public final class ActuateBroker implements AutoCloseable {
             refuse(c, RC_BAD_AUTH_METHOD, 5, "enhanced authentication (" + props.authMethod + ") is not supported");
             return;
         }
-        if (credentials != null && !(credentials.username().equals(user) && pw != null && MessageDigest.isEqual(password, pw))) {
+        if (credentials != null && !credentials.matches(user, pw)) {
             boolean anonymous = user == null;
             // 3.1.1: 5 "not authorized" for no user, 4 "bad user name or password"; MQTT 5 likewise 0x87 / 0x86.
             refuse(c, anonymous ? RC_NOT_AUTHORIZED : RC_BAD_CREDENTIALS, anonymous ? 5 : 4,
@@ -540,13 +537,6 @@ public final class ActuateBroker implements AutoCloseable {
             throw new ProtocolException(RC_TOPIC_INVALID, "PUBLISH to '" + topic + "', not a valid topic name");
         }
         Message m = message(topic, in.rest(), qos, retain, p.messageExpiry, p.forward);
-        if (retain) {
-            if (m.payload().length == 0) {
-                retained.remove(topic);
-            } else {
-                retained.put(topic, m);
-            }
-        }
         publish(m, c); // subscribers first: the acknowledgement is off the message's path
         if (qos == 1 && !c.doomed) {
             ByteBuffer b = packet().put((byte) 0x40).put((byte) 2).putShort((short) packetId);
@@ -566,8 +556,8 @@ public final class ActuateBroker implements AutoCloseable {
 
     /** Routes a message to every connected client with a matching subscription: one copy per client, at its best QoS. */
     private void publish(Message m, Connection from) {
-        if (m.retain() && from == null) {
-            // A will with the retain flag replaces (or, empty, clears) the retained message like any PUBLISH.
+        if (m.retain()) {
+            // A PUBLISH or a will with the retain flag replaces (or, empty, clears) the retained message.
             if (m.payload().length == 0) {
                 retained.remove(m.topic());
             } else {
@@ -739,7 +729,7 @@ public final class ActuateBroker implements AutoCloseable {
 
     // ---- output ------------------------------------------------------------------------------------
 
-    /** The scratch buffer, cleared, to encode one packet into ({@code size} is a hint for readers only). */
+    /** The scratch buffer, cleared, to encode one packet into. */
     private ByteBuffer packet() {
         scratch.clear();
         return scratch;

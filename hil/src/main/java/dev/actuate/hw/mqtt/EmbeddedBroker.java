@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +49,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
         public String label() {
             return label;
+        }
+
+        /** Whether clients may speak MQTT 5 to it (Moquette 0.17 refuses 5). */
+        public boolean speaksMqtt5() {
+            return this == ACTUATE;
         }
 
         /** {@code actuate} or {@code moquette}; a clear error naming {@code option} otherwise. */
@@ -113,9 +116,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         return impl;
     }
 
-    /** Whether clients may speak MQTT 5 to it (Moquette 0.17 refuses 5). */
+    /** Whether clients may speak MQTT 5 to it ({@link Impl#speaksMqtt5()}). */
     public boolean speaksMqtt5() {
-        return impl == Impl.ACTUATE;
+        return impl.speaksMqtt5();
     }
 
     private static int freePort(String host) {
@@ -140,7 +143,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         // mosquitto_sub do so without -i); Moquette still rejects an empty id with a persistent session.
         props.setProperty("allow_zero_byte_client_id", "true");
         props.setProperty("session_queue_size", "65536");
-        IAuthenticator auth = credentials == null ? null : new SingleUser(credentials);
+        IAuthenticator auth = credentials == null ? null : (clientId, user, pw) -> credentials.matches(user, pw);
         List<InterceptHandler> handlers = List.of(new AbstractInterceptHandler() {
             @Override
             public String getID() {
@@ -278,21 +281,5 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedBroker[" + impl.label() + ", " + url() + (credentials == null ? ", anonymous" : ", user " + credentials.username()) + "]";
-    }
-
-    /** One username/password pair, compared in constant time. */
-    private static final class SingleUser implements IAuthenticator {
-        private final String username;
-        private final byte[] password;
-
-        SingleUser(Credentials c) {
-            this.username = c.username();
-            this.password = c.password().getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public boolean checkValid(String clientId, String user, byte[] pw) {
-            return username.equals(user) && pw != null && MessageDigest.isEqual(password, pw);
-        }
     }
 }
