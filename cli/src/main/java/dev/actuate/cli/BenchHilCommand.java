@@ -237,6 +237,9 @@ public final class BenchHilCommand implements Callable<Integer> {
         double jvmSwitchesPerS = -1;
         List<StallProbe.SlowCycle> slowest = List.of();
         int gcPauses = 0;
+        double allocMbPerS = -1;
+        long setupMissed = 0;
+        long setupTimeouts = 0;
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
@@ -246,22 +249,31 @@ public final class BenchHilCommand implements Callable<Integer> {
             t.setDaemon(true);
             adapter.configure();
             adapter.activate();
-            t.start();
-            loop.start();
-            long connectDeadline = System.nanoTime() + 10_000_000_000L;
-            while (!robot.connected() && System.nanoTime() < connectDeadline) {
-                Thread.sleep(5); // time the steady state, not the connection set-up
-            }
-            // Names the likely cause of the slowest round trips (GC, scheduling, broker), as the demo does.
-            try (StallProbe probe = report ? new StallProbe() : null) {
+            // Names the likely cause of the slowest round trips (GC, scheduling, broker), as the demo does. Started
+            // before the loop, in the warm-up case too: its own start-up (JMX, a thread) stalled the first 0.1 s of
+            // the measured case when it began there.
+            try (StallProbe probe = new StallProbe()) {
+                loop.start(); // before the robot: it settles the heap before the robot's clock runs
+                t.start();
+                long connectDeadline = System.nanoTime() + 10_000_000_000L;
+                while (!robot.connected() && System.nanoTime() < connectDeadline) {
+                    Thread.sleep(5); // time the steady state, not the connection set-up
+                }
+                int setupGcPauses = probe.gcPauses(); // the loop's settling collection among them
                 long jvm = ProcessHandle.current().pid();
                 var jvm0 = ContextSwitches.snapshot(jvm, List.of());
                 var broker0 = brokerThreads == null ? null : ContextSwitches.snapshot(brokerThreads.pid(), brokerThreads.prefixes());
                 long cpu0 = processCpuNanos();
+                long alloc0 = allocatedBytes();
+                // Missed deadlines while the robot connected (the loop runs from before it) are set-up, not the
+                // steady state the case measures: counted apart.
+                setupMissed = loop.metrics().missedCycles();
+                setupTimeouts = loop.metrics().stateTimeouts();
                 long t0 = System.nanoTime();
                 Thread.sleep((long) (caseSeconds * 1000));
                 double elapsedS = (System.nanoTime() - t0) / 1e9;
                 cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / elapsedS;
+                allocMbPerS = (allocatedBytes() - alloc0) / 1e6 / elapsedS;
                 long jvmSwitches = ContextSwitches.between(jvm0, ContextSwitches.snapshot(jvm, List.of()));
                 jvmSwitchesPerS = jvmSwitches < 0 ? -1 : jvmSwitches / elapsedS;
                 if (broker0 != null) {
@@ -270,10 +282,8 @@ public final class BenchHilCommand implements Callable<Integer> {
                 }
                 robot.stop();
                 result = run.get(10, TimeUnit.SECONDS);
-                if (probe != null) {
-                    slowest = probe.explain(result.slowestRoundTrips());
-                    gcPauses = probe.gcPauses();
-                }
+                slowest = probe.explain(result.slowestRoundTrips());
+                gcPauses = probe.gcPauses() - setupGcPauses;
             }
             late = robot.tickLatenessMicros();
             loop.stop();
@@ -304,14 +314,18 @@ public final class BenchHilCommand implements Callable<Integer> {
         n.put("robot_ticks_late_over_half_period", lateOver);
         n.put("cycles", loop.metrics().cycles());
         n.put("overruns", loop.metrics().overruns());
-        n.put("missed_deadlines", loop.metrics().missedCycles());
-        n.put("state_timeouts", loop.metrics().stateTimeouts());
+        long missed = loop.metrics().missedCycles() - setupMissed;
+        long timeouts = loop.metrics().stateTimeouts() - setupTimeouts;
+        n.put("missed_deadlines", missed);
+        n.put("state_timeouts", timeouts);
+        n.put("setup_missed_deadlines", setupMissed);
         n.put("robot_steps", result.steps());
         n.put("robot_stale_steps", result.stepsWithoutFreshCommand());
         LoopMetrics.Summary ctl = loop.metrics().summary("round_trip");
         n.put("controller_state_to_send_p99_ms", ctl.p99Micros() / 1e3);
         n.put("compute_p99_us", loop.metrics().summary("compute").p99Micros());
         n.put("process_cpu_ms_per_s", Math.round(cpuMsPerS * 10) / 10.0);
+        n.put("allocated_mb_per_s", Math.round(allocMbPerS * 100) / 100.0);
         n.put("gc_pauses", gcPauses);
         // Linux only (-1 elsewhere): the broker's threads (-1 for an external broker not started here) and this JVM's.
         n.put("broker_context_switches_per_s", Math.round(brokerSwitchesPerS));
@@ -321,19 +335,35 @@ public final class BenchHilCommand implements Callable<Integer> {
             slow.addObject().put("ms", c.ms()).put("at_s", c.atSeconds()).put("cause", c.cause()).put("detail", c.detail());
         }
         System.out.printf(Locale.ROOT, "%-16s %-5s %-8s %5.0f Hz: round trip p50 %.3f ms p99 %.3f ms p99.9 %.3f ms max %.3f ms (n=%d); "
-                        + "%d missed deadlines (%d state timeouts), %d overruns; robot stale steps %d of %d; "
-                        + "robot ticks late p99 %.3f ms max %.3f ms, %d over half a period; this JVM's CPU %.0f ms/s; "
+                        + "%d missed deadlines (%d state timeouts; %d more while the robot connected), %d overruns; "
+                        + "robot stale steps %d of %d; "
+                        + "robot ticks late p99 %.3f ms max %.3f ms, %d over half a period; this JVM's CPU %.0f ms/s, allocating %.1f MB/s; "
                         + "context switches/s: broker %.0f, this JVM %.0f%n",
                 brokerName, version.label(), trigger.label(), hz, result.roundTrip().p50Ms(), result.roundTrip().p99Ms(),
-                result.roundTrip().p999Ms(), result.roundTrip().maxMs(), result.roundTrip().count(), loop.metrics().missedCycles(),
-                loop.metrics().stateTimeouts(), loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps(),
-                late.getValueAtPercentile(99) / 1e3, late.getMaxValue() / 1e3, lateOver, cpuMsPerS, brokerSwitchesPerS,
+                result.roundTrip().p999Ms(), result.roundTrip().maxMs(), result.roundTrip().count(), missed, timeouts,
+                setupMissed, loop.metrics().overruns(), result.stepsWithoutFreshCommand(), result.steps(),
+                late.getValueAtPercentile(99) / 1e3, late.getMaxValue() / 1e3, lateOver, cpuMsPerS, allocMbPerS, brokerSwitchesPerS,
                 jvmSwitchesPerS);
         System.out.printf(Locale.ROOT, "  slowest round trips (%d GC pauses during the case):%n", gcPauses);
         for (StallProbe.SlowCycle c : slowest) {
             System.out.println("    " + c);
         }
         return n;
+    }
+
+    /**
+     * Bytes allocated so far by this JVM's live threads (what drives young collections); a thread that ended
+     * meanwhile drops out, so only a steady state's difference is meaningful.
+     */
+    private static long allocatedBytes() {
+        if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)) {
+            return 0;
+        }
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
     }
 
     /** CPU time of this whole JVM (broker, robot and controller when the broker is embedded), or 0 where unknown. */

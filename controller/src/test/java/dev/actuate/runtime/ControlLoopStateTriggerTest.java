@@ -95,6 +95,27 @@ class ControlLoopStateTriggerTest {
      * waiting for a state once the robot has finished. Neither is a fault: the cycles before the first
      * state hold the safe action as AWAITING_STATE (not WATCHDOG), and the stop is no missed state.
      */
+    /** The settling collection before the first cycle ({@link ControlLoop.Builder#settleHeap}, on by default). */
+    @Test
+    void runStartsWithAFullCollection() {
+        MockAdapter m = robot(clock::nowMicros);
+        m.stall(false);
+        ControlLoop loop = ControlLoop.builder(new RecordingAdapter(m), (obs, action) -> action[0] = 0,
+                        new SafetyLayer(settings(), 1 / HZ, counters, new EStop()))
+                .rateHz(HZ).clock(clock).maxCycles(1).build();
+        long before = collections();
+        loop.run();
+        assertThat(collections() - before).as("collections during the run").isGreaterThanOrEqualTo(1);
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
     @Test
     void aLoopStartedBeforeItsRobotAndStoppedAfterItIsNeitherAWatchdogTripNorAMiss() {
         MockAdapter m = robot(clock::nowMicros);

@@ -217,8 +217,8 @@ public final class HilRun {
                 adapter.configure();
                 adapter.activate();
                 t0 = System.nanoTime();
+                loop.start(); // first: it settles the heap before the robot's clock runs
                 robotThread.start();
-                loop.start();
                 try {
                     result = robotRun.get((long) (o.timeoutSeconds() * 1000), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {

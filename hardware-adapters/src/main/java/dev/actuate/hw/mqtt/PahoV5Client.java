@@ -78,7 +78,7 @@ final class PahoV5Client implements PahoClient {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 for (Route r : routes) {
-                    if (matches(r.filter, topic)) {
+                    if (TopicFilter.matches(r.filter, topic)) {
                         r.handler.accept(topic, message.getPayload());
                     }
                 }
@@ -244,30 +244,6 @@ final class PahoV5Client implements PahoClient {
         } catch (MqttException e) {
             throw translate(e);
         }
-    }
-
-    /** MQTT topic-filter matching: {@code +} one level, a final {@code #} the rest (and the parent level). */
-    static boolean matches(String filter, String topic) {
-        if (filter.equals(topic)) {
-            return true;
-        }
-        if (topic.startsWith("$")) {
-            return false; // wildcards never match $SYS-style topics at the first level
-        }
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return i == f.length - 1;
-            }
-            if (i >= t.length) {
-                return false;
-            }
-            if (!f[i].equals("+") && !f[i].equals(t[i])) {
-                return false;
-            }
-        }
-        return f.length == t.length;
     }
 
     static Failure translate(MqttException e) {

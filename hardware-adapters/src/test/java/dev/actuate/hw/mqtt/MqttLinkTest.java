@@ -33,20 +33,6 @@ class MqttLinkTest {
     }
 
     @Test
-    void v5ClientRoutesMessagesByMqttTopicFilterRules() {
-        assertThat(PahoV5Client.matches("actuate/r1/state", "actuate/r1/state")).isTrue();
-        assertThat(PahoV5Client.matches("actuate/r1/state", "actuate/r1/status")).isFalse();
-        assertThat(PahoV5Client.matches("actuate/+/state", "actuate/r1/state")).isTrue();
-        assertThat(PahoV5Client.matches("actuate/+/state", "actuate/r1/x/state")).isFalse();
-        assertThat(PahoV5Client.matches("actuate/#", "actuate")).as("# includes the parent level").isTrue();
-        assertThat(PahoV5Client.matches("actuate/#", "actuate/r1/controller/status")).isTrue();
-        assertThat(PahoV5Client.matches("actuate/r1/#", "actuate/r2/state")).isFalse();
-        assertThat(PahoV5Client.matches("+/r1", "/r1")).as("an empty first level").isTrue();
-        assertThat(PahoV5Client.matches("#", "$SYS/broker/load")).as("wildcards skip $ topics").isFalse();
-        assertThat(PahoV5Client.matches("actuate/r1/+", "actuate/r1")).isFalse();
-    }
-
-    @Test
     void optionsNeverPrintPasswords() {
         MqttLinkOptions o = MqttLinkOptions.of("ssl://h:8883", "c1", new Credentials("bob", "s3cr3t"),
                 new TlsConfig(Path.of("ca.p12"), "storepw"), null);

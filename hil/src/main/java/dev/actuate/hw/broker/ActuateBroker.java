@@ -3,6 +3,7 @@ package dev.actuate.hw.broker;
 import dev.actuate.hw.broker.Connection.Subscription;
 import dev.actuate.hw.broker.MqttCodec.ProtocolException;
 import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.mqtt.TopicFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -427,7 +428,7 @@ public final class ActuateBroker implements AutoCloseable {
             Props wp = c.v5() ? in.props("will") : new Props();
             String topic = in.utf8("will topic");
             byte[] payload = in.binary("will payload");
-            if (!TopicMatcher.validTopicName(topic)) {
+            if (!TopicFilter.validTopicName(topic)) {
                 throw new ProtocolException(RC_TOPIC_INVALID, "will topic '" + topic + "' is not a valid topic name");
             }
             // A will is delivered at most at QoS 1 like any message here, so a QoS 2 will is held as QoS 1.
@@ -520,7 +521,10 @@ public final class ActuateBroker implements AutoCloseable {
         if (qos == 3) {
             throw malformed("PUBLISH with QoS 3");
         }
-        String topic = in.utf8("PUBLISH topic");
+        // A client publishes to a few topics over and over: the last one's String and bytes are reused
+        // rather than decoded and encoded again for every message.
+        boolean sameTopic = c.lastTopicUtf8 != null && in.nextStringIs(c.lastTopicUtf8);
+        String topic = sameTopic ? c.lastTopic : in.utf8("PUBLISH topic");
         int packetId = qos > 0 ? in.u16("PUBLISH packet id") : 0;
         if (qos > 0 && packetId == 0) {
             throw malformed("PUBLISH with packet id 0");
@@ -533,10 +537,14 @@ public final class ActuateBroker implements AutoCloseable {
         if (qos == 2) {
             throw new ProtocolException(RC_QOS_NOT_SUPPORTED, "QoS 2 PUBLISH to '" + topic + "': this broker supports QoS 0 and 1 only");
         }
-        if (!TopicMatcher.validTopicName(topic)) {
+        if (!TopicFilter.validTopicName(topic)) {
             throw new ProtocolException(RC_TOPIC_INVALID, "PUBLISH to '" + topic + "', not a valid topic name");
         }
-        Message m = message(topic, in.rest(), qos, retain, p.messageExpiry, p.forward);
+        byte[] topicUtf8 = sameTopic ? c.lastTopicUtf8 : topic.getBytes(StandardCharsets.UTF_8);
+        c.lastTopic = topic;
+        c.lastTopicUtf8 = topicUtf8;
+        Message m = new Message(topic, topicUtf8, in.rest(), qos, retain, p.messageExpiry > 0 ? p.messageExpiry : -1, now,
+                p.forward);
         publish(m, c); // subscribers first: the acknowledgement is off the message's path
         if (qos == 1 && !c.doomed) {
             ByteBuffer b = packet().put((byte) 0x40).put((byte) 2).putShort((short) packetId);
@@ -545,12 +553,12 @@ public final class ActuateBroker implements AutoCloseable {
     }
 
     private Message message(String topic, byte[] payload, int qos, boolean retain, long expiry, byte[] props) {
-        return new Message(topic, TopicMatcher.levels(topic), topic.getBytes(StandardCharsets.UTF_8), payload, qos, retain,
+        return new Message(topic, topic.getBytes(StandardCharsets.UTF_8), payload, qos, retain,
                 expiry > 0 ? expiry : -1, now, props);
     }
 
     private static Message withReceived(Message m, long nowNanos) {
-        return new Message(m.topic(), m.levels(), m.topicUtf8(), m.payload(), m.qos(), m.retain(), m.expirySeconds(),
+        return new Message(m.topic(), m.topicUtf8(), m.payload(), m.qos(), m.retain(), m.expirySeconds(),
                 nowNanos, m.props());
     }
 
@@ -571,8 +579,9 @@ public final class ActuateBroker implements AutoCloseable {
             }
             int best = -1;
             boolean retainAsPublished = false;
-            for (Subscription sub : s.subscriptions) {
-                if ((!sub.noLocal() || s != from) && TopicMatcher.matches(sub.levels(), m.levels())) {
+            for (int j = 0; j < s.subscriptions.size(); j++) { // indexed: no iterator per message
+                Subscription sub = s.subscriptions.get(j);
+                if ((!sub.noLocal() || s != from) && TopicFilter.matches(sub.filter(), m.topic())) {
                     best = Math.max(best, sub.qos());
                     retainAsPublished |= sub.retainAsPublished();
                 }
@@ -656,7 +665,7 @@ public final class ActuateBroker implements AutoCloseable {
             if (qos == 3 || (c.v5() ? (options & 0xC0) != 0 || retainHandling == 3 : (options & 0xFC) != 0)) {
                 throw malformed("subscription options 0x" + Integer.toHexString(options) + " for '" + filter + "'");
             }
-            if (!TopicMatcher.validFilter(filter)) {
+            if (!TopicFilter.validFilter(filter)) {
                 codes.put((byte) (c.v5() ? RC_FILTER_INVALID : 0x80));
                 LOG.info("embedded broker: client {} subscribed to an invalid filter '{}'", c.name(), filter);
                 continue;
@@ -666,7 +675,7 @@ public final class ActuateBroker implements AutoCloseable {
                 continue;
             }
             boolean v5 = c.v5();
-            Subscription sub = new Subscription(filter, TopicMatcher.levels(filter), Math.min(qos, 1),
+            Subscription sub = new Subscription(filter, Math.min(qos, 1),
                     v5 && (options & 4) != 0, v5 && (options & 8) != 0);
             boolean existed = c.subscriptions.removeIf(s -> s.filter().equals(filter));
             c.subscriptions.add(sub);
@@ -686,7 +695,7 @@ public final class ActuateBroker implements AutoCloseable {
                 Message m = it.next();
                 if (m.expired(now)) {
                     it.remove(); // MQTT 5: an expired retained message is gone
-                } else if (TopicMatcher.matches(sub.levels(), m.levels())) {
+                } else if (TopicFilter.matches(sub.filter(), m.topic())) {
                     deliver(c, m, Math.min(m.qos(), sub.qos()), true);
                 }
             }

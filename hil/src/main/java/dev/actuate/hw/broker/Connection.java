@@ -10,8 +10,8 @@ import java.util.List;
 
 /** One client connection's state; touched only by the broker's loop thread. */
 final class Connection {
-    /** A subscription; the levels are parsed once, not per message. */
-    record Subscription(String filter, String[] levels, int qos, boolean noLocal, boolean retainAsPublished) {
+    /** A subscription to a valid filter ({@link dev.actuate.hw.mqtt.TopicFilter#validFilter}). */
+    record Subscription(String filter, int qos, boolean noLocal, boolean retainAsPublished) {
     }
 
     /** A QoS 1 message waiting for the client's receive window (MQTT 5 Receive Maximum) to open. */
@@ -33,6 +33,9 @@ final class Connection {
     long keepAliveNanos;
     long lastReceivedNanos;
     Message will;
+    /** The topic of this client's last PUBLISH, as received and as a String (see ActuateBroker.onPublish). */
+    byte[] lastTopicUtf8;
+    String lastTopic;
     int receiveMaximum = 65_535;
     long maximumPacketSize = Long.MAX_VALUE;
     final List<Subscription> subscriptions = new ArrayList<>();

@@ -8,7 +8,7 @@ package dev.actuate.hw.broker;
  * @param expirySeconds MQTT 5 message expiry interval, or -1 for none
  * @param receivedNanos the broker clock when it arrived
  */
-record Message(String topic, String[] levels, byte[] topicUtf8, byte[] payload, int qos, boolean retain,
+record Message(String topic, byte[] topicUtf8, byte[] payload, int qos, boolean retain,
                long expirySeconds, long receivedNanos, byte[] props) {
     boolean expired(long nowNanos) {
         return expirySeconds > 0 && nowNanos - receivedNanos >= expirySeconds * 1_000_000_000L;

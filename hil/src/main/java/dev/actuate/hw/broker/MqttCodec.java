@@ -96,6 +96,12 @@ final class MqttCodec {
         private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
         private ByteBuffer b;
         private int end;
+        /** The block being read (set by {@link #props}), to name in errors; prefixed only when one is thrown. */
+        private String where;
+
+        private String context(String what) {
+            return where == null ? what : where + " " + what;
+        }
 
         void reset(ByteBuffer buffer, int start, int end) {
             b = buffer;
@@ -109,7 +115,7 @@ final class MqttCodec {
 
         private void need(int n, String what) throws ProtocolException {
             if (remaining() < n) {
-                throw malformed(what + " runs past the end of the packet");
+                throw malformed(context(what) + " runs past the end of the packet");
             }
         }
 
@@ -137,7 +143,7 @@ final class MqttCodec {
                     return value;
                 }
             }
-            throw malformed(what + ": variable byte integer longer than 4 bytes");
+            throw malformed(context(what) + ": variable byte integer longer than 4 bytes");
         }
 
         byte[] binary(String what) throws ProtocolException {
@@ -160,12 +166,31 @@ final class MqttCodec {
                 CharBuffer cb = utf8.reset().decode(slice);
                 s = cb.toString();
             } catch (CharacterCodingException e) {
-                throw malformed(what + " is not valid UTF-8");
+                throw malformed(context(what) + " is not valid UTF-8");
             }
             if (s.indexOf('\0') >= 0) {
-                throw malformed(what + " contains U+0000");
+                throw malformed(context(what) + " contains U+0000");
             }
             return s;
+        }
+
+        /**
+         * Whether the next field is a string with exactly these UTF-8 bytes; if so it is consumed, otherwise
+         * nothing is. Compares in place, so a repeated topic costs no decoding and no allocation.
+         */
+        boolean nextStringIs(byte[] utf8) {
+            int p = b.position();
+            int n = utf8.length;
+            if (end - p < 2 + n || (b.getShort(p) & 0xFFFF) != n) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (b.get(p + 2 + i) != utf8[i]) {
+                    return false;
+                }
+            }
+            b.position(p + 2 + n);
+            return true;
         }
 
         byte[] rest() {
@@ -180,43 +205,52 @@ final class MqttCodec {
          * An undefined identifier cannot be skipped (its length is unknown), so it is malformed.
          */
         Props props(String where) throws ProtocolException {
+            this.where = where;
+            try {
+                return readProps(where);
+            } finally {
+                this.where = null;
+            }
+        }
+
+        private Props readProps(String where) throws ProtocolException {
             Props p = new Props();
-            int len = varInt(where + " property length");
-            need(len, where + " properties");
+            int len = varInt("property length");
+            need(len, "properties");
             int stop = b.position() + len;
             ByteArrayOutputStream forward = null;
             while (b.position() < stop) {
                 int start = b.position();
-                int id = varInt(where + " property id");
+                int id = varInt("property id");
                 switch (id) {
                     case P_PAYLOAD_FORMAT, 0x17, 0x19, P_MAXIMUM_QOS, 0x25, 0x28, P_SUBSCRIPTION_IDS_AVAILABLE,
-                            P_SHARED_AVAILABLE -> u8(where);
-                    case P_MESSAGE_EXPIRY -> p.messageExpiry = u32(where + " message expiry");
-                    case P_SESSION_EXPIRY -> p.sessionExpiry = u32(where + " session expiry");
-                    case 0x18 -> p.willDelay = u32(where + " will delay");
+                            P_SHARED_AVAILABLE -> u8("property");
+                    case P_MESSAGE_EXPIRY -> p.messageExpiry = u32("message expiry");
+                    case P_SESSION_EXPIRY -> p.sessionExpiry = u32("session expiry");
+                    case 0x18 -> p.willDelay = u32("will delay");
                     case P_MAXIMUM_PACKET_SIZE -> {
-                        p.maximumPacketSize = u32(where + " maximum packet size");
+                        p.maximumPacketSize = u32("maximum packet size");
                         if (p.maximumPacketSize == 0) {
                             throw new ProtocolException(RC_PROTOCOL_ERROR, "maximum packet size 0");
                         }
                     }
-                    case 0x13 -> u16(where);
+                    case 0x13 -> u16("property");
                     case P_RECEIVE_MAXIMUM -> {
-                        p.receiveMaximum = u16(where + " receive maximum");
+                        p.receiveMaximum = u16("receive maximum");
                         if (p.receiveMaximum == 0) {
                             throw new ProtocolException(RC_PROTOCOL_ERROR, "receive maximum 0");
                         }
                     }
-                    case P_TOPIC_ALIAS_MAXIMUM -> u16(where);
-                    case P_TOPIC_ALIAS -> p.topicAlias = u16(where + " topic alias");
-                    case P_SUBSCRIPTION_ID -> varInt(where + " subscription identifier");
+                    case P_TOPIC_ALIAS_MAXIMUM -> u16("property");
+                    case P_TOPIC_ALIAS -> p.topicAlias = u16("topic alias");
+                    case P_SUBSCRIPTION_ID -> varInt("subscription identifier");
                     case P_CONTENT_TYPE, P_RESPONSE_TOPIC, P_ASSIGNED_CLIENT_ID, 0x1A, 0x1C, P_REASON_STRING ->
-                            utf8(where + " property " + id);
-                    case P_AUTH_METHOD -> p.authMethod = utf8(where + " authentication method");
-                    case P_CORRELATION_DATA, 0x16 -> binary(where + " property " + id);
+                            utf8("property");
+                    case P_AUTH_METHOD -> p.authMethod = utf8("authentication method");
+                    case P_CORRELATION_DATA, 0x16 -> binary("property");
                     case P_USER_PROPERTY -> {
-                        utf8(where + " user property name");
-                        utf8(where + " user property value");
+                        utf8("user property name");
+                        utf8("user property value");
                     }
                     default -> throw malformed(where + ": unknown property id 0x" + Integer.toHexString(id));
                 }

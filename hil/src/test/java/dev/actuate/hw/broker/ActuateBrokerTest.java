@@ -141,6 +141,23 @@ class ActuateBrokerTest {
         assertThat(upToMarker(pub, sub, "other/m")).extracting(TestClient.Received::payload).containsExactly("s2");
     }
 
+    /** The broker reuses a client's last topic when the next PUBLISH repeats it byte for byte, and only then. */
+    @ParameterizedTest(name = "MQTT {0}")
+    @ValueSource(ints = {3, 5})
+    void aPublisherChangingTopicsGetsEachMessageRoutedByItsOwnTopic(int v) throws Exception {
+        start();
+        TestClient sub = client(v, "topics");
+        TestClient pub = client(v, "pub");
+        sub.subscribe("t/+", 0);
+        String[] topics = {"t/aa", "t/aa", "t/ab", "t/aa", "t/a", "t/ab", "t/ab"};
+        for (int i = 0; i < topics.length; i++) {
+            pub.publish(topics[i], "m" + i, 0, false);
+        }
+        List<TestClient.Received> got = upToMarker(pub, sub, "t/m");
+        assertThat(got).extracting(r -> r.topic() + "=" + r.payload())
+                .containsExactly("t/aa=m0", "t/aa=m1", "t/ab=m2", "t/aa=m3", "t/a=m4", "t/ab=m5", "t/ab=m6");
+    }
+
     @ParameterizedTest(name = "MQTT {0}")
     @ValueSource(ints = {3, 5})
     void retainedMessagesAreStoredReplacedAndClearedByAnEmptyPayload(int v) throws Exception {
