@@ -1,5 +1,6 @@
 package dev.actuate.cli;
 
+import dev.actuate.hw.mqtt.MicroClock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -254,12 +255,12 @@ public final class BenchHilCommand implements Callable<Integer> {
             // the measured case when it began there.
             try (StallProbe probe = new StallProbe()) {
                 loop.start(); // before the robot: it settles the heap before the robot's clock runs
+                long settledMicros = MicroClock.nowMicros(); // the loop's deliberate collection is not the case's
                 t.start();
                 long connectDeadline = System.nanoTime() + 10_000_000_000L;
                 while (!robot.connected() && System.nanoTime() < connectDeadline) {
                     Thread.sleep(5); // time the steady state, not the connection set-up
                 }
-                int setupGcPauses = probe.gcPauses(); // the loop's settling collection among them
                 long jvm = ProcessHandle.current().pid();
                 var jvm0 = ContextSwitches.snapshot(jvm, List.of());
                 var broker0 = brokerThreads == null ? null : ContextSwitches.snapshot(brokerThreads.pid(), brokerThreads.prefixes());
@@ -283,7 +284,7 @@ public final class BenchHilCommand implements Callable<Integer> {
                 robot.stop();
                 result = run.get(10, TimeUnit.SECONDS);
                 slowest = probe.explain(result.slowestRoundTrips());
-                gcPauses = probe.gcPauses() - setupGcPauses;
+                gcPauses = probe.gcPausesStartingAfter(settledMicros);
             }
             late = robot.tickLatenessMicros();
             loop.stop();

@@ -1,5 +1,6 @@
 package dev.actuate.runtime;
 
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
 import dev.actuate.hw.config.AdapterType;
@@ -180,7 +181,7 @@ public final class HilRun {
                 return new Report(o.envId(), embedded != null ? "embedded (" + embedded.impl().label() + ")" : url, o.rateHz(), o.trigger(), mqtt,
                         inProcess, result.roundTrip(), lm.cycles(), lm.overruns(), lm.missedCycles(), m.counters().snapshot(), lm,
                         result.stepsWithoutFreshCommand(), m.elapsedSeconds(), o.warmupEpisodes(),
-                        probe.explain(m.slowest()), probe.gcPauses());
+                        probe.explain(m.slowest()), probe.gcPausesStartingAfter(m.settledMicros()));
             }
         } finally {
             if (embedded != null) {
@@ -190,7 +191,7 @@ public final class HilRun {
     }
 
     private record Measured(MqttRobot.Result result, ControlLoop loop, SafetyCounters counters, double elapsedSeconds,
-                            List<LatencyStats.Sample> slowest) {
+                            List<LatencyStats.Sample> slowest, long settledMicros) {
     }
 
     /** One robot and one loop for {@code episodes} episodes over the broker at {@code url}. */
@@ -210,6 +211,7 @@ public final class HilRun {
             double elapsed;
             ControlLoop loop;
             long t0;
+            long settledMicros;
             try (NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
                 loop = ControlLoop.builder(adapter, policies.get(),
                                 new SafetyLayer(SafetySettings.of(cfg), 1 / o.rateHz(), counters, new EStop()))
@@ -218,6 +220,7 @@ public final class HilRun {
                 adapter.activate();
                 t0 = System.nanoTime();
                 loop.start(); // first: it settles the heap before the robot's clock runs
+                settledMicros = MicroClock.nowMicros(); // the loop's deliberate collection is not the run's
                 robotThread.start();
                 try {
                     result = robotRun.get((long) (o.timeoutSeconds() * 1000), TimeUnit.MILLISECONDS);
@@ -237,7 +240,8 @@ public final class HilRun {
                 }
             }
             robotThread.join(5000);
-            return new Measured(result, loop, counters, elapsed, probe != null ? result.slowestRoundTrips() : List.of());
+            return new Measured(result, loop, counters, elapsed, probe != null ? result.slowestRoundTrips() : List.of(),
+                    settledMicros);
         }
     }
 }

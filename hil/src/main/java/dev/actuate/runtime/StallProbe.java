@@ -107,6 +107,20 @@ public final class StallProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * GC pauses that started after {@code micros} ({@link MicroClock#nowMicros} time). Notifications arrive
+     * asynchronously, so "pauses since" is decided by their times, not by when they were counted.
+     */
+    public int gcPausesStartingAfter(long micros) {
+        synchronized (gcPauses) {
+            int n = 0;
+            for (Interval i : gcPauses) {
+                n += i.startMicros() > micros ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
     /** Names the likely cause of each of {@code slow} (times relative to this probe's start). */
     public List<SlowCycle> explain(List<LatencyStats.Sample> slow) {
         List<SlowCycle> out = new ArrayList<>();

@@ -30,4 +30,18 @@ class StallProbeTest {
             assertThat(c.get(3).ms()).isEqualTo(4.0);
         }
     }
+
+    /** Pauses "since" an instant are decided by when they started, however late their notification came. */
+    @Test
+    void pausesAreCountedByTheirStartTime() {
+        // An hour ahead: no real collection during the test starts after these instants.
+        long f = dev.actuate.hw.mqtt.MicroClock.nowMicros() + 3_600_000_000L;
+        try (StallProbe probe = new StallProbe()) {
+            probe.gcPause(f + 1_000, f + 19_000, "PS MarkSweep, System.gc()"); // a settling collection
+            probe.gcPause(f + 30_000_000, f + 30_001_000, "PS Scavenge, Allocation Failure");
+            assertThat(probe.gcPausesStartingAfter(f + 20_000)).isEqualTo(1);
+            assertThat(probe.gcPausesStartingAfter(f)).isEqualTo(2);
+            assertThat(probe.gcPausesStartingAfter(f + 40_000_000)).isZero();
+        }
+    }
 }
