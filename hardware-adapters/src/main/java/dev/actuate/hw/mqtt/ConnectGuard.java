@@ -212,8 +212,16 @@ final class ConnectGuard {
      * connection shut down from its own callback thread reports "disconnected" before that thread
      * has ended; a connect made in that gap polled forever (seen once in the chaos tests, MQTT 5,
      * after connects got faster with {@link #nudge()}).
+     *
+     * <p>{@code wakeSender} runs at every poll: Paho's sender thread waits in {@code ClientState.get()}
+     * for work, and checks whether the client is still connected only after that wait. Shutdown notifies it
+     * once ({@code CommsSender.stop()} sets the stop flag, notifies the queue lock and returns); a sender
+     * that was still writing (a re-subscribe or status right after a reconnect, then the connection lost)
+     * enters the wait after that notification and waits forever, "MQTT Snd" parked in {@code get()} (seen
+     * once in {@code MqttLinkTest}, MQTT 3.1.1). Notifying again once the client is disconnected lets it
+     * see that and end.
      */
-    static boolean awaitConnectionThreadsEnded(String clientId, long deadlineNanos) {
+    static boolean awaitConnectionThreadsEnded(String clientId, long deadlineNanos, Runnable wakeSender) {
         Set<String> names = Set.of("MQTT Rec: " + clientId, "MQTT Snd: " + clientId, "MQTT Call: " + clientId);
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
@@ -229,6 +237,7 @@ final class ConnectGuard {
             if (!alive) {
                 return true;
             }
+            wakeSender.run();
             if (deadlineNanos - System.nanoTime() <= 0) {
                 for (int i = 0; i < n; i++) {
                     if (names.contains(all[i].getName()) && all[i].isAlive()) {

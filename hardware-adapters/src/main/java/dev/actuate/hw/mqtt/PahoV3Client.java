@@ -281,7 +281,12 @@ final class PahoV3Client implements PahoClient {
                 }
                 LockSupport.parkNanos(this, 5_000_000L);
             }
-            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos);
+            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos, () -> {
+                var state = comms.getClientState();
+                if (state != null) {
+                    state.notifyQueueLock();
+                }
+            });
         }
 
         boolean connectingOrConnected() {

@@ -341,7 +341,12 @@ final class PahoV5Client implements PahoClient {
                 }
                 LockSupport.parkNanos(this, 5_000_000L);
             }
-            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos);
+            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos, () -> {
+                var state = comms.getClientState();
+                if (state != null) {
+                    state.notifyQueueLock();
+                }
+            });
         }
 
         boolean connectingOrConnected() {
