@@ -190,19 +190,12 @@ class MosquittoRuntimeTest {
             broker.kill();
             await("link down seen by the loop", () -> rig.counters.get(SafetyEvent.DISCONNECTED) > 0);
             // The first safe command after the kill, in loop cycles: at most two periods after the
-            // adapter saw the link drop (it cannot be sooner than the drop is noticed).
-            int firstSafe = -1;
-            int firstAfterKill = -1;
-            for (int k = 0; k < rig.writeNanos.size(); k++) {
-                if (rig.writeNanos.get(k) >= killNanos && firstAfterKill < 0) {
-                    firstAfterKill = k;
-                }
-                if (firstAfterKill >= 0 && Arrays.equals(rig.recorder.commands.get(k), SAFE)) {
-                    firstSafe = k;
-                    break;
-                }
-            }
-            assertThat(firstSafe).isGreaterThanOrEqualTo(0);
+            // adapter saw the link drop (it cannot be sooner than the drop is noticed). The DISCONNECTED count
+            // rises inside the cycle, before that cycle's write: wait for the write rather than read once.
+            await("a safe command after the kill", () -> safeAfter(rig, killNanos)[1] >= 0);
+            int[] at = safeAfter(rig, killNanos);
+            int firstAfterKill = at[0];
+            int firstSafe = at[1];
             assertThat(firstSafe - firstAfterKill).as("cycles from the kill to the safe action").isLessThanOrEqualTo(2);
             broker.restart();
             await("adapter reconnected", () -> rig.adapter.connected() && rig.adapter.reconnects() >= 1);
@@ -210,6 +203,21 @@ class MosquittoRuntimeTest {
             assertThat(rig.loop.stopReason()).isEqualTo(ControlLoop.StopReason.NOT_STOPPED);
         }
         assertNoThreadLeak();
+    }
+
+    /** The index of the first write after {@code killNanos} and of the first safe command from there (-1: none yet). */
+    private static int[] safeAfter(Rig rig, long killNanos) {
+        int n = Math.min(rig.writeNanos.size(), rig.recorder.commands.size());
+        int firstAfterKill = -1;
+        for (int k = 0; k < n; k++) {
+            if (rig.writeNanos.get(k) >= killNanos && firstAfterKill < 0) {
+                firstAfterKill = k;
+            }
+            if (firstAfterKill >= 0 && Arrays.equals(rig.recorder.commands.get(k), SAFE)) {
+                return new int[] {firstAfterKill, k};
+            }
+        }
+        return new int[] {firstAfterKill, -1};
     }
 
     private void assertNoThreadLeak() throws InterruptedException {
