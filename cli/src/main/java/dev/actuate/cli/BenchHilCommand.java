@@ -1,6 +1,5 @@
 package dev.actuate.cli;
 
-import dev.actuate.hw.mqtt.MicroClock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +8,7 @@ import dev.actuate.hw.config.MqttSettings;
 import dev.actuate.hw.config.MqttVersion;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.hw.robot.MqttRobot;
 import dev.actuate.hw.robot.RobotOptions;

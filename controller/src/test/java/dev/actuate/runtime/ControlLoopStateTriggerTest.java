@@ -90,11 +90,6 @@ class ControlLoopStateTriggerTest {
         assertThat(metrics.summary("period_error").count()).as("only timed-out cycles have a deadline").isEqualTo(8);
     }
 
-    /**
-     * As in {@code actuate demo}: the loop starts before its robot has sent anything and stops while
-     * waiting for a state once the robot has finished. Neither is a fault: the cycles before the first
-     * state hold the safe action as AWAITING_STATE (not WATCHDOG), and the stop is no missed state.
-     */
     /** The settling collection before the first cycle ({@link ControlLoop.Builder#settleHeap}, on by default). */
     @Test
     void runStartsWithAFullCollection() {
@@ -116,6 +111,11 @@ class ControlLoopStateTriggerTest {
         return n;
     }
 
+    /**
+     * As in {@code actuate demo}: the loop starts before its robot has sent anything and stops while
+     * waiting for a state once the robot has finished. Neither is a fault: the cycles before the first
+     * state hold the safe action as AWAITING_STATE (not WATCHDOG), and the stop is no missed state.
+     */
     @Test
     void aLoopStartedBeforeItsRobotAndStoppedAfterItIsNeitherAWatchdogTripNorAMiss() {
         MockAdapter m = robot(clock::nowMicros);

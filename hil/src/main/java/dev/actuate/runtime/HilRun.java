@@ -1,6 +1,5 @@
 package dev.actuate.runtime;
 
-import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.LifecycleState;
 import dev.actuate.hw.Signal;
 import dev.actuate.hw.config.AdapterType;
@@ -10,6 +9,7 @@ import dev.actuate.hw.config.MqttVersion;
 import dev.actuate.hw.config.RobotConfig;
 import dev.actuate.hw.config.SafetyConfig;
 import dev.actuate.hw.mqtt.EmbeddedBroker;
+import dev.actuate.hw.mqtt.MicroClock;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.hw.robot.LatencyStats;
 import dev.actuate.hw.robot.MqttRobot;

@@ -432,7 +432,8 @@ public final class ActuateBroker implements AutoCloseable {
                 throw new ProtocolException(RC_TOPIC_INVALID, "will topic '" + topic + "' is not a valid topic name");
             }
             // A will is delivered at most at QoS 1 like any message here, so a QoS 2 will is held as QoS 1.
-            will = message(topic, payload, Math.min(willQos, 1), willRetain, wp.messageExpiry, wp.forward);
+            will = message(topic, topic.getBytes(StandardCharsets.UTF_8), payload, Math.min(willQos, 1), willRetain,
+                    wp.messageExpiry, wp.forward);
         }
         String user = hasUser ? in.utf8("user name") : null;
         byte[] pw = hasPassword ? in.binary("password") : null;
@@ -543,8 +544,7 @@ public final class ActuateBroker implements AutoCloseable {
         byte[] topicUtf8 = sameTopic ? c.lastTopicUtf8 : topic.getBytes(StandardCharsets.UTF_8);
         c.lastTopic = topic;
         c.lastTopicUtf8 = topicUtf8;
-        Message m = new Message(topic, topicUtf8, in.rest(), qos, retain, p.messageExpiry > 0 ? p.messageExpiry : -1, now,
-                p.forward);
+        Message m = message(topic, topicUtf8, in.rest(), qos, retain, p.messageExpiry, p.forward);
         publish(m, c); // subscribers first: the acknowledgement is off the message's path
         if (qos == 1 && !c.doomed) {
             ByteBuffer b = packet().put((byte) 0x40).put((byte) 2).putShort((short) packetId);
@@ -552,9 +552,9 @@ public final class ActuateBroker implements AutoCloseable {
         }
     }
 
-    private Message message(String topic, byte[] payload, int qos, boolean retain, long expiry, byte[] props) {
-        return new Message(topic, topic.getBytes(StandardCharsets.UTF_8), payload, qos, retain,
-                expiry > 0 ? expiry : -1, now, props);
+    private Message message(String topic, byte[] topicUtf8, byte[] payload, int qos, boolean retain, long expiry,
+                            byte[] props) {
+        return new Message(topic, topicUtf8, payload, qos, retain, expiry > 0 ? expiry : -1, now, props);
     }
 
     private static Message withReceived(Message m, long nowNanos) {
