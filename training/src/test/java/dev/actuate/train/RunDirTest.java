@@ -23,6 +23,21 @@ class RunDirTest {
     @TempDir
     Path dir;
 
+    /**
+     * The build records the commit of the checkout it ran in, also in a `git worktree` checkout (the commit-id
+     * plugin's own reader took a worktree for the main checkout and recorded that one's HEAD). Runs where the
+     * tests run from a git checkout, as in CI; a tree without git has nothing to compare with.
+     */
+    @Test
+    void provenanceRecordsTheCommitOfThisCheckout() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        org.junit.jupiter.api.Assumptions.assumeTrue(git.waitFor() == 0 && head.matches("[0-9a-f]{40}"),
+                "not a git checkout");
+        assertThat(Provenance.class.getResource("/git.properties")).as("git.properties from the build").isNotNull();
+        assertThat(Provenance.currentGitCommit()).matches(head + "(-dirty)?");
+    }
+
     @Test
     void writesConfigProvenanceMetricsAndCurve() throws IOException {
         RunDir run = RunDir.open(dir.resolve("run"), false);
