@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -68,7 +70,20 @@ class RobotBundleTest {
         assertThat(bundle.resolve("robot/lander.yaml")).hasSameTextualContentAs(robotYaml());
         JsonNode manifest = new ObjectMapper().readTree(bundle.resolve("bundle.json").toFile());
         assertThat(manifest.get("policy").get("env").asText()).isEqualTo(ENV);
-        assertThat(manifest.get("files").size()).isEqualTo(jars.size() + 5); // + 2 scripts, policy, robot, README
+        assertThat(manifest.get("files").size()).isEqualTo(jars.size() + 6); // + 2 scripts, unit, policy, robot, README
+
+        // The systemd unit runs the manifest's command from the bundle's directory, under SCHED_FIFO, and does
+        // not restart a controller that stopped.
+        Map<String, String> service = unitSection(bundle.resolve(RobotBundle.UNIT), "Service");
+        assertThat(service).containsEntry("WorkingDirectory", "/opt/actuate/%i")
+                .containsEntry("ExecStart", "/opt/actuate/%i/" + manifest.get("run").asText())
+                .containsEntry("CPUSchedulingPolicy", "fifo")
+                .containsEntry("CPUSchedulingPriority", "10")
+                .containsEntry("KillSignal", "SIGTERM")
+                .containsEntry("Restart", "no");
+        assertThat(manifest.get("run").asText()).startsWith("bin/actuate-controller run --model policy/")
+                .endsWith(" --robot robot/lander.yaml");
+        assertThat(unitSection(bundle.resolve(RobotBundle.UNIT), "Install")).containsEntry("WantedBy", "multi-user.target");
 
         // An existing bundle is never overwritten.
         assertThatThrownBy(() -> RobotBundle.build(model(), robotYaml(), bundle, false))
@@ -128,6 +143,26 @@ class RobotBundleTest {
             assertThat(json.get("safety_events").get("NAN_STATE").asLong()).isZero();
             assertThat(json.get("safety_events").get("NAN_ACTION").asLong()).isZero();
         }
+    }
+
+    /** The keys of one section of a systemd unit file (comments and blank lines skipped; a repeated key fails). */
+    private static Map<String, String> unitSection(Path unit, String section) throws IOException {
+        Map<String, String> keys = new LinkedHashMap<>();
+        String current = null;
+        for (String line : Files.readAllLines(unit)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            if (l.startsWith("[")) {
+                current = l.substring(1, l.length() - 1);
+            } else if (section.equals(current)) {
+                int eq = l.indexOf('=');
+                assertThat(eq).as(l).isPositive();
+                assertThat(keys.put(l.substring(0, eq), l.substring(eq + 1))).as("repeated " + l).isNull();
+            }
+        }
+        return keys;
     }
 
     private static Path model() {
