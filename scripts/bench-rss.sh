@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Native-memory check (issue 3): runs PPO on LunarLanderContinuous-v3 (16 envs) for SECONDS (default 600)
+# Native-memory check: runs PPO on LunarLanderContinuous-v3 (16 envs) for SECONDS (default 600)
 # and samples the process's resident set size every 10 s. Prints "seconds,rss_mb" lines.
 # Usage: scripts/bench-rss.sh [SECONDS]
 set -euo pipefail
