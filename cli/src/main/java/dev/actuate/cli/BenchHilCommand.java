@@ -241,6 +241,10 @@ public final class BenchHilCommand implements Callable<Integer> {
         double allocMbPerS = -1;
         long setupMissed = 0;
         long setupTimeouts = 0;
+        long caseStartNanos = 0;
+        long caseEndNanos = 0;
+        long caseMissed = 0;
+        long caseTimeouts = 0;
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
@@ -271,8 +275,14 @@ public final class BenchHilCommand implements Callable<Integer> {
                 setupMissed = loop.metrics().missedCycles();
                 setupTimeouts = loop.metrics().stateTimeouts();
                 long t0 = System.nanoTime();
+                caseStartNanos = t0;
                 Thread.sleep((long) (caseSeconds * 1000));
-                double elapsedS = (System.nanoTime() - t0) / 1e9;
+                // The case ends here: once the robot stops below, the loop times out on every period until it is
+                // stopped too, and those misses are the teardown's, not the case's (they were counted before).
+                caseMissed = loop.metrics().missedCycles() - setupMissed;
+                caseTimeouts = loop.metrics().stateTimeouts() - setupTimeouts;
+                caseEndNanos = System.nanoTime();
+                double elapsedS = (caseEndNanos - t0) / 1e9;
                 cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / elapsedS;
                 allocMbPerS = (allocatedBytes() - alloc0) / 1e6 / elapsedS;
                 long jvmSwitches = ContextSwitches.between(jvm0, ContextSwitches.snapshot(jvm, List.of()));
@@ -315,11 +325,21 @@ public final class BenchHilCommand implements Callable<Integer> {
         n.put("robot_ticks_late_over_half_period", lateOver);
         n.put("cycles", loop.metrics().cycles());
         n.put("overruns", loop.metrics().overruns());
-        long missed = loop.metrics().missedCycles() - setupMissed;
-        long timeouts = loop.metrics().stateTimeouts() - setupTimeouts;
+        long missed = caseMissed;
+        long timeouts = caseTimeouts;
         n.put("missed_deadlines", missed);
         n.put("state_timeouts", timeouts);
         n.put("setup_missed_deadlines", setupMissed);
+        // When the measured case's state timeouts happened, in seconds from its start, and the start on
+        // System.nanoTime's clock (CLOCK_MONOTONIC on Linux), to match them with an OS latency probe's events
+        // (scripts/bench-os-latency.sh); the latest 256 at most.
+        n.put("case_start_monotonic_s", caseStartNanos / 1e9);
+        ArrayNode missedAt = n.putArray("missed_deadlines_at_s");
+        for (long at : loop.metrics().recentStateTimeoutNanos()) {
+            if (at - caseStartNanos >= 0 && at - caseEndNanos < 0) {
+                missedAt.add(Math.round((at - caseStartNanos) / 1e6) / 1e3);
+            }
+        }
         n.put("robot_steps", result.steps());
         n.put("robot_stale_steps", result.stepsWithoutFreshCommand());
         LoopMetrics.Summary ctl = loop.metrics().summary("round_trip");

@@ -42,6 +42,14 @@ class BenchHilCommandTest {
             }
         }
         assertThat(out[0]).contains("slowest round trips (");
+        // The case's misses are the ones inside it: the teardown (robot stopped, loop still waiting for states)
+        // used to add ~10 state timeouts after the case's end. Each one counted has its time inside the case.
+        JsonNode missedAt = c.get("missed_deadlines_at_s");
+        assertThat(missedAt.size()).isEqualTo(c.get("state_timeouts").asInt());
+        for (JsonNode at : missedAt) {
+            assertThat(at.asDouble()).isBetween(0.0, 1.5);
+        }
+        assertThat(c.get("case_start_monotonic_s").asDouble()).isPositive();
     }
 
     @Test

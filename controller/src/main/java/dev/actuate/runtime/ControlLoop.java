@@ -262,14 +262,15 @@ public final class ControlLoop {
     }
 
     /**
-     * Runs the loop on a new thread named {@code actuate-control}. The heap is settled ({@link Builder#settleHeap})
-     * on the calling thread first, so whatever the caller starts after this (a simulated robot) is not paused by it.
+     * Runs the loop on a new thread named {@code actuate-control}. The JVM is prepared on the calling thread first
+     * (JIT compilers out of real-time scheduling, the heap settled: {@link Builder#settleHeap}), so whatever the
+     * caller starts after this (a simulated robot) is not paused by it.
      */
     public synchronized Thread start() {
         if (thread != null) {
             throw new IllegalStateException("control loop already started");
         }
-        settle();
+        prepare();
         Thread t = new Thread(this::runCycles, "actuate-control");
         t.setPriority(Thread.MAX_PRIORITY);
         t.setDaemon(true);
@@ -298,16 +299,18 @@ public final class ControlLoop {
 
     /** Runs cycles on the calling thread until stopped or a limit is reached. */
     public StopReason run() {
-        settle();
+        prepare();
         return runCycles();
     }
 
     /**
-     * One full collection before the first cycle moves everything set-up allocated (adapter, policy,
+     * Under real-time scheduling the JIT compiler threads go back to normal scheduling ({@link JitThreads}).
+     * Then one full collection before the first cycle moves everything set-up allocated (adapter, policy,
      * connections, histograms) out of the young generation. Otherwise each young collection during the run
      * copies it again until it ages out: pauses of 5-6 ms against under 1 ms (docs/runtime.md).
      */
-    private void settle() {
+    private void prepare() {
+        JitThreads.demote();
         if (settleHeap) {
             System.gc();
         }
@@ -409,7 +412,7 @@ public final class ControlLoop {
                 // Timed out: the deadline grid continues every period until states return.
                 metrics.recordCycle(start - deadline, end - start);
                 if (haveState) {
-                    metrics.recordStateTimeout();
+                    metrics.recordStateTimeout(start);
                 }
                 deadline += periodNanos;
                 if (end - deadline > 0) {

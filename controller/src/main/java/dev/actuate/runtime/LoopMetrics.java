@@ -43,6 +43,8 @@ public final class LoopMetrics {
     private volatile long overruns;
     private volatile long missedCycles;
     private volatile long stateTimeouts;
+    /** Loop-clock times of the latest state timeouts: a ring the control thread writes without allocating. */
+    private final long[] timeoutNanos = new long[256];
 
     private static Histogram newHistogram() {
         return new Histogram(MAX_NANOS, 3);
@@ -64,8 +66,9 @@ public final class LoopMetrics {
         cycles++;
     }
 
-    /** State trigger: no state arrived by the deadline; a missed cycle. */
-    void recordStateTimeout() {
+    /** State trigger: no state arrived by the deadline; a missed cycle, at {@code atNanos} on the loop's clock. */
+    void recordStateTimeout(long atNanos) {
+        timeoutNanos[(int) (stateTimeouts % timeoutNanos.length)] = atNanos;
         stateTimeouts++;
         missedCycles++;
     }
@@ -102,6 +105,20 @@ public final class LoopMetrics {
     /** State trigger: deadlines reached without a fresh state (included in {@link #missedCycles()}). */
     public long stateTimeouts() {
         return stateTimeouts;
+    }
+
+    /**
+     * When the latest state timeouts happened (the loop clock's nanoseconds, {@link System#nanoTime} for the real
+     * clock; at most 256, oldest first), to match them with what else happened then; read after the loop stopped.
+     */
+    public long[] recentStateTimeoutNanos() {
+        long total = stateTimeouts;
+        int n = (int) Math.min(total, timeoutNanos.length);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = timeoutNanos[(int) ((total - n + i) % timeoutNanos.length)];
+        }
+        return out;
     }
 
     /** p50/p99/max of one histogram, in microseconds. */

@@ -68,4 +68,22 @@ class LoopMetricsTest {
                 .hasMessageContaining(blocked.toString());
         assertThat(Files.readAllLines(csv)).contains("cycles,2,,,,");
     }
+
+    @Test
+    void keepsTheTimesOfTheLatestStateTimeoutsOldestFirst() {
+        LoopMetrics m = new LoopMetrics();
+        assertThat(m.recentStateTimeoutNanos()).isEmpty();
+        m.recordStateTimeout(5);
+        m.recordStateTimeout(9);
+        assertThat(m.recentStateTimeoutNanos()).containsExactly(5, 9);
+        for (long t = 10; t < 310; t++) { // 302 in all: the ring keeps the latest 256
+            m.recordStateTimeout(t * 10);
+        }
+        long[] times = m.recentStateTimeoutNanos();
+        assertThat(times).hasSize(256);
+        assertThat(times[0]).isEqualTo(540);
+        assertThat(times[255]).isEqualTo(3090);
+        assertThat(m.stateTimeouts()).isEqualTo(302);
+        assertThat(m.missedCycles()).isEqualTo(302);
+    }
 }
