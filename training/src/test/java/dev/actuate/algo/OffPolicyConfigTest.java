@@ -72,6 +72,25 @@ class OffPolicyConfigTest {
         assertThatThrownBy(() -> ConfigYaml.load(f, DdpgConfig.defaults())).hasMessageContaining("noise_type");
     }
 
+    /** SAC, TD3 and DDPG check their shared keys with one helper: each config refuses each bad value by its key. */
+    @Test
+    void everyOffPolicyConfigRefusesBadSharedKeysByName() {
+        Map<String, Object> bad = Map.of("n_timesteps", 0, "buffer_size", 0, "learning_starts", -1, "batch_size", 0,
+                "learning_rate", 0.0, "gamma", 1.5, "tau", 0.0, "train_freq", 0, "gradient_steps", -2);
+        List<Record> defaults = List.of(SacConfig.defaults(), Td3Config.defaults(), DdpgConfig.defaults());
+        for (Record d : defaults) {
+            for (Map.Entry<String, Object> e : bad.entrySet()) {
+                assertThatThrownBy(() -> ConfigYaml.bind(Map.of(e.getKey(), e.getValue()), d, "test"))
+                        .as(d.getClass().getSimpleName() + " " + e.getKey())
+                        .hasMessageContaining(e.getKey());
+            }
+        }
+        for (Record d : List.of(Td3Config.defaults(), DdpgConfig.defaults())) {
+            assertThatThrownBy(() -> ConfigYaml.bind(Map.of("noise_std", -0.1), d, "test"))
+                    .hasMessageContaining("noise_std must be in [0.0, 10.0], got -0.1");
+        }
+    }
+
     @Test
     void resolvedConfigRoundTrips() {
         SacConfig c = SacConfig.defaults().withNetwork(List.of(32, 32), 64);
