@@ -149,7 +149,6 @@ public final class Sac implements AutoCloseable {
     private final double[] dLogStd;
     private final double[] dActor;
     private final double[] action;
-    private final float[] obs1;
 
     /** A fresh run with {@link Lanes#defaultThreads()} learner threads. */
     public Sac(SacConfig cfg, String envId, long seed) {
@@ -231,7 +230,6 @@ public final class Sac implements AutoCloseable {
         dLogStd = new double[b * actDim];
         dActor = new double[b * actorOutputs];
         action = new double[actDim];
-        obs1 = new float[obsDim];
     }
 
     // ------------------------------------------------------------------------------------------ train
@@ -378,18 +376,8 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
-        // Critic c's backward pass, its half of the Adam step and of the target's Polyak update (each exactly
-        // its own parameters: half c of the twin vector) on lane c. The Polyak update is elementwise in plain
-        // float arithmetic, so it gives the same bits on either thread.
-        lanes.run(2, c -> {
-            NdArrays.fromDoubles(dQ[c], dQNd[c]);
-            qNets[c].backward(dQNd[c]);
-            qOptimizer.stepPart(c, 2);
-            if (polyak) {
-                qfPolyak.updatePart(cfg.tau(), c, 2);
-            }
-        });
-        qOptimizer.endStep();
+        // Critic c's backward pass, its half of the Adam step and of the target's Polyak update on lane c.
+        OffPolicyParts.criticStep(lanes, qNets, dQ, dQNd, qOptimizer, polyak ? qfPolyak : null, cfg.tau());
     }
 
     /**
@@ -443,17 +431,7 @@ public final class Sac implements AutoCloseable {
         // by elements between the lanes (elementwise, so the same for one and two threads).
         lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
         mark(StepProfile.Phase.ACTOR);
-        if (actorOptimizer.splitsByElements()) {
-            // Each lane sums its element range of the halves' gradients, then takes that range's Adam step.
-            lanes.run(2, h -> {
-                actorHalves.sumGradients(h, 2);
-                actorOptimizer.stepPart(h, 2);
-            });
-            actorOptimizer.endStep();
-        } else {
-            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
-            actorOptimizer.step(lanes);
-        }
+        OffPolicyParts.actorStep(lanes, actorHalves, actorOptimizer, null, cfg.tau());
         mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
@@ -523,10 +501,7 @@ public final class Sac implements AutoCloseable {
 
     /** A stochastic action for the current observation (exploration after the warm-up). */
     private void sampleAction(double[] observation, double[] out) {
-        for (int j = 0; j < obsDim; j++) {
-            obs1[j] = (float) observation[j];
-        }
-        OffPolicyParts.put(obs1, obs1Nd);
+        OffPolicyParts.put(observation, obs1Nd);
         if (sde != null) {
             sde.sample(actor.forward(obs1Nd), actor.lastHidden(), 1, false, out, nextLogProb);
             return;
