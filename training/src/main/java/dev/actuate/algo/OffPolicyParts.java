@@ -50,24 +50,6 @@ final class OffPolicyParts {
                 .hiddenInit(Init.xavierUniform()).outputInit(Init.xavierUniform());
     }
 
-    /** Copies {@code src[0..length(dst))} into a dense float array. */
-    static void put(float[] src, INDArray dst) {
-        DataBuffer data = dst.data();
-        long n = dst.length();
-        for (int i = 0; i < n; i++) {
-            data.put(i, src[i]);
-        }
-    }
-
-    /** Copies an observation {@code src[0..length(dst))} into a dense float array (one row: the acting policy's input). */
-    static void put(double[] src, INDArray dst) {
-        DataBuffer data = dst.data();
-        long n = dst.length();
-        for (int i = 0; i < n; i++) {
-            data.put(i, (float) src[i]);
-        }
-    }
-
     /** Writes rows {@code [obs | act]} of a batch into the dense critic input {@code dst [batch, O + A]}. */
     static void concat(float[] obs, int obsDim, double[] act, int actDim, int batch, INDArray dst) {
         DataBuffer data = dst.data();

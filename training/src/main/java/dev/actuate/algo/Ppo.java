@@ -24,7 +24,6 @@ import dev.actuate.train.ProgressBar;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.RolloutBuffer;
 import dev.actuate.train.RunDir;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -70,6 +69,8 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     private final PpoConfig cfg;
     /** The algorithm whose rollouts this is: PPO itself, or TRPO/A2C, which use it as their rollout engine. */
     private final String algorithm;
+    /** That algorithm's config, which provenance and checkpoints record: {@code cfg} for PPO. */
+    private final Record runConfig;
     private final String envId;
     private final long seed;
     private final VectorEnv envs;
@@ -119,12 +120,14 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     /**
      * The rollout engine of another on-policy algorithm ({@link Trpo}): the same envs, networks, statistics and
-     * checkpoint, recorded under {@code algorithm} with {@code provenanceConfig} (that algorithm's config).
+     * checkpoint, recorded under {@code algorithm} with {@code runConfig} (that algorithm's config, in provenance and
+     * checkpoints).
      * {@code envThreads} caps the env threads (null: one per env up to the cores); results do not depend on it.
      */
-    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record provenanceConfig, Integer envThreads) {
+    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record runConfig, Integer envThreads) {
         this.cfg = cfg;
         this.algorithm = algorithm;
+        this.runConfig = runConfig;
         this.envId = envId;
         this.seed = seed;
         Envs.spec(envId);
@@ -145,7 +148,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         this.retRms = cfg.normReward() ? new RunningMeanStd(1) : null;
         this.discountedReturns = new double[nEnvs];
         this.buffer = new RolloutBuffer(cfg.nSteps(), nEnvs, obsDim, actDim);
-        this.provenance = Provenance.capture(algorithm, envId, seed, provenanceConfig);
+        this.provenance = Provenance.capture(algorithm, envId, seed, runConfig);
 
         obsF = new float[nEnvs * obsDim];
         meanD = new double[Math.max(nEnvs, cfg.batchSize()) * actDim];
@@ -240,7 +243,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                             PpoLoss.normalize(mbAdv, b);
                         }
                         INDArray[] nd = nd(b);
-                        put(mbObs, nd[0]);
+                        NdArrays.fromFloats(mbObs, nd[0]);
 
                         NdArrays.toDoubles(policy.forward(nd[0]), meanD);
                         int logStdStride = policy.logStdRows(b, logStdD);
@@ -277,15 +280,10 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
                 // ---- log
                 int m = Math.max(1, minibatches);
-                policy.logStd(logStdD);
-                double std = 0; // the mean std parameter (with gSDE, of the exploration matrix's entries)
-                for (int i = 0; i < policy.logStdSize(); i++) {
-                    std += Math.exp(logStdD[i]) / policy.logStdSize();
-                }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
                 log.row(iteration, globalStep, meanRecentReturn(), meanRecentLength(), episodes, learningRate,
                         pgLossSum / m, vLossSum / m, entropySum / m, approxKlSum / m, clipFracSum / m,
-                        buffer.explainedVariance(), std, epochsDone, buffer.size() / seconds);
+                        buffer.explainedVariance(), policy.meanStd(), epochsDone, buffer.size() / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
@@ -317,7 +315,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             }
             normalizeInto(rawObs, obsF);
             INDArray obs = nd(nEnvs)[0];
-            put(obsF, obs);
+            NdArrays.fromFloats(obsF, obs);
             NdArrays.toDoubles(policy.forward(obs), meanD);
             policy.sample(meanD, nEnvs, rng, actD);
             policy.logProb(meanD, actD, nEnvs, logProbD);
@@ -350,7 +348,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         }
         normalizeInto(rawObs, obsF);
         INDArray lastObs = nd(nEnvs)[0];
-        put(obsF, lastObs);
+        NdArrays.fromFloats(obsF, lastObs);
         double[] lastValues = new double[nEnvs];
         NdArrays.toDoubles(value.forward(lastObs), lastValues);
         buffer.computeReturnsAndAdvantages(lastValues, cfg.gamma(), cfg.gaeLambda());
@@ -547,7 +545,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             return;
         }
         INDArray x = nd(k)[0];
-        put(f, x);
+        NdArrays.fromFloats(f, x);
         double[] v = new double[k];
         NdArrays.toDoubles(value.forward(x), v);
         for (int i = 0; i < k; i++) {
@@ -587,14 +585,6 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         return ndByBatch.computeIfAbsent(b, n -> new INDArray[] {
                 Nd4j.zeros(DataType.FLOAT, n, obsDim), Nd4j.zeros(DataType.FLOAT, n, actDim),
                 Nd4j.zeros(DataType.FLOAT, n, 1)});
-    }
-
-    static void put(float[] src, INDArray dst) {
-        DataBuffer data = dst.data();
-        long n = dst.length();
-        for (int i = 0; i < n; i++) {
-            data.put(i, src[i]);
-        }
     }
 
     // ------------------------------------------------------------------------------------------ state
@@ -704,7 +694,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         Checkpoint cp = model();
         ObjectNode h = cp.header();
         h.put("kind", "checkpoint");
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
+        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(runConfig)));
         h.put("seed", seed);
         h.put("episodes", episodes);
         h.put("rng_state", rng.state());

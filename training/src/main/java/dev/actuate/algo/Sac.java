@@ -339,7 +339,7 @@ public final class Sac implements AutoCloseable {
     /** The critic step, and with {@code polyak} the Polyak update of the target critics after it. */
     private void criticUpdate(double alpha, boolean polyak) {
         int b = batchSize;
-        OffPolicyParts.put(batch.nextObs, nextObsNd);
+        NdArrays.fromFloats(batch.nextObs, nextObsNd);
         if (sde == null) {
             // The actor's forward pass on s', half the rows on each lane; the sampling (the generator) here.
             lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(nextObsHalf[h]), actorOut,
@@ -386,7 +386,7 @@ public final class Sac implements AutoCloseable {
      */
     void actorUpdate(double alpha) {
         int b = batchSize;
-        OffPolicyParts.put(batch.obs, obsNd);
+        NdArrays.fromFloats(batch.obs, obsNd);
         if (sde == null) {
             lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), actorOut,
                     actorHalves.from(h) * 2 * actDim));
@@ -501,7 +501,7 @@ public final class Sac implements AutoCloseable {
 
     /** A stochastic action for the current observation (exploration after the warm-up). */
     private void sampleAction(double[] observation, double[] out) {
-        OffPolicyParts.put(observation, obs1Nd);
+        NdArrays.fromDoubles(observation, obs1Nd);
         if (sde != null) {
             sde.sample(actor.forward(obs1Nd), actor.lastHidden(), 1, false, out, nextLogProb);
             return;

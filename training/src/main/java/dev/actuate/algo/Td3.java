@@ -326,12 +326,12 @@ public final class Td3 implements AutoCloseable {
     private void criticUpdate(boolean actorStep, boolean polyak) {
         int b = batchSize;
         int critics = q.length;
-        OffPolicyParts.put(batch.nextObs, nextObsNd);
+        NdArrays.fromFloats(batch.nextObs, nextObsNd);
         // On actor steps the actor's forward pass on s (for the actor step) runs beside the target actor's on
         // s': different networks, and the critic step leaves the actor alone.
         actorForwardDone = actorStep;
         if (actorStep) {
-            OffPolicyParts.put(batch.obs, obsNd);
+            NdArrays.fromFloats(batch.obs, obsNd);
         }
         lanes.run(2, h -> {
             NdArrays.toDoubles(actorTargetHalves.half(h).forward(nextObsHalf[h]), nextAct,
@@ -398,7 +398,7 @@ public final class Td3 implements AutoCloseable {
     private void actorUpdate(boolean polyak) {
         int b = batchSize;
         if (!actorForwardDone) {
-            OffPolicyParts.put(batch.obs, obsNd);
+            NdArrays.fromFloats(batch.obs, obsNd);
             lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), piAct,
                     actorHalves.from(h) * actDim));
         }
@@ -433,7 +433,7 @@ public final class Td3 implements AutoCloseable {
     }
 
     private void deterministicAction(double[] observation, double[] out) {
-        OffPolicyParts.put(observation, obs1Nd);
+        NdArrays.fromDoubles(observation, obs1Nd);
         NdArrays.toDoubles(actor.forward(obs1Nd), out);
     }
 

@@ -78,6 +78,32 @@ public final class NdArrays {
         }
     }
 
+    /**
+     * Copies {@code src[0..length)} into {@code dst} (c-order): batches of observations, which the env side keeps
+     * as floats; allocation-free for dense destinations. A float stored into a float or double array keeps its value.
+     */
+    public static void fromFloats(float[] src, INDArray dst) {
+        long n = dst.length();
+        if (src.length < n) {
+            throw new IllegalArgumentException("source has " + src.length + " elements, need " + n);
+        }
+        if (isDense(dst)) {
+            DataBuffer data = dst.data();
+            for (int i = 0; i < n; i++) {
+                data.put(i, src[i]);
+            }
+        } else {
+            long cols = dst.rank() == 2 ? dst.columns() : n;
+            for (int i = 0; i < n; i++) {
+                if (dst.rank() == 2) {
+                    dst.putScalar(i / cols, i % cols, src[i]);
+                } else {
+                    dst.putScalar(i, src[i]);
+                }
+            }
+        }
+    }
+
     private static boolean isDense(INDArray a) {
         return a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isEmpty();
     }
