@@ -11,7 +11,6 @@ import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.sim.Box;
-import dev.actuate.sim.EnvSnapshot;
 import dev.actuate.sim.EpisodeStats;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -30,7 +29,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,7 +62,6 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
             "episodes", "learning_rate", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction",
             "explained_variance", "std", "epochs", "steps_per_sec");
-    private static final int RETURN_WINDOW = 100;
 
     private final PpoConfig cfg;
     /** The algorithm whose rollouts this is: PPO itself, or TRPO/A2C, which use it as their rollout engine. */
@@ -87,7 +84,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     private final RunningMeanStd retRms;
     private final double[] discountedReturns;
     private final RolloutBuffer buffer;
-    private final ArrayDeque<double[]> recentEpisodes = new ArrayDeque<>();
+    private final RecentEpisodes recentEpisodes = new RecentEpisodes();
     private Provenance provenance;
     /** Where rollouts come from instead of {@link #envs} ({@link #distributeRollouts}), or null. */
     private Function<RolloutRequest, List<RolloutChunk>> rollouts;
@@ -555,19 +552,16 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     private void recordEpisode(EpisodeStats ep) {
         episodes++;
-        recentEpisodes.addLast(new double[] {ep.episodeReturn(), ep.length()});
-        if (recentEpisodes.size() > RETURN_WINDOW) {
-            recentEpisodes.removeFirst();
-        }
+        recentEpisodes.add(ep.episodeReturn(), ep.length());
     }
 
     /** Mean return of the last 100 finished training episodes (stochastic policy), NaN before any. */
     public double meanRecentReturn() {
-        return recentEpisodes.stream().mapToDouble(e -> e[0]).average().orElse(Double.NaN);
+        return recentEpisodes.meanReturn();
     }
 
     double meanRecentLength() {
-        return recentEpisodes.stream().mapToDouble(e -> e[1]).average().orElse(Double.NaN);
+        return recentEpisodes.meanLength();
     }
 
     /** Fisher-Yates with the run's generator, so the minibatch order is part of the checkpointed state. */
@@ -710,29 +704,11 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         if (policy.stateDependent()) {
             cp.put(SDE_MATRICES, policy.explorationMatrices());
         }
-        double[] recent = new double[2 * recentEpisodes.size()];
-        int k = 0;
-        for (double[] e : recentEpisodes) {
-            recent[k++] = e[0];
-            recent[k++] = e[1];
-        }
-        cp.put("recent_episodes", recent);
+        cp.put("recent_episodes", recentEpisodes.toArray());
         VectorEnv.State vs = envs.snapshot();
         ArrayNode venv = h.putArray("envs");
         for (int e = 0; e < nEnvs; e++) {
-            VectorEnv.EnvState s = vs.envs().get(e);
-            ObjectNode n = venv.addObject();
-            n.put("rng_state_at_reset", s.snapshot().rngStateAtReset());
-            n.put("episode_return", s.episodeReturn());
-            n.put("episode_length", s.episodeLength());
-            List<double[]> actions = s.snapshot().actions();
-            n.put("actions", actions.size());
-            double[] flat = new double[actions.size() * actDim];
-            for (int i = 0; i < actions.size(); i++) {
-                System.arraycopy(actions.get(i), 0, flat, i * actDim, actDim);
-            }
-            cp.put("env." + e + ".actions", flat);
-            cp.put("env." + e + ".observation", s.observation());
+            TrainingCheckpoint.putEnvState(cp, venv.addObject(), "env." + e + ".", vs.envs().get(e), actDim);
         }
         return cp;
     }
@@ -785,11 +761,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             double[] m = cp.doubles(SDE_MATRICES, -1);
             policy.setExplorationMatrices(m, m.length / policy.sde().matrixSize());
         }
-        double[] recent = cp.doubles("recent_episodes", -1);
-        recentEpisodes.clear();
-        for (int i = 0; i + 1 < recent.length; i += 2) {
-            recentEpisodes.addLast(new double[] {recent[i], recent[i + 1]});
-        }
+        recentEpisodes.load(cp.doubles("recent_episodes", -1));
         rng.setState(cp.field("rng_state").asLong());
         iteration = cp.field("iteration").asLong();
         globalStep = cp.field("global_step").asLong();
@@ -800,16 +772,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         }
         List<VectorEnv.EnvState> states = new ArrayList<>();
         for (int e = 0; e < nEnvs; e++) {
-            JsonNode n = venv.get(e);
-            int count = n.get("actions").asInt();
-            double[] flat = cp.doubles("env." + e + ".actions", count * actDim);
-            List<double[]> actions = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                actions.add(java.util.Arrays.copyOfRange(flat, i * actDim, (i + 1) * actDim));
-            }
-            states.add(new VectorEnv.EnvState(new EnvSnapshot(n.get("rng_state_at_reset").asLong(), actions),
-                    cp.doubles("env." + e + ".observation", obsDim), n.get("episode_return").asDouble(),
-                    n.get("episode_length").asInt()));
+            states.add(TrainingCheckpoint.envState(cp, venv.get(e), "env." + e + ".", obsDim, actDim));
         }
         rawObs = envs.restore(new VectorEnv.State(states));
     }
