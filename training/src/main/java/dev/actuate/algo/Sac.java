@@ -241,8 +241,7 @@ public final class Sac implements AutoCloseable {
      */
     public void train(RunDir run, ProgressBar bar, Predicate<Sac> keepGoing) throws IOException {
         try (RunLog log = new RunLog(run, cfg, provenance, METRICS, logRows, ALGORITHM, envId, seed)) {
-            long lastLogStep = globalStep;
-            long lastLogNanos = System.nanoTime();
+            StepRate stepRate = new StepRate(globalStep);
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
                 // ---- act: uniform random during the warm-up, then a sample of the squashed Gaussian
@@ -283,13 +282,10 @@ public final class Sac implements AutoCloseable {
                 boolean last = globalStep == cfg.nTimesteps();
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 if (globalStep % cfg.logInterval() == 0 || last || stop) {
-                    long now = System.nanoTime();
                     logRows++;
                     log.row(logRows, globalStep, collector.meanReturn(), collector.meanLength(), collector.episodes(),
                             learningRate, qfLoss, actorLoss, alpha(), alphaLoss, entropy, meanQ, updates,
-                            (globalStep - lastLogStep) / Math.max(1e-9, (now - lastLogNanos) / 1e9));
-                    lastLogStep = globalStep;
-                    lastLogNanos = now;
+                            stepRate.next(globalStep));
                 }
                 log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {

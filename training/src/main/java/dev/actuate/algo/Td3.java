@@ -227,8 +227,7 @@ public final class Td3 implements AutoCloseable {
     /** As {@link Sac#train}: until {@code nTimesteps} or until {@code keepGoing} returns false after a step. */
     public void train(RunDir run, ProgressBar bar, Predicate<Td3> keepGoing) throws IOException {
         try (RunLog log = new RunLog(run, runConfig, provenance, METRICS, logRows, algorithm, envId, seed)) {
-            long lastLogStep = globalStep;
-            long lastLogNanos = System.nanoTime();
+            StepRate stepRate = new StepRate(globalStep);
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
                 // ---- act: uniform random during the warm-up, then actor(s) + exploration noise
@@ -269,13 +268,10 @@ public final class Td3 implements AutoCloseable {
                 boolean last = globalStep == cfg.nTimesteps();
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 if (globalStep % cfg.logInterval() == 0 || last || stop) {
-                    long now = System.nanoTime();
                     logRows++;
                     log.row(logRows, globalStep, collector.meanReturn(), collector.meanLength(), collector.episodes(),
                             learningRate, qfLoss, actorLoss, meanQ, updates,
-                            (globalStep - lastLogStep) / Math.max(1e-9, (now - lastLogNanos) / 1e9));
-                    lastLogStep = globalStep;
-                    lastLogNanos = now;
+                            stepRate.next(globalStep));
                 }
                 log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {
