@@ -118,13 +118,8 @@ class A2cTest {
 
     @Test
     void everyEnvHasAValidA2cConfig() throws Exception {
-        Path d = Files.isDirectory(Path.of("configs")) ? Path.of("configs", "a2c") : Path.of("..", "configs", "a2c");
-        for (dev.actuate.sim.EnvSpec spec : dev.actuate.sim.Envs.specs()) {
-            Path f = d.resolve(spec.id() + ".yaml");
-            assertThat(f).as("config for %s", spec.id()).exists();
-            assertThat(ConfigYaml.load(f, A2cConfig.defaults()).nTimesteps()).isPositive();
-        }
-        A2cConfig car = ConfigYaml.load(d.resolve("MountainCarContinuous-v0.yaml"), A2cConfig.defaults());
+        ConfigFiles.assertEveryEnvHasOne("a2c", A2cConfig.defaults());
+        A2cConfig car = ConfigFiles.load("a2c", "MountainCarContinuous-v0", A2cConfig.defaults());
         assertThat(car.nSteps()).isEqualTo(100);
         assertThat(car.useSde()).isTrue();
         assertThat(car.sdeSampleFreq()).isEqualTo(16);
