@@ -647,17 +647,9 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     /** The final model: policy mean network, log-std, observation statistics and provenance. */
     public Checkpoint model() {
-        Checkpoint cp = new Checkpoint();
+        Checkpoint cp = PolicyExport.newModel(algorithm, envId, obsDim, actDim, PolicyExport.POLICY_SIZES,
+                policy.meanNet().sizes());
         ObjectNode h = cp.header();
-        h.put("kind", "model");
-        h.put("algorithm", algorithm);
-        h.put("env", envId);
-        h.put("obs_dim", obsDim);
-        h.put("act_dim", actDim);
-        ArrayNode sizes = h.putArray("policy_sizes");
-        for (int s : policy.meanNet().sizes()) {
-            sizes.add(s);
-        }
         h.put("activation", policy.meanNet().hiddenActivation().name().toLowerCase(java.util.Locale.ROOT));
         h.put("norm_obs", obsRms != null);
         h.put("clip_obs", cfg.clipObs());
