@@ -152,7 +152,8 @@ public record PpoConfig(
     public PpoConfig withHiddenSizes(List<Integer> hidden) {
         return new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hidden, activation, orthoInit, logStdInit, checkpointEvery);
+                clipReward, hidden, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd,
+                useExpln, annealClip, simToReal);
     }
 
     public PpoConfig withEnvs(int n) {
