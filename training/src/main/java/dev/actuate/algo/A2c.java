@@ -1,12 +1,10 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.RmsPropOptimizer;
 import dev.actuate.train.Checkpoint;
-import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.RolloutBuffer;
 import dev.actuate.train.RunDir;
@@ -69,7 +67,6 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
         RolloutBuffer buffer = engine.buffer();
         int n = buffer.size();
         float[] obsF = new float[n * obsDim];
-        double[] obsD = new double[n * obsDim];
         double[] act = new double[n * actDim];
         double[] rolloutLogProb = new double[n];
         double[] adv = new double[n];
@@ -108,10 +105,7 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
                 if (cfg.normAdv()) {
                     PpoLoss.normalize(adv, n);
                 }
-                for (int i = 0; i < obsF.length; i++) {
-                    obsD[i] = obsF[i];
-                }
-                NdArrays.fromDoubles(obsD, obs);
+                NdArrays.fromFloats(obsF, obs);
 
                 // ---- one gradient step on the whole rollout
                 NdArrays.toDoubles(policy.forward(obs), mean);
@@ -137,16 +131,10 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
 
                 // ---- log, checkpoint, curve, model
                 long iteration = engine.iteration();
-                double[] ls = new double[policy.logStdSize()];
-                policy.logStd(ls);
-                double std = 0;
-                for (double l : ls) {
-                    std += Math.exp(l) / ls.length;
-                }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
                 log.row(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
                         engine.episodes(), learningRate, ps.pgLoss(), vLoss, ps.entropy(), gradNorm,
-                        buffer.explainedVariance(), std, n / seconds);
+                        buffer.explainedVariance(), policy.meanStd(), n / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
@@ -203,11 +191,9 @@ public final class A2c implements OnPolicyTrainer.Run<A2c, A2cConfig> {
         return engine.model();
     }
 
-    /** Everything a bit-identical continuation needs: the engine's checkpoint, A2C's config and RMSprop's state. */
+    /** Everything a bit-identical continuation needs: the engine's checkpoint (A2C's config) and RMSprop's state. */
     public Checkpoint checkpoint() {
         Checkpoint cp = engine.checkpoint();
-        ObjectNode h = cp.header();
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
         if (rmsProp != null) {
             cp.put("rmsprop_state", rmsProp.state().dup().data().asFloat());
         }

@@ -62,6 +62,30 @@ final class Check {
         positive("log_interval", logInterval);
     }
 
+    /**
+     * The keys SAC, TD3 and DDPG share, in their configs' order: run length, replay buffer and batch, the
+     * optimiser's step, discount, Polyak coefficient and the collect/train schedule.
+     */
+    static void offPolicy(long nTimesteps, int bufferSize, long learningStarts, int batchSize, double learningRate,
+                          double gamma, double tau, int trainFreq, TrainFreqUnit trainFreqUnit, int gradientSteps) {
+        positive("n_timesteps", nTimesteps);
+        positive("buffer_size", bufferSize);
+        nonNegative("learning_starts", learningStarts);
+        positive("batch_size", batchSize);
+        range("learning_rate", learningRate, 0, 1, false);
+        range("gamma", gamma, 0, 1, true);
+        range("tau", tau, 0, 1, false);
+        positive("train_freq", trainFreq);
+        notNull("train_freq_unit", trainFreqUnit);
+        gradientSteps(gradientSteps);
+    }
+
+    /** TD3's and DDPG's exploration noise. */
+    static void noise(NoiseType noiseType, double noiseStd) {
+        notNull("noise_type", noiseType);
+        range("noise_std", noiseStd, 0, 10, true);
+    }
+
     static <T> T notNull(String key, T v) {
         if (v == null) {
             throw new IllegalArgumentException(key + " must be set");

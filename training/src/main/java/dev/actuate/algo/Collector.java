@@ -1,9 +1,7 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.sim.Box;
-import dev.actuate.sim.EnvSnapshot;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.EpisodeStats;
 import dev.actuate.sim.Rng;
@@ -14,9 +12,6 @@ import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ReplayBuffer;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,13 +25,12 @@ import java.util.List;
  * its state in checkpoints.
  */
 public final class Collector implements AutoCloseable {
-    private static final int RETURN_WINDOW = 100;
     private final VectorEnv envs;
     private final Box box;
     private final int obsDim;
     private final int actDim;
     private final double[][] envAction;
-    private final ArrayDeque<double[]> recent = new ArrayDeque<>();
+    private final RecentEpisodes recent = new RecentEpisodes();
     private double[] obs;
     private long episodes;
 
@@ -102,21 +96,18 @@ public final class Collector implements AutoCloseable {
         EpisodeStats ep = st.episodes()[0];
         if (ep != null) {
             episodes++;
-            recent.addLast(new double[] {ep.episodeReturn(), ep.length()});
-            if (recent.size() > RETURN_WINDOW) {
-                recent.removeFirst();
-            }
+            recent.add(ep.episodeReturn(), ep.length());
         }
         return done;
     }
 
     /** Mean return of the last 100 training episodes, NaN before any. */
     public double meanReturn() {
-        return recent.stream().mapToDouble(e -> e[0]).average().orElse(Double.NaN);
+        return recent.meanReturn();
     }
 
     public double meanLength() {
-        return recent.stream().mapToDouble(e -> e[1]).average().orElse(Double.NaN);
+        return recent.meanLength();
     }
 
     public long episodes() {
@@ -127,46 +118,17 @@ public final class Collector implements AutoCloseable {
     public void save(Checkpoint cp) {
         ObjectNode h = cp.header();
         VectorEnv.EnvState s = envs.snapshot().envs().get(0);
-        ObjectNode n = h.putObject("env_state");
-        n.put("rng_state_at_reset", s.snapshot().rngStateAtReset());
-        n.put("episode_return", s.episodeReturn());
-        n.put("episode_length", s.episodeLength());
-        List<double[]> actions = s.snapshot().actions();
-        n.put("actions", actions.size());
-        double[] flat = new double[actions.size() * actDim];
-        for (int i = 0; i < actions.size(); i++) {
-            System.arraycopy(actions.get(i), 0, flat, i * actDim, actDim);
-        }
-        cp.put("env.actions", flat);
-        cp.put("env.observation", s.observation());
+        TrainingCheckpoint.putEnvState(cp, h.putObject("env_state"), "env.", s, actDim);
         h.put("episodes", episodes);
-        double[] rec = new double[2 * recent.size()];
-        int k = 0;
-        for (double[] e : recent) {
-            rec[k++] = e[0];
-            rec[k++] = e[1];
-        }
-        cp.put("recent_episodes", rec);
+        cp.put("recent_episodes", recent.toArray());
     }
 
     /** Restores what {@link #save} wrote. */
     public void restore(Checkpoint cp) throws IOException {
-        JsonNode n = cp.field("env_state");
-        int count = n.get("actions").asInt();
-        double[] flat = cp.doubles("env.actions", count * actDim);
-        List<double[]> actions = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            actions.add(Arrays.copyOfRange(flat, i * actDim, (i + 1) * actDim));
-        }
-        VectorEnv.EnvState s = new VectorEnv.EnvState(new EnvSnapshot(n.get("rng_state_at_reset").asLong(), actions),
-                cp.doubles("env.observation", obsDim), n.get("episode_return").asDouble(), n.get("episode_length").asInt());
+        VectorEnv.EnvState s = TrainingCheckpoint.envState(cp, cp.field("env_state"), "env.", obsDim, actDim);
         obs = envs.restore(new VectorEnv.State(List.of(s)))[0];
         episodes = cp.field("episodes").asLong();
-        double[] rec = cp.doubles("recent_episodes", -1);
-        recent.clear();
-        for (int i = 0; i + 1 < rec.length; i += 2) {
-            recent.addLast(new double[] {rec[i], rec[i + 1]});
-        }
+        recent.load(cp.doubles("recent_episodes", -1));
     }
 
     @Override

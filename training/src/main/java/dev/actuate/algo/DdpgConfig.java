@@ -52,18 +52,9 @@ public record DdpgConfig(
 
     public DdpgConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;
-        Check.positive("n_timesteps", nTimesteps);
-        Check.positive("buffer_size", bufferSize);
-        Check.nonNegative("learning_starts", learningStarts);
-        Check.positive("batch_size", batchSize);
-        Check.range("learning_rate", learningRate, 0, 1, false);
-        Check.range("gamma", gamma, 0, 1, true);
-        Check.range("tau", tau, 0, 1, false);
-        Check.positive("train_freq", trainFreq);
-        Check.notNull("train_freq_unit", trainFreqUnit);
-        Check.gradientSteps(gradientSteps);
-        Check.notNull("noise_type", noiseType);
-        Check.range("noise_std", noiseStd, 0, 10, true);
+        Check.offPolicy(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps);
+        Check.noise(noiseType, noiseStd);
         hiddenSizes = Check.hidden(hiddenSizes);
         Check.activation(activation);
         Check.logEvery(checkpointEvery, logInterval);

@@ -1,7 +1,6 @@
 package dev.actuate.algo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Mlp;
 import dev.actuate.sim.wrappers.SimToReal;
@@ -34,17 +33,9 @@ public final class OffPolicyModels {
     /** The model file an off-policy trainer writes: the actor's parameters and shape, and provenance; turned into the deployable policy by {@link PolicyExport}. */
     static Checkpoint model(String algorithm, String envId, int obsDim, int actDim, Mlp actor,
                             String activation, long globalStep, Provenance provenance, SimToReal simToReal) {
-        Checkpoint cp = new Checkpoint();
+        Checkpoint cp = PolicyExport.newModel(algorithm, envId, obsDim, actDim, PolicyExport.ACTOR_SIZES,
+                actor.sizes());
         ObjectNode h = cp.header();
-        h.put("kind", "model");
-        h.put("algorithm", algorithm);
-        h.put("env", envId);
-        h.put("obs_dim", obsDim);
-        h.put("act_dim", actDim);
-        ArrayNode sizes = h.putArray("actor_sizes");
-        for (int s : actor.sizes()) {
-            sizes.add(s);
-        }
         h.put("activation", activation);
         h.put("global_step", globalStep);
         h.set("provenance", provenance.toJson());

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.Init;
+import dev.actuate.nn.Lanes;
 import dev.actuate.nn.Mlp;
+import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.Parameterized;
+import dev.actuate.nn.Polyak;
+import dev.actuate.nn.RowHalves;
 import dev.actuate.sim.Rng;
 import dev.actuate.io.AtomicFiles;
 import dev.actuate.train.Checkpoint;
@@ -28,7 +32,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Pieces SAC, TD3 and DDPG share: network shapes, moving batches into ND4J, and checkpoint parts. */
+/**
+ * Pieces SAC, TD3 and DDPG share: network shapes, moving batches into ND4J, the critics' and the actor's
+ * optimiser steps on the {@link Lanes}, and checkpoint parts.
+ */
 final class OffPolicyParts {
     private OffPolicyParts() {
     }
@@ -41,15 +48,6 @@ final class OffPolicyParts {
         return Mlp.builder(in, out).hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
                 .activation(Activation.parse(activation)).outputActivation(output)
                 .hiddenInit(Init.xavierUniform()).outputInit(Init.xavierUniform());
-    }
-
-    /** Copies {@code src[0..length(dst))} into a dense float array. */
-    static void put(float[] src, INDArray dst) {
-        DataBuffer data = dst.data();
-        long n = dst.length();
-        for (int i = 0; i < n; i++) {
-            data.put(i, src[i]);
-        }
     }
 
     /** Writes rows {@code [obs | act]} of a batch into the dense critic input {@code dst [batch, O + A]}. */
@@ -100,6 +98,53 @@ final class OffPolicyParts {
 
     static INDArray zeros(int rows, int cols) {
         return Nd4j.zeros(DataType.FLOAT, rows, cols);
+    }
+
+    // ---------------------------------------------------------------- optimiser steps on the lanes
+
+    /**
+     * The critics' step from their output gradients {@code dQ[c]}: critic c's backward pass and its part of the
+     * Adam step on lane c, and with a {@code polyak} (null: none) its part of the target critics' Polyak update.
+     * Part c of the critics' vector is exactly critic c's parameters, and both updates are elementwise in plain
+     * float arithmetic, so the bits are the same on either thread.
+     */
+    static void criticStep(Lanes lanes, Mlp[] q, double[][] dQ, INDArray[] dQNd, AdamOptimizer optimizer,
+                           Polyak polyak, double tau) {
+        int critics = q.length;
+        lanes.run(critics, c -> {
+            NdArrays.fromDoubles(dQ[c], dQNd[c]);
+            q[c].backward(dQNd[c]);
+            optimizer.stepPart(c, critics);
+            if (polyak != null) {
+                polyak.updatePart(tau, c, critics);
+            }
+        });
+        optimizer.endStep();
+    }
+
+    /**
+     * The actor's step after both row halves' backward passes: the halves' gradient sum, the Adam step and with a
+     * {@code polyak} (null: none) the target actor's Polyak update, each split by elements between the lanes (a
+     * lane takes its element range of each, in that order; elementwise, so the same for one and two threads).
+     * An optimiser that cannot split by elements takes its own step between the split sum and the split update.
+     */
+    static void actorStep(Lanes lanes, RowHalves halves, AdamOptimizer optimizer, Polyak polyak, double tau) {
+        if (optimizer.splitsByElements()) {
+            lanes.run(2, h -> {
+                halves.sumGradients(h, 2);
+                optimizer.stepPart(h, 2);
+                if (polyak != null) {
+                    polyak.updatePart(tau, h, 2);
+                }
+            });
+            optimizer.endStep();
+        } else {
+            lanes.run(2, h -> halves.sumGradients(h, 2));
+            optimizer.step(lanes);
+            if (polyak != null) {
+                lanes.run(2, h -> polyak.updatePart(tau, h, 2));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- checkpoint parts

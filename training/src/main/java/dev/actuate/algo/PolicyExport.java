@@ -1,6 +1,7 @@
 package dev.actuate.algo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.Activation;
 import dev.actuate.policy.PolicyFile;
@@ -33,6 +34,10 @@ import java.util.Map;
  */
 public final class PolicyExport {
     static final String SIM_TO_REAL = "sim_to_real";
+    /** The header key of the exported network's layer sizes: PPO's engine's policy mean network. */
+    static final String POLICY_SIZES = "policy_sizes";
+    /** The same for the off-policy actors. */
+    static final String ACTOR_SIZES = "actor_sizes";
 
     private PolicyExport() {
     }
@@ -90,7 +95,7 @@ public final class PolicyExport {
         LoadedModel.OutputMap mapping;
         switch (algorithm) {
             case Ppo.ALGORITHM, Trpo.ALGORITHM, A2c.ALGORITHM -> { // TRPO's and A2C's model files are PPO's
-                sizes = sizes(cp, "policy_sizes");
+                sizes = sizes(cp, POLICY_SIZES);
                 params = cp.floats(Ppo.POLICY_MEAN, -1);
                 output = Activation.IDENTITY;
                 mapping = LoadedModel.OutputMap.CLIP;
@@ -100,13 +105,13 @@ public final class PolicyExport {
                 }
             }
             case Sac.ALGORITHM -> {
-                sizes = sizes(cp, "actor_sizes");
+                sizes = sizes(cp, ACTOR_SIZES);
                 params = cp.floats(OffPolicyModels.ACTOR, -1);
                 output = Activation.IDENTITY;
                 mapping = LoadedModel.OutputMap.SQUASH_TO_BOX;
             }
             case Td3.ALGORITHM, Td3.DDPG -> {
-                sizes = sizes(cp, "actor_sizes");
+                sizes = sizes(cp, ACTOR_SIZES);
                 params = cp.floats(OffPolicyModels.ACTOR, -1);
                 output = Activation.TANH;
                 mapping = LoadedModel.OutputMap.SCALE_TO_BOX;
@@ -161,6 +166,26 @@ public final class PolicyExport {
                         stateNames ? described.stateUnits() : null, norm),
                 new PolicyFile.Action(actDim, box.low(), box.high(), described == null ? null : described.commandNames(),
                         described == null ? null : described.commandUnits(), mapping), layers, provenance, recorded);
+    }
+
+    /**
+     * A new model file with the header fields every trainer writes first and {@link #fromCheckpoint} reads: kind,
+     * algorithm, env, observation and action sizes, and the exported network's layer sizes under {@code sizesKey}
+     * ({@link #POLICY_SIZES} or {@link #ACTOR_SIZES}). The trainer adds its own fields and arrays after these.
+     */
+    static Checkpoint newModel(String algorithm, String envId, int obsDim, int actDim, String sizesKey, int[] sizes) {
+        Checkpoint cp = new Checkpoint();
+        ObjectNode h = cp.header();
+        h.put("kind", "model");
+        h.put("algorithm", algorithm);
+        h.put("env", envId);
+        h.put("obs_dim", obsDim);
+        h.put("act_dim", actDim);
+        ArrayNode layers = h.putArray(sizesKey);
+        for (int s : sizes) {
+            layers.add(s);
+        }
+        return cp;
     }
 
     /** Records a trainer's sim-to-real aids in its model/checkpoint header ({@code sim_to_real}). */

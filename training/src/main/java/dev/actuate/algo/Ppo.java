@@ -11,7 +11,6 @@ import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.StateDependentNoise;
 import dev.actuate.sim.Box;
-import dev.actuate.sim.EnvSnapshot;
 import dev.actuate.sim.EpisodeStats;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -24,14 +23,12 @@ import dev.actuate.train.ProgressBar;
 import dev.actuate.train.Provenance;
 import dev.actuate.train.RolloutBuffer;
 import dev.actuate.train.RunDir;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,11 +62,12 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     public static final List<String> METRICS = List.of("iteration", "global_step", "mean_return", "mean_length",
             "episodes", "learning_rate", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction",
             "explained_variance", "std", "epochs", "steps_per_sec");
-    private static final int RETURN_WINDOW = 100;
 
     private final PpoConfig cfg;
     /** The algorithm whose rollouts this is: PPO itself, or TRPO/A2C, which use it as their rollout engine. */
     private final String algorithm;
+    /** That algorithm's config, which provenance and checkpoints record: {@code cfg} for PPO. */
+    private final Record runConfig;
     private final String envId;
     private final long seed;
     private final VectorEnv envs;
@@ -86,7 +84,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
     private final RunningMeanStd retRms;
     private final double[] discountedReturns;
     private final RolloutBuffer buffer;
-    private final ArrayDeque<double[]> recentEpisodes = new ArrayDeque<>();
+    private final RecentEpisodes recentEpisodes = new RecentEpisodes();
     private Provenance provenance;
     /** Where rollouts come from instead of {@link #envs} ({@link #distributeRollouts}), or null. */
     private Function<RolloutRequest, List<RolloutChunk>> rollouts;
@@ -119,12 +117,14 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     /**
      * The rollout engine of another on-policy algorithm ({@link Trpo}): the same envs, networks, statistics and
-     * checkpoint, recorded under {@code algorithm} with {@code provenanceConfig} (that algorithm's config).
+     * checkpoint, recorded under {@code algorithm} with {@code runConfig} (that algorithm's config, in provenance and
+     * checkpoints).
      * {@code envThreads} caps the env threads (null: one per env up to the cores); results do not depend on it.
      */
-    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record provenanceConfig, Integer envThreads) {
+    Ppo(PpoConfig cfg, String envId, long seed, String algorithm, Record runConfig, Integer envThreads) {
         this.cfg = cfg;
         this.algorithm = algorithm;
+        this.runConfig = runConfig;
         this.envId = envId;
         this.seed = seed;
         Envs.spec(envId);
@@ -145,7 +145,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         this.retRms = cfg.normReward() ? new RunningMeanStd(1) : null;
         this.discountedReturns = new double[nEnvs];
         this.buffer = new RolloutBuffer(cfg.nSteps(), nEnvs, obsDim, actDim);
-        this.provenance = Provenance.capture(algorithm, envId, seed, provenanceConfig);
+        this.provenance = Provenance.capture(algorithm, envId, seed, runConfig);
 
         obsF = new float[nEnvs * obsDim];
         meanD = new double[Math.max(nEnvs, cfg.batchSize()) * actDim];
@@ -240,7 +240,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
                             PpoLoss.normalize(mbAdv, b);
                         }
                         INDArray[] nd = nd(b);
-                        put(mbObs, nd[0]);
+                        NdArrays.fromFloats(mbObs, nd[0]);
 
                         NdArrays.toDoubles(policy.forward(nd[0]), meanD);
                         int logStdStride = policy.logStdRows(b, logStdD);
@@ -277,15 +277,10 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
                 // ---- log
                 int m = Math.max(1, minibatches);
-                policy.logStd(logStdD);
-                double std = 0; // the mean std parameter (with gSDE, of the exploration matrix's entries)
-                for (int i = 0; i < policy.logStdSize(); i++) {
-                    std += Math.exp(logStdD[i]) / policy.logStdSize();
-                }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
                 log.row(iteration, globalStep, meanRecentReturn(), meanRecentLength(), episodes, learningRate,
                         pgLossSum / m, vLossSum / m, entropySum / m, approxKlSum / m, clipFracSum / m,
-                        buffer.explainedVariance(), std, epochsDone, buffer.size() / seconds);
+                        buffer.explainedVariance(), policy.meanStd(), epochsDone, buffer.size() / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
@@ -317,7 +312,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             }
             normalizeInto(rawObs, obsF);
             INDArray obs = nd(nEnvs)[0];
-            put(obsF, obs);
+            NdArrays.fromFloats(obsF, obs);
             NdArrays.toDoubles(policy.forward(obs), meanD);
             policy.sample(meanD, nEnvs, rng, actD);
             policy.logProb(meanD, actD, nEnvs, logProbD);
@@ -350,7 +345,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         }
         normalizeInto(rawObs, obsF);
         INDArray lastObs = nd(nEnvs)[0];
-        put(obsF, lastObs);
+        NdArrays.fromFloats(obsF, lastObs);
         double[] lastValues = new double[nEnvs];
         NdArrays.toDoubles(value.forward(lastObs), lastValues);
         buffer.computeReturnsAndAdvantages(lastValues, cfg.gamma(), cfg.gaeLambda());
@@ -547,7 +542,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             return;
         }
         INDArray x = nd(k)[0];
-        put(f, x);
+        NdArrays.fromFloats(f, x);
         double[] v = new double[k];
         NdArrays.toDoubles(value.forward(x), v);
         for (int i = 0; i < k; i++) {
@@ -557,19 +552,16 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     private void recordEpisode(EpisodeStats ep) {
         episodes++;
-        recentEpisodes.addLast(new double[] {ep.episodeReturn(), ep.length()});
-        if (recentEpisodes.size() > RETURN_WINDOW) {
-            recentEpisodes.removeFirst();
-        }
+        recentEpisodes.add(ep.episodeReturn(), ep.length());
     }
 
     /** Mean return of the last 100 finished training episodes (stochastic policy), NaN before any. */
     public double meanRecentReturn() {
-        return recentEpisodes.stream().mapToDouble(e -> e[0]).average().orElse(Double.NaN);
+        return recentEpisodes.meanReturn();
     }
 
     double meanRecentLength() {
-        return recentEpisodes.stream().mapToDouble(e -> e[1]).average().orElse(Double.NaN);
+        return recentEpisodes.meanLength();
     }
 
     /** Fisher-Yates with the run's generator, so the minibatch order is part of the checkpointed state. */
@@ -587,14 +579,6 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         return ndByBatch.computeIfAbsent(b, n -> new INDArray[] {
                 Nd4j.zeros(DataType.FLOAT, n, obsDim), Nd4j.zeros(DataType.FLOAT, n, actDim),
                 Nd4j.zeros(DataType.FLOAT, n, 1)});
-    }
-
-    static void put(float[] src, INDArray dst) {
-        DataBuffer data = dst.data();
-        long n = dst.length();
-        for (int i = 0; i < n; i++) {
-            data.put(i, src[i]);
-        }
     }
 
     // ------------------------------------------------------------------------------------------ state
@@ -663,17 +647,9 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
 
     /** The final model: policy mean network, log-std, observation statistics and provenance. */
     public Checkpoint model() {
-        Checkpoint cp = new Checkpoint();
+        Checkpoint cp = PolicyExport.newModel(algorithm, envId, obsDim, actDim, PolicyExport.POLICY_SIZES,
+                policy.meanNet().sizes());
         ObjectNode h = cp.header();
-        h.put("kind", "model");
-        h.put("algorithm", algorithm);
-        h.put("env", envId);
-        h.put("obs_dim", obsDim);
-        h.put("act_dim", actDim);
-        ArrayNode sizes = h.putArray("policy_sizes");
-        for (int s : policy.meanNet().sizes()) {
-            sizes.add(s);
-        }
         h.put("activation", policy.meanNet().hiddenActivation().name().toLowerCase(java.util.Locale.ROOT));
         h.put("norm_obs", obsRms != null);
         h.put("clip_obs", cfg.clipObs());
@@ -704,7 +680,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         Checkpoint cp = model();
         ObjectNode h = cp.header();
         h.put("kind", "checkpoint");
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
+        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(runConfig)));
         h.put("seed", seed);
         h.put("episodes", episodes);
         h.put("rng_state", rng.state());
@@ -720,29 +696,11 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         if (policy.stateDependent()) {
             cp.put(SDE_MATRICES, policy.explorationMatrices());
         }
-        double[] recent = new double[2 * recentEpisodes.size()];
-        int k = 0;
-        for (double[] e : recentEpisodes) {
-            recent[k++] = e[0];
-            recent[k++] = e[1];
-        }
-        cp.put("recent_episodes", recent);
+        cp.put("recent_episodes", recentEpisodes.toArray());
         VectorEnv.State vs = envs.snapshot();
         ArrayNode venv = h.putArray("envs");
         for (int e = 0; e < nEnvs; e++) {
-            VectorEnv.EnvState s = vs.envs().get(e);
-            ObjectNode n = venv.addObject();
-            n.put("rng_state_at_reset", s.snapshot().rngStateAtReset());
-            n.put("episode_return", s.episodeReturn());
-            n.put("episode_length", s.episodeLength());
-            List<double[]> actions = s.snapshot().actions();
-            n.put("actions", actions.size());
-            double[] flat = new double[actions.size() * actDim];
-            for (int i = 0; i < actions.size(); i++) {
-                System.arraycopy(actions.get(i), 0, flat, i * actDim, actDim);
-            }
-            cp.put("env." + e + ".actions", flat);
-            cp.put("env." + e + ".observation", s.observation());
+            TrainingCheckpoint.putEnvState(cp, venv.addObject(), "env." + e + ".", vs.envs().get(e), actDim);
         }
         return cp;
     }
@@ -795,11 +753,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
             double[] m = cp.doubles(SDE_MATRICES, -1);
             policy.setExplorationMatrices(m, m.length / policy.sde().matrixSize());
         }
-        double[] recent = cp.doubles("recent_episodes", -1);
-        recentEpisodes.clear();
-        for (int i = 0; i + 1 < recent.length; i += 2) {
-            recentEpisodes.addLast(new double[] {recent[i], recent[i + 1]});
-        }
+        recentEpisodes.load(cp.doubles("recent_episodes", -1));
         rng.setState(cp.field("rng_state").asLong());
         iteration = cp.field("iteration").asLong();
         globalStep = cp.field("global_step").asLong();
@@ -810,16 +764,7 @@ public final class Ppo implements OnPolicyTrainer.Run<Ppo, PpoConfig> {
         }
         List<VectorEnv.EnvState> states = new ArrayList<>();
         for (int e = 0; e < nEnvs; e++) {
-            JsonNode n = venv.get(e);
-            int count = n.get("actions").asInt();
-            double[] flat = cp.doubles("env." + e + ".actions", count * actDim);
-            List<double[]> actions = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                actions.add(java.util.Arrays.copyOfRange(flat, i * actDim, (i + 1) * actDim));
-            }
-            states.add(new VectorEnv.EnvState(new EnvSnapshot(n.get("rng_state_at_reset").asLong(), actions),
-                    cp.doubles("env." + e + ".observation", obsDim), n.get("episode_return").asDouble(),
-                    n.get("episode_length").asInt()));
+            states.add(TrainingCheckpoint.envState(cp, venv.get(e), "env." + e + ".", obsDim, actDim));
         }
         rawObs = envs.restore(new VectorEnv.State(states));
     }

@@ -78,41 +78,31 @@ public record PpoConfig(
 
     public PpoConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;
-        positive("n_timesteps", nTimesteps);
-        positive("n_envs", nEnvs);
-        positive("n_steps", nSteps);
-        positive("batch_size", batchSize);
-        positive("n_epochs", nEpochs);
-        positive("checkpoint_every", checkpointEvery);
-        range("learning_rate", learningRate, 0, 1, false);
-        range("gamma", gamma, 0, 1, true);
-        range("gae_lambda", gaeLambda, 0, 1, true);
-        range("clip_coef", clipCoef, 0, 1, false);
-        range("ent_coef", entCoef, 0, 1, true);
-        range("vf_coef", vfCoef, 0, 100, false);
-        range("max_grad_norm", maxGradNorm, 0, 1e6, false);
-        range("clip_obs", clipObs, 0, 1e9, false);
-        range("clip_reward", clipReward, 0, 1e9, false);
-        range("log_std_init", logStdInit, -20, 2, true);
+        Check.positive("n_timesteps", nTimesteps);
+        Check.positive("n_envs", nEnvs);
+        Check.positive("n_steps", nSteps);
+        Check.positive("batch_size", batchSize);
+        Check.positive("n_epochs", nEpochs);
+        Check.positive("checkpoint_every", checkpointEvery);
+        Check.range("learning_rate", learningRate, 0, 1, false);
+        Check.range("gamma", gamma, 0, 1, true);
+        Check.range("gae_lambda", gaeLambda, 0, 1, true);
+        Check.range("clip_coef", clipCoef, 0, 1, false);
+        Check.range("ent_coef", entCoef, 0, 1, true);
+        Check.range("vf_coef", vfCoef, 0, 100, false);
+        Check.range("max_grad_norm", maxGradNorm, 0, 1e6, false);
+        Check.range("clip_obs", clipObs, 0, 1e9, false);
+        Check.range("clip_reward", clipReward, 0, 1e9, false);
+        Check.range("log_std_init", logStdInit, -20, 2, true);
         if (sdeSampleFreq != -1 && sdeSampleFreq <= 0) {
             throw new IllegalArgumentException("sde_sample_freq must be -1 (only at each rollout's start) or a"
                     + " positive number of steps, got " + sdeSampleFreq);
         }
         if (targetKl != null) {
-            range("target_kl", targetKl, 0, 1e3, false);
+            Check.range("target_kl", targetKl, 0, 1e3, false);
         }
-        if (hiddenSizes == null || hiddenSizes.isEmpty()) {
-            throw new IllegalArgumentException("hidden_sizes must list at least one layer width, e.g. [64, 64]");
-        }
-        for (Integer h : hiddenSizes) {
-            if (h == null || h <= 0 || h > 65536) {
-                throw new IllegalArgumentException("hidden_sizes must be positive widths, got " + hiddenSizes);
-            }
-        }
-        hiddenSizes = List.copyOf(hiddenSizes);
-        if (!"tanh".equals(activation) && !"relu".equals(activation)) {
-            throw new IllegalArgumentException("activation must be tanh or relu, got '" + activation + "'");
-        }
+        hiddenSizes = Check.hidden(hiddenSizes);
+        Check.activation(activation);
     }
 
     /** Without sim-to-real aids (the form before {@code sim_to_real} existed). */
@@ -162,7 +152,8 @@ public record PpoConfig(
     public PpoConfig withHiddenSizes(List<Integer> hidden) {
         return new PpoConfig(nTimesteps, nEnvs, nSteps, batchSize, nEpochs, learningRate, annealLr, gamma, gaeLambda,
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
-                clipReward, hidden, activation, orthoInit, logStdInit, checkpointEvery);
+                clipReward, hidden, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq, fullStd,
+                useExpln, annealClip, simToReal);
     }
 
     public PpoConfig withEnvs(int n) {
@@ -170,19 +161,5 @@ public record PpoConfig(
                 clipCoef, clipVloss, normAdv, entCoef, vfCoef, maxGradNorm, targetKl, normObs, normReward, clipObs,
                 clipReward, hiddenSizes, activation, orthoInit, logStdInit, checkpointEvery, useSde, sdeSampleFreq,
                 fullStd, useExpln, annealClip, simToReal);
-    }
-
-    private static void positive(String key, long v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + v);
-        }
-    }
-
-    private static void range(String key, double v, double lo, double hi, boolean loInclusive) {
-        boolean ok = (loInclusive ? v >= lo : v > lo) && v <= hi;
-        if (!ok) {
-            throw new IllegalArgumentException(key + " must be in " + (loInclusive ? "[" : "(") + lo + ", " + hi
-                    + "], got " + v);
-        }
     }
 }

@@ -229,7 +229,7 @@ public final class RolloutWorker implements AutoCloseable {
     private INDArray padded(float[] obsF, float[] padded) {
         System.arraycopy(obsF, 0, padded, firstEnv * obsDim, n * obsDim);
         INDArray x = input;
-        Ppo.put(padded, x);
+        NdArrays.fromFloats(padded, x);
         return x;
     }
 

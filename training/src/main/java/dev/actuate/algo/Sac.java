@@ -149,7 +149,6 @@ public final class Sac implements AutoCloseable {
     private final double[] dLogStd;
     private final double[] dActor;
     private final double[] action;
-    private final float[] obs1;
 
     /** A fresh run with {@link Lanes#defaultThreads()} learner threads. */
     public Sac(SacConfig cfg, String envId, long seed) {
@@ -231,7 +230,6 @@ public final class Sac implements AutoCloseable {
         dLogStd = new double[b * actDim];
         dActor = new double[b * actorOutputs];
         action = new double[actDim];
-        obs1 = new float[obsDim];
     }
 
     // ------------------------------------------------------------------------------------------ train
@@ -243,8 +241,7 @@ public final class Sac implements AutoCloseable {
      */
     public void train(RunDir run, ProgressBar bar, Predicate<Sac> keepGoing) throws IOException {
         try (RunLog log = new RunLog(run, cfg, provenance, METRICS, logRows, ALGORITHM, envId, seed)) {
-            long lastLogStep = globalStep;
-            long lastLogNanos = System.nanoTime();
+            StepRate stepRate = new StepRate(globalStep);
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
                 // ---- act: uniform random during the warm-up, then a sample of the squashed Gaussian
@@ -285,13 +282,10 @@ public final class Sac implements AutoCloseable {
                 boolean last = globalStep == cfg.nTimesteps();
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 if (globalStep % cfg.logInterval() == 0 || last || stop) {
-                    long now = System.nanoTime();
                     logRows++;
                     log.row(logRows, globalStep, collector.meanReturn(), collector.meanLength(), collector.episodes(),
                             learningRate, qfLoss, actorLoss, alpha(), alphaLoss, entropy, meanQ, updates,
-                            (globalStep - lastLogStep) / Math.max(1e-9, (now - lastLogNanos) / 1e9));
-                    lastLogStep = globalStep;
-                    lastLogNanos = now;
+                            stepRate.next(globalStep));
                 }
                 log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {
@@ -341,7 +335,7 @@ public final class Sac implements AutoCloseable {
     /** The critic step, and with {@code polyak} the Polyak update of the target critics after it. */
     private void criticUpdate(double alpha, boolean polyak) {
         int b = batchSize;
-        OffPolicyParts.put(batch.nextObs, nextObsNd);
+        NdArrays.fromFloats(batch.nextObs, nextObsNd);
         if (sde == null) {
             // The actor's forward pass on s', half the rows on each lane; the sampling (the generator) here.
             lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(nextObsHalf[h]), actorOut,
@@ -378,18 +372,8 @@ public final class Sac implements AutoCloseable {
         }
         qfLoss = 0.5 * (mse1 + mse2);
         meanQ = sumQ / b;
-        // Critic c's backward pass, its half of the Adam step and of the target's Polyak update (each exactly
-        // its own parameters: half c of the twin vector) on lane c. The Polyak update is elementwise in plain
-        // float arithmetic, so it gives the same bits on either thread.
-        lanes.run(2, c -> {
-            NdArrays.fromDoubles(dQ[c], dQNd[c]);
-            qNets[c].backward(dQNd[c]);
-            qOptimizer.stepPart(c, 2);
-            if (polyak) {
-                qfPolyak.updatePart(cfg.tau(), c, 2);
-            }
-        });
-        qOptimizer.endStep();
+        // Critic c's backward pass, its half of the Adam step and of the target's Polyak update on lane c.
+        OffPolicyParts.criticStep(lanes, qNets, dQ, dQNd, qOptimizer, polyak ? qfPolyak : null, cfg.tau());
     }
 
     /**
@@ -398,7 +382,7 @@ public final class Sac implements AutoCloseable {
      */
     void actorUpdate(double alpha) {
         int b = batchSize;
-        OffPolicyParts.put(batch.obs, obsNd);
+        NdArrays.fromFloats(batch.obs, obsNd);
         if (sde == null) {
             lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), actorOut,
                     actorHalves.from(h) * 2 * actDim));
@@ -443,17 +427,7 @@ public final class Sac implements AutoCloseable {
         // by elements between the lanes (elementwise, so the same for one and two threads).
         lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
         mark(StepProfile.Phase.ACTOR);
-        if (actorOptimizer.splitsByElements()) {
-            // Each lane sums its element range of the halves' gradients, then takes that range's Adam step.
-            lanes.run(2, h -> {
-                actorHalves.sumGradients(h, 2);
-                actorOptimizer.stepPart(h, 2);
-            });
-            actorOptimizer.endStep();
-        } else {
-            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
-            actorOptimizer.step(lanes);
-        }
+        OffPolicyParts.actorStep(lanes, actorHalves, actorOptimizer, null, cfg.tau());
         mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
@@ -523,10 +497,7 @@ public final class Sac implements AutoCloseable {
 
     /** A stochastic action for the current observation (exploration after the warm-up). */
     private void sampleAction(double[] observation, double[] out) {
-        for (int j = 0; j < obsDim; j++) {
-            obs1[j] = (float) observation[j];
-        }
-        OffPolicyParts.put(obs1, obs1Nd);
+        NdArrays.fromDoubles(observation, obs1Nd);
         if (sde != null) {
             sde.sample(actor.forward(obs1Nd), actor.lastHidden(), 1, false, out, nextLogProb);
             return;

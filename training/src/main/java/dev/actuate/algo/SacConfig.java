@@ -71,16 +71,8 @@ public record SacConfig(
 
     public SacConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;
-        Check.positive("n_timesteps", nTimesteps);
-        Check.positive("buffer_size", bufferSize);
-        Check.nonNegative("learning_starts", learningStarts);
-        Check.positive("batch_size", batchSize);
-        Check.range("learning_rate", learningRate, 0, 1, false);
-        Check.range("gamma", gamma, 0, 1, true);
-        Check.range("tau", tau, 0, 1, false);
-        Check.positive("train_freq", trainFreq);
-        Check.notNull("train_freq_unit", trainFreqUnit);
-        Check.gradientSteps(gradientSteps);
+        Check.offPolicy(nTimesteps, bufferSize, learningStarts, batchSize, learningRate, gamma, tau, trainFreq,
+                trainFreqUnit, gradientSteps);
         if (entCoef != null) {
             Check.range("ent_coef", entCoef, 0, 1e3, true);
         }

@@ -126,7 +126,6 @@ public final class Td3 implements AutoCloseable {
     private final double[][] dQ;
     private final double[] dAct;
     private final double[] action;
-    private final float[] obs1;
 
     /** TD3 with {@link Lanes#defaultThreads()} learner threads. */
     public Td3(Td3Config cfg, String envId, long seed) {
@@ -221,7 +220,6 @@ public final class Td3 implements AutoCloseable {
         dQ = new double[critics][b];
         dAct = new double[b * actDim];
         action = new double[actDim];
-        obs1 = new float[obsDim];
     }
 
     // ------------------------------------------------------------------------------------------ train
@@ -229,8 +227,7 @@ public final class Td3 implements AutoCloseable {
     /** As {@link Sac#train}: until {@code nTimesteps} or until {@code keepGoing} returns false after a step. */
     public void train(RunDir run, ProgressBar bar, Predicate<Td3> keepGoing) throws IOException {
         try (RunLog log = new RunLog(run, runConfig, provenance, METRICS, logRows, algorithm, envId, seed)) {
-            long lastLogStep = globalStep;
-            long lastLogNanos = System.nanoTime();
+            StepRate stepRate = new StepRate(globalStep);
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
                 // ---- act: uniform random during the warm-up, then actor(s) + exploration noise
@@ -271,13 +268,10 @@ public final class Td3 implements AutoCloseable {
                 boolean last = globalStep == cfg.nTimesteps();
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 if (globalStep % cfg.logInterval() == 0 || last || stop) {
-                    long now = System.nanoTime();
                     logRows++;
                     log.row(logRows, globalStep, collector.meanReturn(), collector.meanLength(), collector.episodes(),
                             learningRate, qfLoss, actorLoss, meanQ, updates,
-                            (globalStep - lastLogStep) / Math.max(1e-9, (now - lastLogNanos) / 1e9));
-                    lastLogStep = globalStep;
-                    lastLogNanos = now;
+                            stepRate.next(globalStep));
                 }
                 log.save(globalStep % cfg.checkpointEvery() == 0, last, stop, this::saveCheckpoint, this::model);
                 if (stop) {
@@ -328,12 +322,12 @@ public final class Td3 implements AutoCloseable {
     private void criticUpdate(boolean actorStep, boolean polyak) {
         int b = batchSize;
         int critics = q.length;
-        OffPolicyParts.put(batch.nextObs, nextObsNd);
+        NdArrays.fromFloats(batch.nextObs, nextObsNd);
         // On actor steps the actor's forward pass on s (for the actor step) runs beside the target actor's on
         // s': different networks, and the critic step leaves the actor alone.
         actorForwardDone = actorStep;
         if (actorStep) {
-            OffPolicyParts.put(batch.obs, obsNd);
+            NdArrays.fromFloats(batch.obs, obsNd);
         }
         lanes.run(2, h -> {
             NdArrays.toDoubles(actorTargetHalves.half(h).forward(nextObsHalf[h]), nextAct,
@@ -388,15 +382,7 @@ public final class Td3 implements AutoCloseable {
         // Critic c's backward pass and its part of the Adam step (exactly its own parameters) on lane c.
         // With polyak, also its part of the target critics' Polyak update (elementwise in plain float arithmetic,
         // the same bits on either thread): part c of the twin vector is exactly critic c's parameters.
-        lanes.run(critics, c -> {
-            NdArrays.fromDoubles(dQ[c], dQNd[c]);
-            q[c].backward(dQNd[c]);
-            qOptimizer.stepPart(c, critics);
-            if (polyak) {
-                qfPolyak.updatePart(cfg.tau(), c, critics);
-            }
-        });
-        qOptimizer.endStep();
+        OffPolicyParts.criticStep(lanes, q, dQ, dQNd, qOptimizer, polyak ? qfPolyak : null, cfg.tau());
     }
 
     /** Actor step on {@code -mean(qf1(s, actor(s)))}; dQ1/da comes from qf1's input-only backward pass. */
@@ -408,7 +394,7 @@ public final class Td3 implements AutoCloseable {
     private void actorUpdate(boolean polyak) {
         int b = batchSize;
         if (!actorForwardDone) {
-            OffPolicyParts.put(batch.obs, obsNd);
+            NdArrays.fromFloats(batch.obs, obsNd);
             lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), piAct,
                     actorHalves.from(h) * actDim));
         }
@@ -433,24 +419,7 @@ public final class Td3 implements AutoCloseable {
         NdArrays.fromDoubles(dAct, dActorNd);
         lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
         mark(StepProfile.Phase.ACTOR);
-        // The halves' gradient sum, Adam and the target's Polyak update, each split by elements between the
-        // lanes: a lane's element range of each, in that order.
-        if (actorOptimizer.splitsByElements()) {
-            lanes.run(2, h -> {
-                actorHalves.sumGradients(h, 2);
-                actorOptimizer.stepPart(h, 2);
-                if (polyak) {
-                    actorPolyak.updatePart(cfg.tau(), h, 2);
-                }
-            });
-            actorOptimizer.endStep();
-        } else {
-            lanes.run(2, h -> actorHalves.sumGradients(h, 2));
-            actorOptimizer.step(lanes);
-            if (polyak) {
-                lanes.run(2, h -> actorPolyak.updatePart(cfg.tau(), h, 2));
-            }
-        }
+        OffPolicyParts.actorStep(lanes, actorHalves, actorOptimizer, polyak ? actorPolyak : null, cfg.tau());
         mark(StepProfile.Phase.ACTOR_ADAM);
     }
 
@@ -460,10 +429,7 @@ public final class Td3 implements AutoCloseable {
     }
 
     private void deterministicAction(double[] observation, double[] out) {
-        for (int j = 0; j < obsDim; j++) {
-            obs1[j] = (float) observation[j];
-        }
-        OffPolicyParts.put(obs1, obs1Nd);
+        NdArrays.fromDoubles(observation, obs1Nd);
         NdArrays.toDoubles(actor.forward(obs1Nd), out);
     }
 

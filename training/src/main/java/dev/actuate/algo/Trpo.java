@@ -1,13 +1,11 @@
 package dev.actuate.algo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.actuate.nn.AdamOptimizer;
 import dev.actuate.nn.DiagGaussian;
 import dev.actuate.nn.GaussianPolicy;
 import dev.actuate.nn.Mlp;
 import dev.actuate.nn.NdArrays;
 import dev.actuate.train.Checkpoint;
-import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.ProgressBar;
 import dev.actuate.train.RolloutBuffer;
 import dev.actuate.train.RunDir;
@@ -89,7 +87,6 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
             identity[i] = i;
         }
         float[] obsRows = new float[m * obsDim];
-        double[] obsRowsD = new double[m * obsDim];
         double[] act = new double[m * actDim];
         double[] oldLogProb = new double[m];
         double[] adv = new double[m];
@@ -110,7 +107,6 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         INDArray obs = Nd4j.zeros(policy.meanNet().dataType(), m, obsDim);
         INDArray dMeanNd = Nd4j.zeros(policy.meanNet().dataType(), m, actDim);
         float[] mbObs = new float[batchSize * obsDim];
-        double[] mbObsD = new double[batchSize * obsDim];
         double[] mbAct = new double[batchSize * actDim];
         double[] mbLogProb = new double[batchSize];
         double[] mbAdv = new double[batchSize];
@@ -153,10 +149,7 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                 if (cfg.normAdv()) {
                     PpoLoss.normalize(adv, m); // over the rows the step sees, as sb3-contrib (after sub-sampling)
                 }
-                for (int i = 0; i < obsRows.length; i++) {
-                    obsRowsD[i] = obsRows[i];
-                }
-                NdArrays.fromDoubles(obsRowsD, obs);
+                NdArrays.fromFloats(obsRows, obs);
 
                 // ---- policy gradient g of the surrogate mean(ratio * A) at the old policy
                 NdArrays.toDoubles(policy.forward(obs), oldMean);
@@ -221,10 +214,7 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
                         int which = b == batchSize ? 0 : 1;
                         buffer.gather(indices, start, start + b, mbObs, mbAct, mbLogProb, mbAdv, mbReturns,
                                 mbOldValues);
-                        for (int i = 0; i < b * obsDim; i++) {
-                            mbObsD[i] = mbObs[i];
-                        }
-                        NdArrays.fromDoubles(mbObsD, mbObsNd[which]);
+                        NdArrays.fromFloats(mbObs, mbObsNd[which]);
                         NdArrays.toDoubles(value.forward(mbObsNd[which]), mbValues);
                         vLossSum += PpoLoss.value(mbValues, mbOldValues, mbReturns, b, false, 0, 1.0, dValue);
                         NdArrays.fromDoubles(dValue, dValueNd[which]);
@@ -242,16 +232,11 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
 
                 // ---- log, checkpoint, curve, model
                 long iteration = engine.iteration();
-                policy.logStd(logStd);
-                double std = 0; // the mean std parameter (with gSDE, of the exploration matrix's entries)
-                for (int j = 0; j < policy.logStdSize(); j++) {
-                    std += Math.exp(logStd[j]) / policy.logStdSize();
-                }
                 double seconds = (System.nanoTime() - iterStart) / 1e9;
                 log.row(iteration, engine.globalStep(), engine.meanRecentReturn(), engine.meanRecentLength(),
                         engine.episodes(), lastUpdate.surrogateGain(), lastUpdate.kl(), lastUpdate.accepted() ? 1 : 0,
                         lastUpdate.fraction(), lastUpdate.trials(), vLossSum / Math.max(1, minibatches),
-                        buffer.explainedVariance(), std, policyMs, n / seconds);
+                        buffer.explainedVariance(), policy.meanStd(), policyMs, n / seconds);
                 boolean last = iteration == numIterations;
                 boolean stop = !last && keepGoing != null && !keepGoing.test(this);
                 log.save(iteration % cfg.checkpointEvery() == 0, last, stop, f -> checkpoint().write(f), this::model);
@@ -356,12 +341,10 @@ public final class Trpo implements OnPolicyTrainer.Run<Trpo, TrpoConfig> {
         return engine.model();
     }
 
-    /** Everything a bit-identical continuation needs: the engine's checkpoint, TRPO's config and the critic's Adam. */
+    /** Everything a bit-identical continuation needs: the engine's checkpoint (TRPO's config) and the critic's Adam. */
     public Checkpoint checkpoint() {
         Checkpoint cp = engine.checkpoint();
-        ObjectNode h = cp.header();
-        h.set("config", Checkpoint.json().valueToTree(ConfigYaml.toMap(cfg)));
-        h.put("value_adam_iteration", valueOptimizer.iteration());
+        cp.header().put("value_adam_iteration", valueOptimizer.iteration());
         cp.put("value_adam_state", valueOptimizer.state().dup().data().asFloat());
         return cp;
     }

@@ -77,10 +77,10 @@ public record TrpoConfig(
     public TrpoConfig {
         simToReal = simToReal == null ? SimToReal.NONE : simToReal;
         hiddenSizes = hiddenSizes == null ? null : List.copyOf(hiddenSizes);
-        positive("cg_max_steps", cgMaxSteps);
-        positive("line_search_max_iter", lineSearchMaxIter);
-        positive("n_critic_updates", nCriticUpdates);
-        positive("sub_sampling_factor", subSamplingFactor);
+        Check.positive("cg_max_steps", cgMaxSteps);
+        Check.positive("line_search_max_iter", lineSearchMaxIter);
+        Check.positive("n_critic_updates", nCriticUpdates);
+        Check.positive("sub_sampling_factor", subSamplingFactor);
         if (subSamplingFactor > 1 && (long) nEnvs * nSteps < 2L * subSamplingFactor) {
             // Advantage normalisation over the sub-sample needs two rows (sb3-contrib asserts the same of the rollout).
             throw new IllegalArgumentException("sub_sampling_factor " + subSamplingFactor + " leaves fewer than 2 of the "
@@ -145,11 +145,5 @@ public record TrpoConfig(
                 cgDamping, lineSearchShrinkingFactor, lineSearchMaxIter, nCriticUpdates, subSamplingFactor, normAdv,
                 normObs, normReward, clipObs, clipReward, sizes, activation, orthoInit, logStdInit, checkpointEvery,
                 useSde, sdeSampleFreq, fullStd, useExpln, simToReal);
-    }
-
-    private static void positive(String key, long v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + v);
-        }
     }
 }

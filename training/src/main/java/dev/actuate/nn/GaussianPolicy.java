@@ -141,6 +141,20 @@ public final class GaussianPolicy implements Parameterized {
         NdArrays.toDoubles(logStd, out);
     }
 
+    /**
+     * The mean of {@code exp} over the log-std parameters (with gSDE, over the exploration matrix's entries): the
+     * {@code std} the on-policy algorithms log.
+     */
+    public double meanStd() {
+        double[] ls = new double[logStdSize()];
+        logStd(ls);
+        double std = 0;
+        for (double l : ls) {
+            std += Math.exp(l) / ls.length;
+        }
+        return std;
+    }
+
     /** The mean action, {@code [batch, actionSize]}, for a {@code [batch, obs]} input (see {@link Mlp#forward}). */
     public INDArray forward(INDArray obs) {
         return meanNet.forward(obs);

@@ -4,6 +4,8 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.function.IntToDoubleFunction;
+
 /** Small shared array helpers: Polyak averaging and copies between INDArrays and Java arrays. */
 public final class NdArrays {
     private NdArrays() {
@@ -67,13 +69,38 @@ public final class NdArrays {
                 data.put(i, src[i]);
             }
         } else {
-            long cols = dst.rank() == 2 ? dst.columns() : n;
+            putEach(dst, i -> src[i]);
+        }
+    }
+
+    /**
+     * Copies {@code src[0..length)} into {@code dst} (c-order): batches of observations, which the env side keeps
+     * as floats; allocation-free for dense destinations. A float stored into a float or double array keeps its value.
+     */
+    public static void fromFloats(float[] src, INDArray dst) {
+        long n = dst.length();
+        if (src.length < n) {
+            throw new IllegalArgumentException("source has " + src.length + " elements, need " + n);
+        }
+        if (isDense(dst)) {
+            DataBuffer data = dst.data();
             for (int i = 0; i < n; i++) {
-                if (dst.rank() == 2) {
-                    dst.putScalar(i / cols, i % cols, src[i]);
-                } else {
-                    dst.putScalar(i, src[i]);
-                }
+                data.put(i, src[i]);
+            }
+        } else {
+            putEach(dst, i -> src[i]);
+        }
+    }
+
+    /** Element by element in c-order, for destinations that are not dense (views); a float passes through exactly. */
+    private static void putEach(INDArray dst, IntToDoubleFunction src) {
+        long n = dst.length();
+        long cols = dst.rank() == 2 ? dst.columns() : n;
+        for (int i = 0; i < n; i++) {
+            if (dst.rank() == 2) {
+                dst.putScalar(i / cols, i % cols, src.applyAsDouble(i));
+            } else {
+                dst.putScalar(i, src.applyAsDouble(i));
             }
         }
     }

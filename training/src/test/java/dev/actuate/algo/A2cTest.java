@@ -4,7 +4,6 @@ import dev.actuate.nn.DiagGaussian;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
-import dev.actuate.train.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,33 +106,7 @@ class A2cTest {
     }
 
     private void assertResumeIsExact(A2cConfig cfg) throws Exception {
-        Path root = Files.createTempDirectory(dir, "run");
-        byte[] straightCheckpoint;
-        byte[] straightModel;
-        List<String> straightMetrics;
-        try (A2c straight = new A2c(cfg, "Pendulum-v1", 11)) {
-            RunDir run = RunDir.open(root.resolve("a"), false);
-            straight.train(run, null, null);
-            assertThat(straight.iteration()).isEqualTo(12);
-            straightCheckpoint = straight.checkpoint().toBytes();
-            straightModel = Files.readAllBytes(run.model());
-            straightMetrics = metricColumns(run.metricsFile());
-        }
-        Path b = root.resolve("b");
-        try (A2c first = new A2c(cfg, "Pendulum-v1", 11); RunDir runB = RunDir.open(b, false)) {
-            first.train(runB, null, t -> t.iteration() < 5);
-            assertThat(first.iteration()).isEqualTo(5);
-        }
-        RunDir runB = RunDir.open(b, true);
-        try (runB; A2c resumed = A2c.resume(runB.checkpoint(), null)) {
-            assertThat(resumed.iteration()).isEqualTo(5);
-            resumed.train(runB, null, null);
-            assertThat(PpoResumeTest.stripVolatile(resumed.checkpoint().toBytes()))
-                    .isEqualTo(PpoResumeTest.stripVolatile(straightCheckpoint));
-        }
-        assertThat(PpoResumeTest.policyParameters(Files.readAllBytes(runB.model()), "b"))
-                .isEqualTo(PpoResumeTest.policyParameters(straightModel, "a"));
-        assertThat(metricColumns(runB.metricsFile())).isEqualTo(straightMetrics);
+        PpoResumeTest.Resumed runB = PpoResumeTest.assertResumeIsExact(dir, cfg, A2c::new, A2c::resume, 12, 5, 1);
         Checkpoint cp = Checkpoint.read(runB.checkpoint());
         assertThat(cp.field("algorithm").asText()).isEqualTo("a2c");
         assertThat(cp.has("rmsprop_state")).isEqualTo(cfg.useRmsProp());
@@ -145,23 +118,13 @@ class A2cTest {
 
     @Test
     void everyEnvHasAValidA2cConfig() throws Exception {
-        Path d = Files.isDirectory(Path.of("configs")) ? Path.of("configs", "a2c") : Path.of("..", "configs", "a2c");
-        for (dev.actuate.sim.EnvSpec spec : dev.actuate.sim.Envs.specs()) {
-            Path f = d.resolve(spec.id() + ".yaml");
-            assertThat(f).as("config for %s", spec.id()).exists();
-            assertThat(ConfigYaml.load(f, A2cConfig.defaults()).nTimesteps()).isPositive();
-        }
-        A2cConfig car = ConfigYaml.load(d.resolve("MountainCarContinuous-v0.yaml"), A2cConfig.defaults());
+        ConfigFiles.assertEveryEnvHasOne("a2c", A2cConfig.defaults());
+        A2cConfig car = ConfigFiles.load("a2c", "MountainCarContinuous-v0", A2cConfig.defaults());
         assertThat(car.nSteps()).isEqualTo(100);
         assertThat(car.useSde()).isTrue();
         assertThat(car.sdeSampleFreq()).isEqualTo(16);
         assertThat(car.gaeLambda()).isEqualTo(1.0); // SB3's default: n-step returns
         assertThat(car.useRmsProp()).isTrue();
         assertThat(car.rmsPropEps()).isEqualTo(1e-5);
-    }
-
-    /** metrics.csv without the wall-clock column. */
-    private static List<String> metricColumns(Path csv) throws Exception {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
     }
 }

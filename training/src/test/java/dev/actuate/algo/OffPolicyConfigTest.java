@@ -1,7 +1,5 @@
 package dev.actuate.algo;
 
-import dev.actuate.sim.EnvSpec;
-import dev.actuate.sim.Envs;
 import dev.actuate.train.ConfigYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,47 +13,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OffPolicyConfigTest {
-    /** The repository's configs/ directory (tests run in the module directory). */
-    static Path configs() {
-        Path p = Path.of("..", "configs");
-        return Files.isDirectory(p) ? p : Path.of("configs");
-    }
-
     @Test
     void everyRegisteredEnvHasAValidConfigForEveryOffPolicyAlgorithm() throws Exception {
-        for (EnvSpec spec : Envs.specs()) {
-            Path sac = configs().resolve("sac").resolve(spec.id() + ".yaml");
-            Path td3 = configs().resolve("td3").resolve(spec.id() + ".yaml");
-            Path ddpg = configs().resolve("ddpg").resolve(spec.id() + ".yaml");
-            assertThat(ConfigYaml.load(sac, SacConfig.defaults()).nTimesteps()).as(sac.toString()).isPositive();
-            assertThat(ConfigYaml.load(td3, Td3Config.defaults()).nTimesteps()).as(td3.toString()).isPositive();
-            assertThat(ConfigYaml.load(ddpg, DdpgConfig.defaults()).nTimesteps()).as(ddpg.toString()).isPositive();
-        }
+        ConfigFiles.assertEveryEnvHasOne("sac", SacConfig.defaults());
+        ConfigFiles.assertEveryEnvHasOne("td3", Td3Config.defaults());
+        ConfigFiles.assertEveryEnvHasOne("ddpg", DdpgConfig.defaults());
     }
 
     @Test
     void zooValuesAreBound() throws Exception {
-        SacConfig lander = ConfigYaml.load(configs().resolve("sac/LunarLanderContinuous-v3.yaml"), SacConfig.defaults());
+        SacConfig lander = ConfigFiles.load("sac", "LunarLanderContinuous-v3", SacConfig.defaults());
         assertThat(lander.learningRate()).isEqualTo(7.3e-4);
         assertThat(lander.annealLr()).isTrue();
         assertThat(lander.hiddenSizes()).containsExactly(400, 300);
         assertThat(lander.entCoef()).isNull(); // auto
-        Td3Config pendulum = ConfigYaml.load(configs().resolve("td3/Pendulum-v1.yaml"), Td3Config.defaults());
+        Td3Config pendulum = ConfigFiles.load("td3", "Pendulum-v1", Td3Config.defaults());
         assertThat(pendulum.trainFreqUnit()).isEqualTo(TrainFreqUnit.STEP);
         assertThat(pendulum.gradientSteps()).isEqualTo(1);
         assertThat(pendulum.policyDelay()).isEqualTo(2);
-        DdpgConfig car = ConfigYaml.load(configs().resolve("ddpg/MountainCarContinuous-v0.yaml"), DdpgConfig.defaults());
+        DdpgConfig car = ConfigFiles.load("ddpg", "MountainCarContinuous-v0", DdpgConfig.defaults());
         assertThat(car.noiseType()).isEqualTo(NoiseType.ORNSTEIN_UHLENBECK);
         assertThat(car.noiseStd()).isEqualTo(0.5);
         // gSDE where the Zoo uses it.
-        SacConfig sacCar = ConfigYaml.load(configs().resolve("sac/MountainCarContinuous-v0.yaml"), SacConfig.defaults());
+        SacConfig sacCar = ConfigFiles.load("sac", "MountainCarContinuous-v0", SacConfig.defaults());
         assertThat(sacCar.useSde()).isTrue();
         assertThat(sacCar.logStdInit()).isEqualTo(-3.67);
         assertThat(sacCar.sdeSampleFreq()).isEqualTo(-1);
-        SacConfig walker = ConfigYaml.load(configs().resolve("sac/BipedalWalker-v3.yaml"), SacConfig.defaults());
+        SacConfig walker = ConfigFiles.load("sac", "BipedalWalker-v3", SacConfig.defaults());
         assertThat(walker.useSde()).isTrue();
         assertThat(walker.logStdInit()).isEqualTo(-3.0);
-        assertThat(ConfigYaml.load(configs().resolve("sac/Pendulum-v1.yaml"), SacConfig.defaults()).useSde()).isFalse();
+        assertThat(ConfigFiles.load("sac", "Pendulum-v1", SacConfig.defaults()).useSde()).isFalse();
     }
 
     @Test
@@ -70,6 +57,25 @@ class OffPolicyConfigTest {
         assertThatThrownBy(() -> ConfigYaml.load(f, Td3Config.defaults())).hasMessageContaining("gradient_steps");
         Files.writeString(f, "noise_type: pink\n");
         assertThatThrownBy(() -> ConfigYaml.load(f, DdpgConfig.defaults())).hasMessageContaining("noise_type");
+    }
+
+    /** SAC, TD3 and DDPG check their shared keys with one helper: each config refuses each bad value by its key. */
+    @Test
+    void everyOffPolicyConfigRefusesBadSharedKeysByName() {
+        Map<String, Object> bad = Map.of("n_timesteps", 0, "buffer_size", 0, "learning_starts", -1, "batch_size", 0,
+                "learning_rate", 0.0, "gamma", 1.5, "tau", 0.0, "train_freq", 0, "gradient_steps", -2);
+        List<Record> defaults = List.of(SacConfig.defaults(), Td3Config.defaults(), DdpgConfig.defaults());
+        for (Record d : defaults) {
+            for (Map.Entry<String, Object> e : bad.entrySet()) {
+                assertThatThrownBy(() -> ConfigYaml.bind(Map.of(e.getKey(), e.getValue()), d, "test"))
+                        .as(d.getClass().getSimpleName() + " " + e.getKey())
+                        .hasMessageContaining(e.getKey());
+            }
+        }
+        for (Record d : List.of(Td3Config.defaults(), DdpgConfig.defaults())) {
+            assertThatThrownBy(() -> ConfigYaml.bind(Map.of("noise_std", -0.1), d, "test"))
+                    .hasMessageContaining("noise_std must be in [0.0, 10.0], got -0.1");
+        }
     }
 
     @Test

@@ -47,7 +47,7 @@ class PpoResumeTest {
 
     @Test
     void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
-        assertResumeIsExact(tiny());
+        assertResumeIsExact(dir, tiny(), Ppo::new, Ppo::resume, 6, 3, 1);
     }
 
     /** gSDE: the log-std matrix, the exploration matrices and the generator travel in the checkpoint. */
@@ -55,7 +55,7 @@ class PpoResumeTest {
     void resumedGsdeRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
         PpoConfig cfg = ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4, "log_std_init", -1.0),
                 tiny(), "test");
-        assertResumeIsExact(cfg);
+        assertResumeIsExact(dir, cfg, Ppo::new, Ppo::resume, 6, 3, 1);
         try (Ppo p = new Ppo(cfg, "Pendulum-v1", 11)) {
             p.train(null, null, q -> q.iteration() < 1);
             Checkpoint cp = p.checkpoint();
@@ -65,38 +65,50 @@ class PpoResumeTest {
         }
     }
 
-    private void assertResumeIsExact(PpoConfig cfg) throws Exception {
-        Path dir = Files.createTempDirectory(this.dir, "run");
-        byte[] straightPolicy;
+    /** The resumed run's checkpoint and model files, for an algorithm's own checks. */
+    record Resumed(Path checkpoint, Path model) {
+    }
+
+    /**
+     * Trains {@code cfg} on Pendulum straight through ({@code iterations}), and again stopped after {@code stopAt}
+     * iterations and resumed from its run directory's checkpoint: both end with the same checkpoint (provenance
+     * aside), the same model parameters and the same metrics rows without their last {@code clockColumns}
+     * (wall-clock) columns. Shared by PPO, A2C and TRPO, whose checkpoints are PPO's engine's.
+     */
+    static <C, A extends OnPolicyTrainer.Run<A, C>> Resumed assertResumeIsExact(Path root, C cfg,
+            OnPolicyTrainer.Factory<C, A> factory, OnPolicyTrainer.Resumer<A> resumer, long iterations, long stopAt,
+            int clockColumns) throws Exception {
+        Path dir = Files.createTempDirectory(root, "run");
+        byte[] straightCheckpoint;
         byte[] straightModel;
         List<String> straightMetrics;
-        try (Ppo straight = new Ppo(cfg, "Pendulum-v1", 11)) {
-            RunDir run = RunDir.open(dir.resolve("a"), false);
+        try (A straight = factory.create(cfg, "Pendulum-v1", 11, null);
+             RunDir run = RunDir.open(dir.resolve("a"), false)) {
             straight.train(run, null, null);
-            assertThat(straight.iteration()).isEqualTo(6);
-            assertThat(straight.globalStep()).isEqualTo(768);
-            straightPolicy = straight.checkpoint().toBytes();
+            assertThat(straight.iteration()).isEqualTo(iterations);
+            straightCheckpoint = straight.checkpoint().toBytes();
             straightModel = Files.readAllBytes(run.model());
-            straightMetrics = metricColumns(run.metricsFile());
+            straightMetrics = metricColumns(run.metricsFile(), clockColumns);
         }
 
         Path b = dir.resolve("b");
-        try (Ppo first = new Ppo(cfg, "Pendulum-v1", 11); RunDir runB = RunDir.open(b, false)) {
-            first.train(runB, null, p -> p.iteration() < 3);
-            assertThat(first.iteration()).isEqualTo(3);
+        try (A first = factory.create(cfg, "Pendulum-v1", 11, null); RunDir runB = RunDir.open(b, false)) {
+            first.train(runB, null, p -> p.iteration() < stopAt);
+            assertThat(first.iteration()).isEqualTo(stopAt);
         }
         RunDir runB = RunDir.open(b, true);
-        try (runB; Ppo resumed = Ppo.resume(runB.checkpoint(), null)) {
-            assertThat(resumed.iteration()).isEqualTo(3);
+        try (runB; A resumed = resumer.resume(runB.checkpoint(), null, null)) {
+            assertThat(resumed.iteration()).isEqualTo(stopAt);
             resumed.train(runB, null, null);
-            assertThat(resumed.iteration()).isEqualTo(6);
+            assertThat(resumed.iteration()).isEqualTo(iterations);
             // Same parameters, optimiser state, statistics, generators, counters and env states...
-            assertThat(stripVolatile(resumed.checkpoint().toBytes())).isEqualTo(stripVolatile(straightPolicy));
+            assertThat(stripVolatile(resumed.checkpoint().toBytes())).isEqualTo(stripVolatile(straightCheckpoint));
         }
         // ...and the same final model and the same metrics rows (minus wall-clock columns).
         assertThat(policyParameters(Files.readAllBytes(runB.model()), "b"))
                 .isEqualTo(policyParameters(straightModel, "a"));
-        assertThat(metricColumns(runB.metricsFile())).isEqualTo(straightMetrics);
+        assertThat(metricColumns(runB.metricsFile(), clockColumns)).isEqualTo(straightMetrics);
+        return new Resumed(runB.checkpoint(), runB.model());
     }
 
     @Test
@@ -140,8 +152,14 @@ class PpoResumeTest {
         return sb.toString();
     }
 
-    /** metrics.csv without the wall-clock column. */
-    private static List<String> metricColumns(Path csv) throws Exception {
-        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    /** metrics.csv without its last {@code clockColumns} (wall-clock) columns. */
+    private static List<String> metricColumns(Path csv, int clockColumns) throws Exception {
+        return Files.readAllLines(csv).stream().map(l -> {
+            String row = l;
+            for (int k = 0; k < clockColumns; k++) {
+                row = row.substring(0, row.lastIndexOf(','));
+            }
+            return row;
+        }).toList();
     }
 }

@@ -168,7 +168,7 @@ class SacGsdeTest {
                 double th = r.uniform(-Math.PI, Math.PI);
                 double[] obs = {Math.cos(th), Math.sin(th), r.uniform(-8, 8)};
                 INDArray x = OffPolicyParts.zeros(1, 3);
-                OffPolicyParts.put(new float[] {(float) obs[0], (float) obs[1], (float) obs[2]}, x);
+                NdArrays.fromFloats(new float[] {(float) obs[0], (float) obs[1], (float) obs[2]}, x);
                 double mean = sac.actor().forward(x).getDouble(0, 0);
                 sawClipped |= Math.abs(mean) > clip;
                 sawInside |= Math.abs(mean) < clip;
@@ -199,7 +199,7 @@ class SacGsdeTest {
             boolean all = true;
             for (int i = 0; i < 8; i++) {
                 INDArray x = OffPolicyParts.zeros(1, 3);
-                OffPolicyParts.put(rows.obs(i), x);
+                NdArrays.fromFloats(rows.obs(i), x);
                 double mean = Math.max(-0.5, Math.min(0.5, sac.actor().forward(x).getDouble(0, 0)));
                 double[] latent = new double[16];
                 NdArrays.toDoubles(sac.actor().lastHidden(), latent);

@@ -1,5 +1,6 @@
 package dev.actuate.algo;
 
+import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.TwinCritic;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Evaluation;
@@ -238,7 +239,7 @@ class SacTest {
             var controller = LoadedModels.asController(PolicyExport.model(Checkpoint.read(f)));
             double[] obs = {0.6, 0.8, -1.0};
             INDArray x = OffPolicyParts.zeros(1, 3);
-            OffPolicyParts.put(new float[] {0.6f, 0.8f, -1.0f}, x);
+            NdArrays.fromFloats(new float[] {0.6f, 0.8f, -1.0f}, x);
             double mean = sac.actor().forward(x).getDouble(0, 0);
             assertThat(controller.act(obs)[0]).isCloseTo(2.0 * Math.tanh(mean), within(1e-4));
         }

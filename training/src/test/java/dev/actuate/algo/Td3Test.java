@@ -1,5 +1,6 @@
 package dev.actuate.algo;
 
+import dev.actuate.nn.NdArrays;
 import dev.actuate.nn.RowHalves;
 import dev.actuate.sim.Envs;
 import dev.actuate.sim.Rng;
@@ -74,7 +75,7 @@ class Td3Test {
             // Target actor output before smoothing (it does not change within criticUpdate).
             int b = td3.config().batchSize();
             INDArray x = OffPolicyParts.zeros(b, 3);
-            OffPolicyParts.put(td3.batch().nextObs, x);
+            NdArrays.fromFloats(td3.batch().nextObs, x);
             float[] clean = copy(td3.actorTarget().forward(x));
             td3.criticUpdate();
             double[] smoothed = td3.lastNextActions();
@@ -139,7 +140,7 @@ class Td3Test {
             d.model().write(m);
             var controller = LoadedModels.asController(PolicyExport.model(Checkpoint.read(m)));
             INDArray x = OffPolicyParts.zeros(1, 3);
-            OffPolicyParts.put(new float[] {0.6f, 0.8f, -1.0f}, x);
+            NdArrays.fromFloats(new float[] {0.6f, 0.8f, -1.0f}, x);
             double a = d.actor().forward(x).getDouble(0, 0);
             assertThat(controller.act(new double[] {0.6, 0.8, -1.0})[0]).isCloseTo(2.0 * a, within(1e-4));
         }
@@ -191,7 +192,7 @@ class Td3Test {
             // Without smoothing the target action is the target actor's output itself.
             ddpg.replay().sample(new Rng(1), ddpg.batch());
             INDArray x = OffPolicyParts.zeros(32, 3);
-            OffPolicyParts.put(ddpg.batch().nextObs, x);
+            NdArrays.fromFloats(ddpg.batch().nextObs, x);
             // Forward in the same two halves of rows the update uses (a gemm's rounding can depend on its row count).
             RowHalves halves = new RowHalves(ddpg.actorTarget(), 32);
             INDArray[] xh = halves.split(x);

@@ -2,7 +2,6 @@ package dev.actuate.algo;
 
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.ConfigYaml;
-import dev.actuate.train.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,43 +62,16 @@ class TrpoTest {
 
     @Test
     void resumedRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
-        assertResumeIsExact(tiny(), "a");
+        assertResumeIsExact(tiny());
     }
 
     @Test
     void resumedGsdeRunIsBitIdenticalToAnUninterruptedOne() throws Exception {
-        assertResumeIsExact(ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4), tiny(), "test"), "g");
+        assertResumeIsExact(ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4), tiny(), "test"));
     }
 
-    private void assertResumeIsExact(TrpoConfig cfg, String name) throws Exception {
-        Path dir = Files.createDirectories(this.dir.resolve(name));
-        byte[] straightCheckpoint;
-        byte[] straightModel;
-        List<String> straightMetrics;
-        try (Trpo straight = new Trpo(cfg, "Pendulum-v1", 11)) {
-            RunDir run = RunDir.open(dir.resolve("a"), false);
-            straight.train(run, null, null);
-            assertThat(straight.iteration()).isEqualTo(6);
-            straightCheckpoint = straight.checkpoint().toBytes();
-            straightModel = Files.readAllBytes(run.model());
-            straightMetrics = metricColumns(run.metricsFile());
-        }
-        Path b = dir.resolve("b");
-        try (Trpo first = new Trpo(cfg, "Pendulum-v1", 11); RunDir runB = RunDir.open(b, false)) {
-            first.train(runB, null, t -> t.iteration() < 3);
-            assertThat(first.iteration()).isEqualTo(3);
-        }
-        RunDir runB = RunDir.open(b, true);
-        try (runB; Trpo resumed = Trpo.resume(runB.checkpoint(), null)) {
-            assertThat(resumed.iteration()).isEqualTo(3);
-            resumed.train(runB, null, null);
-            assertThat(resumed.iteration()).isEqualTo(6);
-            assertThat(PpoResumeTest.stripVolatile(resumed.checkpoint().toBytes()))
-                    .isEqualTo(PpoResumeTest.stripVolatile(straightCheckpoint));
-        }
-        assertThat(PpoResumeTest.policyParameters(Files.readAllBytes(runB.model()), "b"))
-                .isEqualTo(PpoResumeTest.policyParameters(straightModel, "a"));
-        assertThat(metricColumns(runB.metricsFile())).isEqualTo(straightMetrics);
+    private void assertResumeIsExact(TrpoConfig cfg) throws Exception {
+        PpoResumeTest.Resumed runB = PpoResumeTest.assertResumeIsExact(dir, cfg, Trpo::new, Trpo::resume, 6, 3, 2);
         // The checkpoint is TRPO's, holds TRPO's config, and is refused as a PPO checkpoint.
         Checkpoint cp = Checkpoint.read(runB.checkpoint());
         assertThat(cp.field("algorithm").asText()).isEqualTo("trpo");
@@ -136,7 +108,7 @@ class TrpoTest {
         assertThat(ups).filteredOn(Trpo.Update::accepted).isNotEmpty()
                 .allSatisfy(u -> assertThat(u.kl()).isPositive().isLessThanOrEqualTo(0.01));
         assertThat(updates(cfg, 3)).isEqualTo(updates(cfg, 3)).isNotEqualTo(updates(tiny(), 3));
-        assertResumeIsExact(cfg, "s");
+        assertResumeIsExact(cfg);
         assertThat(tiny().subSamplingFactor()).isEqualTo(1); // sb3-contrib's default
     }
 
@@ -151,13 +123,5 @@ class TrpoTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> ConfigYaml.bind(Map.of("line_search_shrinking_factor", 1.0), tiny(), "t.yaml"))
                 .hasMessageContaining("line_search_shrinking_factor");
-    }
-
-    /** metrics.csv without the two wall-clock columns. */
-    private static List<String> metricColumns(Path csv) throws Exception {
-        return Files.readAllLines(csv).stream().map(l -> {
-            String s = l.substring(0, l.lastIndexOf(','));
-            return s.substring(0, s.lastIndexOf(','));
-        }).toList();
     }
 }

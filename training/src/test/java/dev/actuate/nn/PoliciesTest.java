@@ -55,6 +55,21 @@ class PoliciesTest {
         return -(lp[0] + lp[1]) / 2;
     }
 
+    /** The logged std: the mean of exp(log-std) over the parameters, with gSDE over the matrix's 4 x 2 entries. */
+    @Test
+    void meanStdAveragesTheStdOverTheLogStdParameters() {
+        GaussianPolicy pi = new GaussianPolicy(Mlp.builder(3, 2).hidden(4), -0.5, new Rng(1));
+        assertThat(pi.meanStd()).isCloseTo(Math.exp(-0.5), offset(1e-7));
+        pi.logStd().putScalar(0, 0, 0.0);
+        pi.logStd().putScalar(0, 1, (float) Math.log(3.0));
+        assertThat(pi.meanStd()).isCloseTo(2.0, offset(1e-6));
+        GaussianPolicy sde = new GaussianPolicy(Mlp.builder(3, 2).hidden(4), -1.0,
+                new StateDependentNoise(4, 2, true, false), new Rng(1));
+        assertThat(sde.logStdSize()).isEqualTo(8);
+        sde.logStd().putScalar(0, 7, 0.0);
+        assertThat(sde.meanStd()).isCloseTo((7 * Math.exp(-1.0) + 1) / 8, offset(1e-6));
+    }
+
     @Test
     void gaussianPolicySamplingIsSeededAndInferenceCopyIsTheMean() {
         GaussianPolicy pi = new GaussianPolicy(Mlp.builder(3, 2).hidden(8), 0.0, new Rng(1));
