@@ -9,6 +9,7 @@ import dev.actuate.hw.mqtt.Frame;
 import dev.actuate.hw.mqtt.FrameCodec;
 import dev.actuate.hw.mqtt.FrameType;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
+import dev.actuate.hw.testing.Await;
 import dev.actuate.hw.testing.MosquittoProcess;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
@@ -34,7 +35,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -239,17 +239,6 @@ class MosquittoRuntimeTest {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        Await.until(what, 20, condition);
     }
 }

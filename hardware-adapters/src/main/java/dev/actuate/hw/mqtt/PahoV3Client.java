@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.concurrent.locks.LockSupport;
 
 /** {@link PahoClient} over Paho's MQTT 3.1.1 client ({@code org.eclipse.paho.client.mqttv3}), clean sessions. */
 final class PahoV3Client implements PahoClient {
@@ -69,19 +68,7 @@ final class PahoV3Client implements PahoClient {
     }
 
     private static Op op(IMqttToken t) {
-        return new Op() {
-            @Override
-            public boolean done() {
-                return t.isComplete() && t.getException() == null;
-            }
-
-            @Override
-            public Failure failure() {
-                // A failed token never reports isComplete(); it carries its exception instead.
-                MqttException e = t.getException();
-                return e == null ? null : translate(e);
-            }
-        };
+        return GuardedAttempts.op(t::isComplete, t::getException, PahoV3Client::translate);
     }
 
     private static IMqttActionListener wake(Runnable wake) {
@@ -164,16 +151,12 @@ final class PahoV3Client implements PahoClient {
 
     @Override
     public boolean awaitConnectThreadDone(long deadlineNanos) throws InterruptedException {
-        ConnectGuard g = client.current;
-        return g == null || g.awaitSettled(deadlineNanos);
+        return client.attempts.awaitSettled(deadlineNanos);
     }
 
     @Override
     public void nudgeConnect() {
-        ConnectGuard g = client.current;
-        if (g != null) {
-            g.nudge();
-        }
+        client.attempts.nudge();
     }
 
     @Override
@@ -197,14 +180,12 @@ final class PahoV3Client implements PahoClient {
             case MqttException.REASON_CODE_SERVER_CONNECT_ERROR, MqttException.REASON_CODE_CLIENT_TIMEOUT -> Failure.Reason.UNREACHABLE;
             default -> Failure.Reason.OTHER;
         };
-        Throwable c = e.getCause();
-        String msg = c == null ? e.getMessage() : e.getMessage() + " (" + c.getClass().getSimpleName() + ": " + c.getMessage() + ")";
-        return new Failure(r, msg, e);
+        return new Failure(r, GuardedAttempts.describe(e), e);
     }
 
     /** Paho's v3 client with each connect attempt's socket behind a {@link ConnectGuard}. */
     private static final class Guarded extends MqttAsyncClient {
-        private volatile ConnectGuard current;
+        private final GuardedAttempts attempts = new GuardedAttempts();
 
         Guarded(String brokerUrl, String clientId) throws MqttException {
             super(brokerUrl, clientId, new MemoryPersistence());
@@ -212,25 +193,9 @@ final class PahoV3Client implements PahoClient {
 
         @Override
         protected NetworkModule[] createNetworkModules(String address, MqttConnectOptions options) throws MqttException {
-            NetworkModule[] modules = super.createNetworkModules(address, options);
-            // One broker URL per client (MqttLinkOptions), so one module and one connect thread per attempt.
-            if (modules.length != 1) {
-                throw new IllegalStateException("expected one network module for " + address + ", got " + modules.length);
-            }
-            NetworkModule d = modules[0];
-            ConnectGuard g = new ConnectGuard();
-            ConnectGuard.Socket socket = new ConnectGuard.Socket() {
-                @Override
-                public void start() throws Exception {
-                    d.start();
-                }
-
-                @Override
-                public void stop() throws IOException {
-                    d.stop();
-                }
-            };
-            current = g;
+            NetworkModule d = GuardedAttempts.onlyModule(super.createNetworkModules(address, options), address);
+            ConnectGuard g = attempts.next();
+            ConnectGuard.Socket socket = GuardedAttempts.socket(d::start, d::stop);
             return new NetworkModule[] {new NetworkModule() {
                 @Override
                 public void start() throws IOException, MqttException {
@@ -266,27 +231,19 @@ final class PahoV3Client implements PahoClient {
                 return super.connect(options, userContext, callback);
             } catch (MqttException | RuntimeException e) {
                 // Refused before a connect thread started (already connecting, disconnecting, closed).
-                ConnectGuard g = current;
-                if (g != null) {
-                    g.abandon();
-                }
+                attempts.abandon();
                 throw e;
             }
         }
 
         boolean awaitDisconnected(long deadlineNanos) {
-            while (!(comms.isDisconnected() || comms.isClosed())) {
-                if (deadlineNanos - System.nanoTime() <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, 5_000_000L);
-            }
-            return ConnectGuard.awaitConnectionThreadsEnded(getClientId(), deadlineNanos, () -> {
-                var state = comms.getClientState();
-                if (state != null) {
-                    state.notifyQueueLock();
-                }
-            });
+            return GuardedAttempts.awaitDisconnected(this, () -> comms.isDisconnected() || comms.isClosed(), getClientId(),
+                    deadlineNanos, () -> {
+                        var state = comms.getClientState();
+                        if (state != null) {
+                            state.notifyQueueLock();
+                        }
+                    });
         }
 
         boolean connectingOrConnected() {

@@ -7,6 +7,7 @@ import dev.actuate.hw.config.MqttSettings;
 import dev.actuate.hw.config.MqttVersion;
 import dev.actuate.hw.config.PayloadFormat;
 import dev.actuate.hw.config.RobotConfig;
+import dev.actuate.hw.testing.Await;
 import dev.actuate.hw.testing.MosquittoProcess;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -17,7 +18,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BooleanSupplier;
 
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Shared pieces of the Mosquitto tests. Waits poll a condition with a generous deadline; they never assert timing. */
@@ -47,18 +47,7 @@ final class MqttTestSupport {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        Await.until(what, 20, condition);
     }
 
     /** A plain Paho client recording every message on its subscriptions. */

@@ -1,6 +1,7 @@
 package dev.actuate.hw.broker;
 
 import dev.actuate.hw.config.Credentials;
+import dev.actuate.hw.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,6 @@ import static dev.actuate.hw.broker.RawClient.packet;
 import static dev.actuate.hw.broker.RawClient.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link ActuateBroker} with real Paho clients (v3 and v5: each test runs for both where both apply)
@@ -65,14 +65,8 @@ class ActuateBrokerTest {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Await.until(what, 20, condition);
     }
 
     /** Publishes a marker on {@code topic} and returns everything {@code c} received before it (in order). */

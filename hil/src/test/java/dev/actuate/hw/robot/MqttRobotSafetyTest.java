@@ -13,6 +13,7 @@ import dev.actuate.hw.mqtt.FrameType;
 import dev.actuate.hw.mqtt.Frames;
 import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.hw.mqtt.Topics;
+import dev.actuate.hw.testing.Await;
 import dev.actuate.sim.Envs;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -33,7 +34,6 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The simulated robot never dies on input, echoes the command it applied, and obeys only the
@@ -54,18 +54,7 @@ class MqttRobotSafetyTest {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        Await.until(what, 30, condition);
     }
 
     /** A bare Paho client: records STATE frames and retained statuses, publishes raw commands. */
