@@ -106,20 +106,34 @@ final class OffPolicyParts {
      * The critics' step from their output gradients {@code dQ[c]}: critic c's backward pass and its part of the
      * Adam step on lane c, and with a {@code polyak} (null: none) its part of the target critics' Polyak update.
      * Part c of the critics' vector is exactly critic c's parameters, and both updates are elementwise in plain
-     * float arithmetic, so the bits are the same on either thread.
+     * float arithmetic, so the bits are the same on either thread. An optimiser that cannot split by elements
+     * (ND4J's updater: off the CPU fast path) steps every critic in its part 0, so it waits for all the backward
+     * passes: run inside the lanes, it read critic 1's gradients while lane 1 was still writing them, and twin-critic
+     * runs there were neither repeatable nor right.
      */
     static void criticStep(Lanes lanes, Mlp[] q, double[][] dQ, INDArray[] dQNd, AdamOptimizer optimizer,
                            Polyak polyak, double tau) {
         int critics = q.length;
+        if (optimizer.splitsByElements()) {
+            lanes.run(critics, c -> {
+                NdArrays.fromDoubles(dQ[c], dQNd[c]);
+                q[c].backward(dQNd[c]);
+                optimizer.stepPart(c, critics);
+                if (polyak != null) {
+                    polyak.updatePart(tau, c, critics);
+                }
+            });
+            optimizer.endStep();
+            return;
+        }
         lanes.run(critics, c -> {
             NdArrays.fromDoubles(dQ[c], dQNd[c]);
             q[c].backward(dQNd[c]);
-            optimizer.stepPart(c, critics);
-            if (polyak != null) {
-                polyak.updatePart(tau, c, critics);
-            }
         });
-        optimizer.endStep();
+        optimizer.step();
+        if (polyak != null) {
+            lanes.run(critics, c -> polyak.updatePart(tau, c, critics));
+        }
     }
 
     /**
