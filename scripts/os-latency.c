@@ -13,7 +13,7 @@
 // The spinner spins 900 ms of every second and sleeps 100 ms, so it stays under the kernel's default RT
 // throttle (950 ms per second) and never starves the CPU's other work for good.
 // Output: one JSON object with the sample count, the worst gap or lateness and when it happened (seconds from
-// the start), counts over thresholds from 20 us to 10 ms, and the first 200 events over 1 ms as [CLOCK_MONOTONIC
+// the start), counts over thresholds from 20 us to 10 ms, and the first 5,000 events over 1 ms as [CLOCK_MONOTONIC
 // seconds, microseconds] pairs: absolute times, so that two probes' events can be matched (both CPUs stopped
 // at once points at the host).
 #define _GNU_SOURCE
@@ -35,7 +35,7 @@ static const int64_t EDGES_NS[] = {20000, 50000, 100000, 200000, 500000, 1000000
 
 static long over[N_EDGES];
 static int64_t worst, worst_at, samples;
-#define MAX_EVENTS 200
+#define MAX_EVENTS 5000
 static int64_t event_at[MAX_EVENTS], event_ns[MAX_EVENTS];
 static int events;
 
