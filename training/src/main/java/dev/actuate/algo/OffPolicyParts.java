@@ -114,22 +114,21 @@ final class OffPolicyParts {
     static void criticStep(Lanes lanes, Mlp[] q, double[][] dQ, INDArray[] dQNd, AdamOptimizer optimizer,
                            Polyak polyak, double tau) {
         int critics = q.length;
-        if (optimizer.splitsByElements()) {
-            lanes.run(critics, c -> {
-                NdArrays.fromDoubles(dQ[c], dQNd[c]);
-                q[c].backward(dQNd[c]);
+        boolean split = optimizer.splitsByElements();
+        lanes.run(critics, c -> {
+            NdArrays.fromDoubles(dQ[c], dQNd[c]);
+            q[c].backward(dQNd[c]);
+            if (split) {
                 optimizer.stepPart(c, critics);
                 if (polyak != null) {
                     polyak.updatePart(tau, c, critics);
                 }
-            });
+            }
+        });
+        if (split) {
             optimizer.endStep();
             return;
         }
-        lanes.run(critics, c -> {
-            NdArrays.fromDoubles(dQ[c], dQNd[c]);
-            q[c].backward(dQNd[c]);
-        });
         optimizer.step();
         if (polyak != null) {
             lanes.run(critics, c -> polyak.updatePart(tau, c, critics));
