@@ -24,8 +24,10 @@ import dev.actuate.onnx.OnnxNetwork;
 import dev.actuate.onnx.OnnxPolicy;
 import dev.actuate.runtime.ControlLoop;
 import dev.actuate.runtime.HilRun;
+import dev.actuate.runtime.KernelTrace;
 import dev.actuate.runtime.LoopMetrics;
 import dev.actuate.runtime.Policy;
+import dev.actuate.runtime.SchedTrace;
 import dev.actuate.runtime.StallProbe;
 import dev.actuate.runtime.safety.EStop;
 import dev.actuate.runtime.safety.SafetyCounters;
@@ -102,6 +104,15 @@ public final class BenchHilCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object as the last line")
     boolean json;
+
+    @Option(names = "--kernel-trace", paramLabel = "DIR",
+            description = "Linux, as root: trace the scheduler and timers (ftrace) during each measured round-trip case, "
+                    + "save the trace in DIR and name each missed deadline's cause from it (a late timer interrupt, a "
+                    + "delayed thread and what ran instead, or unattributed)")
+    java.nio.file.Path kernelTraceDir;
+
+    @Option(names = "--tracefs", paramLabel = "DIR", description = "Where tracefs is mounted (default ${DEFAULT-VALUE})")
+    java.nio.file.Path tracefs = java.nio.file.Path.of(KernelTrace.DEFAULT_ROOT);
 
     @Option(names = "--inference-only", description = "Only the inference cases (FloatMlp and ONNX import)")
     boolean inferenceOnly;
@@ -245,6 +256,10 @@ public final class BenchHilCommand implements Callable<Integer> {
         long caseEndNanos = 0;
         long caseMissed = 0;
         long caseTimeouts = 0;
+        KernelTrace kernelTrace = null;
+        java.nio.file.Path traceFile = null;
+        long traceLost = 0;
+        java.util.Set<Integer> threadIds = java.util.Set.of();
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
@@ -274,6 +289,12 @@ public final class BenchHilCommand implements Callable<Integer> {
                 // steady state the case measures: counted apart.
                 setupMissed = loop.metrics().missedCycles();
                 setupTimeouts = loop.metrics().stateTimeouts();
+                if (report && kernelTraceDir != null) {
+                    java.nio.file.Files.createDirectories(kernelTraceDir);
+                    // About 2 MB of events per second per CPU at 500 Hz with the broker in this JVM.
+                    kernelTrace = KernelTrace.start(tracefs, "actuate-bench-" + jvm,
+                            (int) Math.max(8192, Math.ceil(caseSeconds + 2) * 2048));
+                }
                 long t0 = System.nanoTime();
                 caseStartNanos = t0;
                 Thread.sleep((long) (caseSeconds * 1000));
@@ -282,6 +303,13 @@ public final class BenchHilCommand implements Callable<Integer> {
                 caseMissed = loop.metrics().missedCycles() - setupMissed;
                 caseTimeouts = loop.metrics().stateTimeouts() - setupTimeouts;
                 caseEndNanos = System.nanoTime();
+                if (kernelTrace != null) {
+                    traceFile = kernelTraceDir.resolve(String.format(Locale.ROOT, "%s-%s-%s-%.0fhz.trace", brokerName,
+                            version.label(), trigger.label(), hz));
+                    kernelTrace.stopAndSave(traceFile);
+                    traceLost = kernelTrace.eventsLost();
+                    threadIds = ownThreadIds();
+                }
                 double elapsedS = (caseEndNanos - t0) / 1e9;
                 cpuMsPerS = (processCpuNanos() - cpu0) / 1e6 / elapsedS;
                 allocMbPerS = (allocatedBytes() - alloc0) / 1e6 / elapsedS;
@@ -300,6 +328,10 @@ public final class BenchHilCommand implements Callable<Integer> {
             loop.stop();
             loop.join(5000);
             adapter.deactivate();
+        } finally {
+            if (kernelTrace != null) {
+                kernelTrace.close();
+            }
         }
         ObjectNode n = om.createObjectNode();
         if (!report) {
@@ -335,9 +367,35 @@ public final class BenchHilCommand implements Callable<Integer> {
         // (scripts/bench-os-latency.sh); the latest 256 at most.
         n.put("case_start_monotonic_s", caseStartNanos / 1e9);
         ArrayNode missedAt = n.putArray("missed_deadlines_at_s");
+        List<Long> missNanos = new java.util.ArrayList<>();
         for (long at : loop.metrics().recentStateTimeoutNanos()) {
             if (at - caseStartNanos >= 0 && at - caseEndNanos < 0) {
                 missedAt.add(Math.round((at - caseStartNanos) / 1e6) / 1e3);
+                missNanos.add(at);
+            }
+        }
+        SchedTrace.Result traced = null;
+        if (traceFile != null) {
+            // The state was due about a period before the timeout fired (1.5 periods after the last one): two
+            // periods back covers the robot's tick and the hand-offs that carry its state.
+            try (var r = java.nio.file.Files.newBufferedReader(traceFile)) {
+                traced = SchedTrace.analyze(r, caseStartNanos, caseEndNanos, missNanos, Math.round(2e9 / hz), threadIds);
+            }
+            ObjectNode k = n.putObject("kernel_trace");
+            k.put("file", traceFile.toString());
+            k.put("events", traced.events());
+            k.put("events_lost", traceLost);
+            k.put("late_timer_interrupts_over_1ms", traced.lateTimerCount());
+            k.put("steals_over_1ms", traced.stealsOver1ms());
+            k.put("stolen_ms", Math.round(traced.stolenMs() * 10) / 10.0);
+            ArrayNode lt = k.putArray("late_timer_interrupts");
+            traced.lateTimers().stream().limit(100).forEach(x -> lt.addObject().put("at_s", Math.round(x.atSeconds() * 1e4) / 1e4)
+                    .put("cpu", x.cpu()).put("late_ms", Math.round(x.lateMs() * 100) / 100.0));
+            ObjectNode byCause = k.putObject("missed_deadline_causes");
+            traced.causes().forEach((c, count) -> byCause.put(c.key(), count));
+            ArrayNode ms = k.putArray("missed_deadlines");
+            for (SchedTrace.Miss m : traced.misses()) {
+                ms.addObject().put("at_s", Math.round(m.atSeconds() * 1e3) / 1e3).put("cause", m.cause().key()).put("detail", m.detail());
             }
         }
         n.put("robot_steps", result.steps());
@@ -369,7 +427,43 @@ public final class BenchHilCommand implements Callable<Integer> {
         for (StallProbe.SlowCycle c : slowest) {
             System.out.println("    " + c);
         }
+        if (traced != null) {
+            System.out.printf(Locale.ROOT, "  kernel trace (%s, %d events, %d lost): %d timer interrupts over 1 ms late; "
+                    + "the hypervisor took %.1f ms from the CPUs (%d stretches over 1 ms); missed deadlines by cause: %s%n",
+                    traceFile, traced.events(), traceLost, traced.lateTimerCount(), traced.stolenMs(), traced.stealsOver1ms(),
+                    traced.causes());
+            for (SchedTrace.Miss m : traced.misses()) {
+                System.out.printf(Locale.ROOT, "    +%.3f s %s: %s%n", m.atSeconds(), m.cause().key(), m.detail());
+            }
+        }
         return n;
+    }
+
+    /**
+     * This process's thread ids (Linux, from /proc/self/task; empty elsewhere): whose wake-ups the trace judges.
+     * The stall probe's sleeper is left out: it is not on the state's path, and its own late wake-ups would
+     * otherwise be named instead of the robot's or the loop's.
+     */
+    private static java.util.Set<Integer> ownThreadIds() throws java.io.IOException {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return java.util.Set.of();
+        }
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        try (var s = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path p : s.toList()) {
+                String comm;
+                try {
+                    comm = java.nio.file.Files.readString(p.resolve("comm")).trim();
+                } catch (java.io.IOException ended) {
+                    continue; // the thread ended meanwhile
+                }
+                if (!comm.startsWith("actuate-stall")) {
+                    ids.add(Integer.parseInt(p.getFileName().toString()));
+                }
+            }
+        }
+        return ids;
     }
 
     /**
