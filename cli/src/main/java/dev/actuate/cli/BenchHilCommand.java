@@ -129,6 +129,17 @@ public final class BenchHilCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0)) {
             throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
         }
+        if (kernelTraceDir != null) {
+            // Checked before any case starts, so a missing tracefs stops nothing half-way.
+            java.nio.file.Path instances = tracefs.resolve("instances");
+            if (!java.nio.file.Files.isDirectory(instances)) {
+                throw new IllegalArgumentException("--tracefs " + tracefs + ": no tracefs here (no instances/ directory); "
+                        + "as root: mount -t tracefs nodev " + tracefs);
+            }
+            if (!java.nio.file.Files.isWritable(instances)) {
+                throw new IllegalArgumentException("--kernel-trace: " + instances + " is not writable (needs root)");
+            }
+        }
         List<MqttVersion> versions = new java.util.ArrayList<>();
         for (String v : mqttVersions) {
             MqttVersion parsed = MqttVersion.parse(v);

@@ -70,6 +70,47 @@ class BenchHilCommandTest {
         }
     }
 
+    /** As root with tracefs: the case's trace is saved and every missed deadline gets exactly one cause. */
+    @Test
+    void aKernelTraceNamesACauseForEveryMissAndIsSaved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path instances = java.nio.file.Path.of(dev.actuate.runtime.KernelTrace.DEFAULT_ROOT, "instances");
+        org.assertj.core.api.Assumptions.assumeThat(java.nio.file.Files.isWritable(instances))
+                .as("tracefs instances writable (root, tracefs mounted)").isTrue();
+        int[] code = new int[1];
+        String[] out = CliCapture.run(code, "bench", "hil", "--rates", "200", "--triggers", "state", "--seconds", "1",
+                "--warmup-seconds", "0", "--no-mosquitto", "--embedded-brokers", "actuate", "--kernel-trace",
+                dir.toString(), "--json");
+        assertThat(code[0]).as(out[1]).isZero();
+        String[] lines = out[0].trim().split("\n");
+        JsonNode c = new ObjectMapper().readTree(lines[lines.length - 1]).get("round_trip").get(0);
+        JsonNode k = c.get("kernel_trace");
+        assertThat(java.nio.file.Path.of(k.get("file").asText())).exists().hasParent(dir);
+        assertThat(k.get("events").asLong()).isPositive();
+        assertThat(k.get("events_lost").asLong()).isZero();
+        int sum = 0;
+        for (String cause : java.util.List.of("timer_interrupt_late", "vcpu_not_running", "not_preempted", "cpu_busy",
+                "unattributed")) {
+            sum += k.get("missed_deadline_causes").get(cause).asInt();
+        }
+        assertThat(sum).isEqualTo(c.get("missed_deadlines_at_s").size()).isEqualTo(k.get("missed_deadlines").size());
+        assertThat(k.get("stolen_ms").asDouble()).isNotNegative();
+        assertThat(out[0]).contains("kernel trace (");
+        // The tracing instance is gone.
+        try (var s = java.nio.file.Files.list(instances)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("actuate-bench-"));
+        }
+    }
+
+    @Test
+    void aKernelTraceWithoutTracefsIsRefusedBeforeAnyCase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        int[] code = new int[1];
+        String[] out = CliCapture.run(code, "bench", "hil", "--no-mosquitto", "--kernel-trace", dir.toString(),
+                "--tracefs", dir.resolve("none").toString());
+        assertThat(code[0]).isNotZero();
+        assertThat(out[0] + out[1]).contains("--tracefs").contains(dir.resolve("none").toString()).contains("no tracefs")
+                .doesNotContain("round trip p50");
+    }
+
     @Test
     void anUnknownEmbeddedBrokerIsRefusedByName() {
         int[] code = new int[1];
