@@ -41,6 +41,7 @@ public final class KernelTrace implements AutoCloseable {
             throw new IOException(root + ": no tracefs here (no instances/ directory); as root: mount -t tracefs nodev "
                     + root);
         }
+        removeStale(root.resolve("instances"), name.replaceAll("-\\d+$", ""));
         Path dir = root.resolve("instances").resolve(name);
         try {
             Files.createDirectory(dir);
@@ -63,6 +64,22 @@ public final class KernelTrace implements AutoCloseable {
             throw e;
         }
         return t;
+    }
+
+    /**
+     * Removes instances {@code <prefix>-<pid>} whose process is gone: a bench killed mid-case leaves its
+     * instance, and with it a buffer of hundreds of MB of kernel memory, until someone removes it.
+     */
+    static void removeStale(Path instances, String prefix) throws IOException {
+        try (Stream<Path> all = Files.list(instances)) {
+            for (Path p : all.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix + "-") && n.substring(prefix.length() + 1).matches("\\d+")
+                        && ProcessHandle.of(Long.parseLong(n.substring(prefix.length() + 1))).isEmpty()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /** Stops tracing and copies the trace, as text, to {@code file} (through a temporary file, then a rename). */

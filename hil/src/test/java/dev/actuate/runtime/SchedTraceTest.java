@@ -190,6 +190,19 @@ class SchedTraceTest {
                 + "took 1.33 ms of that (steal time)");
     }
 
+    /** A killed bench's instance (its process gone) is removed; a live one's and others' are left alone. */
+    @Test
+    void staleInstancesOfDeadProcessesAreRemoved(@TempDir Path instances) throws IOException {
+        long dead = 4_000_000_000L; // above any pid_max
+        Path stale = Files.createDirectory(instances.resolve("actuate-bench-" + dead));
+        Path live = Files.createDirectory(instances.resolve("actuate-bench-" + ProcessHandle.current().pid()));
+        Path other = Files.createDirectory(instances.resolve("someone-else-" + dead));
+        KernelTrace.removeStale(instances, "actuate-bench");
+        assertThat(stale).doesNotExist();
+        assertThat(live).exists();
+        assertThat(other).exists();
+    }
+
     @Test
     void aMissingTracefsIsNamed(@TempDir Path dir) {
         assertThatThrownBy(() -> KernelTrace.start(dir, "x", 1024)).hasMessageContaining(dir.toString())
