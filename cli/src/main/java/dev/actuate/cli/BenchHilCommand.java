@@ -39,8 +39,14 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -109,17 +115,17 @@ public final class BenchHilCommand implements Callable<Integer> {
             description = "Linux, as root: trace the scheduler and timers (ftrace) during each measured round-trip case, "
                     + "save the trace in DIR and name each missed deadline's cause from it (a late timer interrupt, a "
                     + "delayed thread and what ran instead, or unattributed)")
-    java.nio.file.Path kernelTraceDir;
+    Path kernelTraceDir;
 
     @Option(names = "--tracefs", paramLabel = "DIR", description = "Where tracefs is mounted (default ${DEFAULT-VALUE})")
-    java.nio.file.Path tracefs = java.nio.file.Path.of(KernelTrace.DEFAULT_ROOT);
+    Path tracefs = Path.of(KernelTrace.DEFAULT_ROOT);
 
     @Option(names = "--inference-only", description = "Only the inference cases (FloatMlp and ONNX import)")
     boolean inferenceOnly;
 
     @Option(names = "--onnx-model", paramLabel = "FILE.onnx",
             description = "Time this ONNX policy's default output in the ONNX case (default: the 64x64 network, exported)")
-    java.nio.file.Path onnxModel;
+    Path onnxModel;
 
     @Override
     public Integer call() throws Exception {
@@ -131,16 +137,16 @@ public final class BenchHilCommand implements Callable<Integer> {
         }
         if (kernelTraceDir != null) {
             // Checked before any case starts, so a missing tracefs stops nothing half-way.
-            java.nio.file.Path instances = tracefs.resolve("instances");
-            if (!java.nio.file.Files.isDirectory(instances)) {
+            Path instances = tracefs.resolve("instances");
+            if (!Files.isDirectory(instances)) {
                 throw new IllegalArgumentException("--tracefs " + tracefs + ": no tracefs here (no instances/ directory); "
                         + "as root: mount -t tracefs nodev " + tracefs);
             }
-            if (!java.nio.file.Files.isWritable(instances)) {
+            if (!Files.isWritable(instances)) {
                 throw new IllegalArgumentException("--kernel-trace: " + instances + " is not writable (needs root)");
             }
         }
-        List<MqttVersion> versions = new java.util.ArrayList<>();
+        List<MqttVersion> versions = new ArrayList<>();
         for (String v : mqttVersions) {
             MqttVersion parsed = MqttVersion.parse(v);
             if (parsed == null) {
@@ -268,9 +274,9 @@ public final class BenchHilCommand implements Callable<Integer> {
         long caseMissed = 0;
         long caseTimeouts = 0;
         KernelTrace kernelTrace = null;
-        java.nio.file.Path traceFile = null;
+        Path traceFile = null;
         long traceLost = 0;
-        java.util.Set<Integer> threadIds = java.util.Set.of();
+        Set<Integer> threadIds = Set.of();
         try (MqttRobot robot = new MqttRobot(Envs.make(ENV), RobotOptions.of(url, robotId, hz).withMqtt(mqtt));
              NativeMqttAdapter adapter = new NativeMqttAdapter(cfg)) {
             loop = ControlLoop.builder(adapter, policy, new SafetyLayer(SafetySettings.of(cfg), 1 / hz, counters, new EStop()))
@@ -301,7 +307,7 @@ public final class BenchHilCommand implements Callable<Integer> {
                 setupMissed = loop.metrics().missedCycles();
                 setupTimeouts = loop.metrics().stateTimeouts();
                 if (report && kernelTraceDir != null) {
-                    java.nio.file.Files.createDirectories(kernelTraceDir);
+                    Files.createDirectories(kernelTraceDir);
                     // About 2 MB of events per second per CPU at 500 Hz with the broker in this JVM.
                     kernelTrace = KernelTrace.start(tracefs, "actuate-bench-" + jvm,
                             (int) Math.max(8192, Math.ceil(caseSeconds + 2) * 2048));
@@ -378,7 +384,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         // (scripts/bench-os-latency.sh); the latest 256 at most.
         n.put("case_start_monotonic_s", caseStartNanos / 1e9);
         ArrayNode missedAt = n.putArray("missed_deadlines_at_s");
-        List<Long> missNanos = new java.util.ArrayList<>();
+        List<Long> missNanos = new ArrayList<>();
         for (long at : loop.metrics().recentStateTimeoutNanos()) {
             if (at - caseStartNanos >= 0 && at - caseEndNanos < 0) {
                 missedAt.add(Math.round((at - caseStartNanos) / 1e6) / 1e3);
@@ -389,7 +395,7 @@ public final class BenchHilCommand implements Callable<Integer> {
         if (traceFile != null) {
             // The state was due about a period before the timeout fired (1.5 periods after the last one): two
             // periods back covers the robot's tick and the hand-offs that carry its state.
-            try (var r = java.nio.file.Files.newBufferedReader(traceFile)) {
+            try (var r = Files.newBufferedReader(traceFile)) {
                 traced = SchedTrace.analyze(r, caseStartNanos, caseEndNanos, missNanos, Math.round(2e9 / hz), threadIds);
             }
             ObjectNode k = n.putObject("kernel_trace");
@@ -455,18 +461,18 @@ public final class BenchHilCommand implements Callable<Integer> {
      * The stall probe's sleeper is left out: it is not on the state's path, and its own late wake-ups would
      * otherwise be named instead of the robot's or the loop's.
      */
-    private static java.util.Set<Integer> ownThreadIds() throws java.io.IOException {
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-        if (!java.nio.file.Files.isDirectory(tasks)) {
-            return java.util.Set.of();
+    private static Set<Integer> ownThreadIds() throws IOException {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return Set.of();
         }
-        java.util.Set<Integer> ids = new java.util.HashSet<>();
-        try (var s = java.nio.file.Files.list(tasks)) {
-            for (java.nio.file.Path p : s.toList()) {
+        Set<Integer> ids = new HashSet<>();
+        try (var s = Files.list(tasks)) {
+            for (Path p : s.toList()) {
                 String comm;
                 try {
-                    comm = java.nio.file.Files.readString(p.resolve("comm")).trim();
-                } catch (java.io.IOException ended) {
+                    comm = Files.readString(p.resolve("comm")).trim();
+                } catch (IOException ended) {
                     continue; // the thread ended meanwhile
                 }
                 if (!comm.startsWith("actuate-stall")) {
@@ -537,7 +543,7 @@ public final class BenchHilCommand implements Callable<Integer> {
      * The same network exported to ONNX (Gemm/Tanh, clip to [-1, 1]), read back through the file
      * format and run by the plain-Java importer, as an imported SB3 policy runs.
      */
-    private ObjectNode onnxInferenceCase(ObjectMapper om) throws java.io.IOException {
+    private ObjectNode onnxInferenceCase(ObjectMapper om) throws IOException {
         OnnxNetwork net;
         String label;
         if (onnxModel != null) {
