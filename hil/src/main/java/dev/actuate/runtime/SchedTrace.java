@@ -380,20 +380,21 @@ public final class SchedTrace {
             if (bracket < 0) {
                 return null;
             }
-            int cpu = Integer.parseInt(s.substring(bracket + 1, open).trim());
             int colon = s.indexOf(": ", open);
-            if (colon < 0) {
+            int colon2 = colon < 0 ? -1 : s.indexOf(": ", colon + 2);
+            if (colon2 < 0) {
                 return null;
             }
             String ts = s.substring(s.lastIndexOf(' ', colon - 1) + 1, colon);
             int dot = ts.indexOf('.');
-            String frac = (ts.substring(dot + 1) + "000000000").substring(0, 9);
-            long t = Long.parseLong(ts.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
-            int colon2 = s.indexOf(": ", colon + 2);
-            if (colon2 < 0) {
-                return null;
+            try {
+                int cpu = Integer.parseInt(s.substring(bracket + 1, open).trim());
+                String frac = (ts.substring(dot + 1) + "000000000").substring(0, 9);
+                long t = Long.parseLong(ts.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
+                return new Line(t, cpu, s.substring(colon + 2, colon2), s.substring(colon2 + 2));
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                return null; // not an event line (ftrace's "[LOST n EVENTS]" notes and the like)
             }
-            return new Line(t, cpu, s.substring(colon + 2, colon2), s.substring(colon2 + 2));
         }
     }
 }

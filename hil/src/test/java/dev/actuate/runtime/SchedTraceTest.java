@@ -49,6 +49,8 @@ class SchedTraceTest {
         assertThat(l.event()).isEqualTo("sched_switch");
         assertThat(l.body()).startsWith("prev_comm=MQTT Snd: actua");
         assertThat(SchedTrace.Line.parse("# tracer: nop")).isNull();
+        assertThat(SchedTrace.Line.parse("CPU:1 [LOST 1234 EVENTS]")).isNull();
+        assertThat(SchedTrace.Line.parse("  odd [x] name-1 [00a] d..2. 1.5: sched_switch: prev_comm=x")).isNull();
         assertThat(SchedTrace.priority(89)).isEqualTo("rt 10");
         assertThat(SchedTrace.priority(139)).isEqualTo("nice 19");
     }
