@@ -299,6 +299,13 @@ public final class BenchHilCommand implements Callable<Integer> {
                     Thread.sleep(5); // time the steady state, not the connection set-up
                 }
                 long jvm = ProcessHandle.current().pid();
+                if (report && kernelTraceDir != null) {
+                    Files.createDirectories(kernelTraceDir);
+                    // About 2 MB of events per second per CPU at 500 Hz with the broker in this JVM. Started
+                    // before the set-up counts are read: a miss while the kernel allocates the buffer is set-up.
+                    kernelTrace = KernelTrace.start(tracefs, "actuate-bench-" + jvm,
+                            (int) Math.max(8192, Math.ceil(caseSeconds + 2) * 2048));
+                }
                 var jvm0 = ContextSwitches.snapshot(jvm, List.of());
                 var broker0 = brokerThreads == null ? null : ContextSwitches.snapshot(brokerThreads.pid(), brokerThreads.prefixes());
                 long cpu0 = processCpuNanos();
@@ -307,12 +314,6 @@ public final class BenchHilCommand implements Callable<Integer> {
                 // steady state the case measures: counted apart.
                 setupMissed = loop.metrics().missedCycles();
                 setupTimeouts = loop.metrics().stateTimeouts();
-                if (report && kernelTraceDir != null) {
-                    Files.createDirectories(kernelTraceDir);
-                    // About 2 MB of events per second per CPU at 500 Hz with the broker in this JVM.
-                    kernelTrace = KernelTrace.start(tracefs, "actuate-bench-" + jvm,
-                            (int) Math.max(8192, Math.ceil(caseSeconds + 2) * 2048));
-                }
                 long t0 = System.nanoTime();
                 caseStartNanos = t0;
                 Thread.sleep((long) (caseSeconds * 1000));

@@ -92,7 +92,9 @@ class BenchHilCommandTest {
                 "unattributed")) {
             sum += k.get("missed_deadline_causes").get(cause).asInt();
         }
-        assertThat(sum).isEqualTo(c.get("missed_deadlines_at_s").size()).isEqualTo(k.get("missed_deadlines").size());
+        // Every miss the case counts has a time and a cause (the trace starts before the set-up counts are read).
+        assertThat(sum).isEqualTo(c.get("missed_deadlines_at_s").size()).isEqualTo(k.get("missed_deadlines").size())
+                .isEqualTo(c.get("state_timeouts").asInt());
         assertThat(k.get("stolen_ms").asDouble()).isNotNegative();
         assertThat(out[0]).contains("kernel trace (");
         // The tracing instance is gone.
