@@ -138,13 +138,10 @@ public final class BenchHilCommand implements Callable<Integer> {
         }
         if (kernelTraceDir != null) {
             // Checked before any case starts, so a missing tracefs stops nothing half-way.
-            Path instances = tracefs.resolve("instances");
-            if (!Files.isDirectory(instances)) {
-                throw new IllegalArgumentException("--tracefs " + tracefs + ": no tracefs here (no instances/ directory); "
-                        + "as root: mount -t tracefs nodev " + tracefs);
-            }
-            if (!Files.isWritable(instances)) {
-                throw new IllegalArgumentException("--kernel-trace: " + instances + " is not writable (needs root)");
+            try {
+                KernelTrace.requireTracefs(tracefs);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--tracefs " + e.getMessage(), e);
             }
         }
         List<MqttVersion> versions = new ArrayList<>();
@@ -303,7 +300,7 @@ public final class BenchHilCommand implements Callable<Integer> {
                     Files.createDirectories(kernelTraceDir);
                     // About 2 MB of events per second per CPU at 500 Hz with the broker in this JVM. Started
                     // before the set-up counts are read: a miss while the kernel allocates the buffer is set-up.
-                    kernelTrace = KernelTrace.start(tracefs, "actuate-bench-" + jvm,
+                    kernelTrace = KernelTrace.start(tracefs, "actuate-bench",
                             (int) Math.max(8192, Math.ceil(caseSeconds + 2) * 2048));
                 }
                 var jvm0 = ContextSwitches.snapshot(jvm, List.of());

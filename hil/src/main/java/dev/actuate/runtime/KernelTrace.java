@@ -32,17 +32,31 @@ public final class KernelTrace implements AutoCloseable {
     }
 
     /**
-     * Creates the instance and starts tracing into a buffer of {@code bufferKbPerCpu} KiB per CPU.
+     * Checks that tracefs is mounted at {@code root} and that this process may create instances there.
      *
-     * @throws IOException naming the path when tracefs is missing or the instance cannot be made (not root)
+     * @throws IOException naming the path and what is missing
      */
-    public static KernelTrace start(Path root, String name, int bufferKbPerCpu) throws IOException {
-        if (!Files.isDirectory(root.resolve("instances"))) {
+    public static void requireTracefs(Path root) throws IOException {
+        Path instances = root.resolve("instances");
+        if (!Files.isDirectory(instances)) {
             throw new IOException(root + ": no tracefs here (no instances/ directory); as root: mount -t tracefs nodev "
                     + root);
         }
-        removeStale(root.resolve("instances"), name.replaceAll("-\\d+$", ""));
-        Path dir = root.resolve("instances").resolve(name);
+        if (!Files.isWritable(instances)) {
+            throw new IOException(instances + ": cannot create a tracing instance (needs root)");
+        }
+    }
+
+    /**
+     * Creates the instance {@code <prefix>-<this pid>} and starts tracing into a buffer of {@code bufferKbPerCpu}
+     * KiB per CPU.
+     *
+     * @throws IOException naming the path when tracefs is missing or the instance cannot be made (not root)
+     */
+    public static KernelTrace start(Path root, String prefix, int bufferKbPerCpu) throws IOException {
+        requireTracefs(root);
+        removeStale(root.resolve("instances"), prefix);
+        Path dir = root.resolve("instances").resolve(prefix + "-" + ProcessHandle.current().pid());
         try {
             Files.createDirectory(dir);
         } catch (AccessDeniedException e) {

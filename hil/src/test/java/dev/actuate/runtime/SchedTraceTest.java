@@ -217,9 +217,9 @@ class SchedTraceTest {
         Path root = Path.of(KernelTrace.DEFAULT_ROOT);
         assumeThat(Files.isWritable(root.resolve("instances"))).as("tracefs instances writable (root, tracefs mounted)").isTrue();
         Path file = dir.resolve("t.trace");
-        String name = "actuate-test-" + ProcessHandle.current().pid();
+        String name = "actuate-test-" + ProcessHandle.current().pid(); // the instance start() makes
         long t0 = System.nanoTime();
-        try (KernelTrace k = KernelTrace.start(root, name, 1024)) {
+        try (KernelTrace k = KernelTrace.start(root, "actuate-test", 1024)) {
             for (int i = 0; i < 20; i++) {
                 Thread.sleep(1); // our own timer expiries and wake-ups
             }
