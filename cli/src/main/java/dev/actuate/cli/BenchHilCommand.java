@@ -13,7 +13,7 @@ import dev.actuate.hw.mqtt.NativeMqttAdapter;
 import dev.actuate.hw.robot.MqttRobot;
 import dev.actuate.hw.robot.RobotOptions;
 import dev.actuate.hw.sim.SimAdapter;
-import dev.actuate.hw.testing.MosquittoProcess;
+import dev.actuate.mosquitto.LocalMosquitto;
 import dev.actuate.nn.Activation;
 import dev.actuate.nn.infer.FloatMlp;
 import dev.actuate.onnx.ActionMapping;
@@ -193,10 +193,10 @@ public final class BenchHilCommand implements Callable<Integer> {
             }
         }
         if (!noMosquitto) {
-            MosquittoProcess local = null;
+            LocalMosquitto local = null;
             String url = mosquittoUrl;
-            if (url == null && MosquittoProcess.availableOrFail()) {
-                local = MosquittoProcess.start();
+            if (url == null && LocalMosquitto.availableOrFail()) {
+                local = LocalMosquitto.start();
                 url = local.url();
             }
             try {
@@ -205,9 +205,7 @@ public final class BenchHilCommand implements Callable<Integer> {
                     out.put("mosquitto", "skipped: not installed");
                 } else {
                     warmUp(om, "mosquitto", url, versions.get(0), ts[0]);
-                    Threads threads = local == null ? null : ProcessHandle.current().descendants()
-                            .filter(p -> p.info().command().orElse("").endsWith("mosquitto")).findFirst()
-                            .map(p -> new Threads(p.pid(), List.of())).orElse(null);
+                    Threads threads = local == null ? null : new Threads(local.pid(), List.of());
                     for (MqttVersion v : versions) {
                         for (ControlLoop.Trigger t : ts) {
                             for (double hz : rates) {

@@ -1,28 +1,23 @@
 package dev.actuate.hw.testing;
 
+import dev.actuate.mosquitto.LocalMosquitto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * A private Mosquitto broker for tests (and benchmarks): its own process on a free loopback port
- * with a generated config in a temporary folder, optionally with a password file
- * ({@code mosquitto_passwd -b}). It can be killed and restarted on the same port to rehearse a
- * broker failure.
+ * A private Mosquitto broker for tests: a {@link LocalMosquitto} (its own process on a free loopback
+ * port, killed and restarted on the same port to rehearse a broker failure) with the tests'
+ * fixtures in its folder: a password file ({@code mosquitto_passwd -b}), an ACL, or a throw-away
+ * TLS CA with a server certificate, truststore and client keystores.
  *
- * <p>Lives in main code, not test code, so the controller module's tests can use it without a
- * test-jar. Typical use in a JUnit test:
+ * <p>Lives in main code, not test code, so other modules' tests can use it without a test-jar;
+ * they depend on it at test scope only. Typical use in a JUnit test:
  * <pre>{@code
  * assumeTrue(MosquittoProcess.availableOrFail(), "mosquitto not installed");
  * try (MosquittoProcess broker = MosquittoProcess.start()) {
@@ -33,17 +28,7 @@ import java.util.stream.Stream;
  */
 public final class MosquittoProcess implements AutoCloseable {
     /** Set to 1 (as CI does) to turn a missing Mosquitto into a failure instead of a skip. */
-    public static final String REQUIRE_ENV = "ACTUATE_REQUIRE_MOSQUITTO";
-    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/local/sbin/mosquitto"),
-            Path.of("/usr/bin/mosquitto"), Path.of("/usr/local/bin/mosquitto"), Path.of("/opt/homebrew/sbin/mosquitto"));
-
-    private final Path executable;
-    private final Path dir;
-    private final Path config;
-    private final Path log;
-    private final int port;
-    private final boolean tls;
-    private Process process;
+    public static final String REQUIRE_ENV = LocalMosquitto.REQUIRE_ENV;
 
     /** Password of the generated {@link #truststore()}; a test fixture, not a secret. */
     public static final String TRUSTSTORE_PASSWORD = "actuate-test";
@@ -51,69 +36,17 @@ public final class MosquittoProcess implements AutoCloseable {
     /** How clients authenticate to a TLS broker. */
     private enum Tls { NONE, SERVER, MUTUAL }
 
-    private MosquittoProcess(Path executable, Path dir, int port, Map<String, String> users, String acl, Tls tlsMode,
-            String extraConfig) throws IOException {
-        this.tls = tlsMode != Tls.NONE;
-        this.executable = executable;
-        this.dir = dir;
-        this.port = port;
-        this.config = dir.resolve("mosquitto.conf");
-        this.log = dir.resolve("mosquitto.log");
-        StringBuilder c = new StringBuilder();
-        c.append("listener ").append(port).append(" 127.0.0.1\n");
-        if (tls) {
-            generateCertificates(dir);
-            c.append("cafile ").append(dir.resolve("ca.crt")).append('\n');
-            c.append("certfile ").append(dir.resolve("server.crt")).append('\n');
-            c.append("keyfile ").append(dir.resolve("server.key")).append('\n');
-            if (tlsMode == Tls.MUTUAL) {
-                // Clients must present a certificate signed by the test CA; its CN becomes the username.
-                c.append("require_certificate true\n").append("use_identity_as_username true\n");
-            }
-        }
-        c.append("persistence false\n");
-        // Mosquitto leaves Nagle's algorithm on by default: a small command then waits for the ACK of
-        // the previous packet, about one control period at 100-1000 Hz (measured: round trip ~= period).
-        c.append("set_tcp_nodelay true\n");
-        // Mosquitto drops root privileges to user "mosquitto", who could not read this folder.
-        c.append("user ").append(System.getProperty("user.name")).append('\n');
-        c.append("max_queued_messages 100000\n");
-        if (!users.isEmpty()) {
-            Path pw = dir.resolve("passwords");
-            Files.writeString(pw, "");
-            for (Map.Entry<String, String> u : users.entrySet()) {
-                run(List.of(passwdTool(executable).toString(), "-b", pw.toString(), u.getKey(), u.getValue()));
-            }
-            c.append("allow_anonymous false\n").append("password_file ").append(pw).append('\n');
-        } else {
-            c.append("allow_anonymous ").append(tlsMode == Tls.MUTUAL ? "false" : "true").append('\n');
-        }
-        if (acl != null) {
-            Path aclFile = dir.resolve("acl");
-            Files.writeString(aclFile, acl);
-            c.append("acl_file ").append(aclFile).append('\n');
-        }
-        c.append(extraConfig);
-        Files.writeString(config, c.toString());
+    private final LocalMosquitto broker;
+    private final boolean tls;
+
+    private MosquittoProcess(LocalMosquitto broker, boolean tls) {
+        this.broker = broker;
+        this.tls = tls;
     }
 
     /** The Mosquitto executable, or null when none is installed. */
     public static Path executable() {
-        for (Path p : CANDIDATES) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(java.io.File.pathSeparator)) {
-                Path p = Path.of(d, "mosquitto");
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        return null;
+        return LocalMosquitto.executable();
     }
 
     /**
@@ -121,14 +54,7 @@ public final class MosquittoProcess implements AutoCloseable {
      * with a clear message instead of returning false (so CI never silently skips).
      */
     public static boolean availableOrFail() {
-        if (executable() != null) {
-            return true;
-        }
-        if ("1".equals(System.getenv(REQUIRE_ENV))) {
-            throw new IllegalStateException("Mosquitto is required (" + REQUIRE_ENV + "=1) but no mosquitto executable was found in "
-                    + CANDIDATES + " or on PATH; install it with: apt-get install -y mosquitto mosquitto-clients");
-        }
-        return false;
+        return LocalMosquitto.availableOrFail();
     }
 
     /** An anonymous broker on a free port, started and accepting connections. */
@@ -183,18 +109,41 @@ public final class MosquittoProcess implements AutoCloseable {
     }
 
     private static MosquittoProcess start(Map<String, String> users, String acl, Tls tls, String extraConfig) {
-        Path exe = executable();
-        if (exe == null) {
-            throw new IllegalStateException("no mosquitto executable found; install mosquitto");
+        Path exe = LocalMosquitto.requireExecutable();
+        LocalMosquitto broker = LocalMosquitto.start(exe, dir -> fixtureConfig(dir, exe, users, acl, tls) + extraConfig);
+        return new MosquittoProcess(broker, tls != Tls.NONE);
+    }
+
+    /** Writes the fixtures (certificates, password file, ACL) into {@code dir}; returns the config lines naming them. */
+    private static String fixtureConfig(Path dir, Path mosquitto, Map<String, String> users, String acl, Tls tlsMode)
+            throws IOException {
+        StringBuilder c = new StringBuilder();
+        if (tlsMode != Tls.NONE) {
+            generateCertificates(dir);
+            c.append("cafile ").append(dir.resolve("ca.crt")).append('\n');
+            c.append("certfile ").append(dir.resolve("server.crt")).append('\n');
+            c.append("keyfile ").append(dir.resolve("server.key")).append('\n');
+            if (tlsMode == Tls.MUTUAL) {
+                // Clients must present a certificate signed by the test CA; its CN becomes the username.
+                c.append("require_certificate true\n").append("use_identity_as_username true\n");
+            }
         }
-        try {
-            MosquittoProcess m = new MosquittoProcess(exe, Files.createTempDirectory("actuate-mosquitto"), freePort(),
-                    users, acl, tls, extraConfig);
-            m.launch();
-            return m;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start mosquitto: " + e.getMessage(), e);
+        if (!users.isEmpty()) {
+            Path pw = dir.resolve("passwords");
+            Files.writeString(pw, "");
+            for (Map.Entry<String, String> u : users.entrySet()) {
+                run(List.of(passwdTool(mosquitto).toString(), "-b", pw.toString(), u.getKey(), u.getValue()));
+            }
+            c.append("allow_anonymous false\n").append("password_file ").append(pw).append('\n');
+        } else {
+            c.append("allow_anonymous ").append(tlsMode == Tls.MUTUAL ? "false" : "true").append('\n');
         }
+        if (acl != null) {
+            Path aclFile = dir.resolve("acl");
+            Files.writeString(aclFile, acl);
+            c.append("acl_file ").append(aclFile).append('\n');
+        }
+        return c.toString();
     }
 
     private static Path passwdTool(Path mosquitto) {
@@ -222,40 +171,14 @@ public final class MosquittoProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
-
-    private void launch() throws IOException {
-        process = new ProcessBuilder(executable.toString(), "-c", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("mosquitto exited with " + process.exitValue() + "; log:\n" + logText());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                sleep(20);
-            }
-        }
-        process.destroyForcibly();
-        throw new IOException("mosquitto did not accept connections on port " + port + " within 10 s; log:\n" + logText());
-    }
-
     /** {@code tcp://127.0.0.1:<port>}, or {@code ssl://...} for a TLS broker. */
     public String url() {
-        return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + port;
+        return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + broker.port();
     }
 
     /** PKCS12 truststore with the test CA (TLS brokers only), password {@link #TRUSTSTORE_PASSWORD}. */
     public Path truststore() {
-        return dir.resolve("truststore.p12");
+        return broker.dir().resolve("truststore.p12");
     }
 
     /**
@@ -266,6 +189,7 @@ public final class MosquittoProcess implements AutoCloseable {
         if (!tls) {
             throw new IllegalStateException("clientKeystore needs a TLS broker");
         }
+        Path dir = broker.dir();
         String d = dir.toString();
         String n = commonName.replaceAll("[^A-Za-z0-9_-]", "_");
         try {
@@ -295,76 +219,32 @@ public final class MosquittoProcess implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return broker.port();
     }
 
     public boolean isAlive() {
-        return process != null && process.isAlive();
+        return broker.isAlive();
     }
 
     /** Kills the broker with SIGKILL, as a crash would: clients see their connection drop. */
     public void kill() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        broker.kill();
     }
 
     /** Starts the broker again on the same port and config after {@link #kill()}. */
     public void restart() {
-        if (isAlive()) {
-            throw new IllegalStateException("mosquitto on port " + port + " is still running");
-        }
-        try {
-            launch();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        broker.restart();
     }
 
     /** What the broker logged so far. */
     public String logText() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
+        return broker.logText();
     }
 
     /** Stops the broker and deletes its folder. */
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // A leftover temp folder is harmless.
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        broker.close();
     }
 
     @Override

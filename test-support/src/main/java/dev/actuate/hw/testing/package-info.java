@@ -1,7 +1,8 @@
 /**
- * Test and benchmark support, in its own small module so no deployable jar carries it:
- * {@link dev.actuate.hw.testing.MosquittoProcess} runs a private Mosquitto broker on a free port
- * (tests at test scope; {@code actuate bench hil} for its loopback-Mosquitto cases); {@link
- * dev.actuate.hw.testing.Await} polls for a condition in tests.
+ * Test fixtures, for other modules' tests at test scope only (no main jar depends on this module):
+ * {@link dev.actuate.hw.testing.MosquittoProcess} is a private Mosquitto (launched by
+ * {@code dev.actuate.mosquitto.LocalMosquitto}) with password files, ACLs and a throw-away TLS CA;
+ * {@link dev.actuate.hw.testing.ChaosProxy} degrades a loopback TCP link; {@link dev.actuate.hw.testing.Await}
+ * polls for a condition.
  */
 package dev.actuate.hw.testing;
