@@ -27,10 +27,21 @@ class OffPolicyConfigTest {
         assertThat(lander.annealLr()).isTrue();
         assertThat(lander.hiddenSizes()).containsExactly(400, 300);
         assertThat(lander.entCoef()).isNull(); // auto
+        // The values that produced the Zoo's TD3/DDPG figures: SB3 < 2.3's per-episode training and batch 100.
         Td3Config pendulum = ConfigFiles.load("td3", "Pendulum-v1", Td3Config.defaults());
-        assertThat(pendulum.trainFreqUnit()).isEqualTo(TrainFreqUnit.STEP);
-        assertThat(pendulum.gradientSteps()).isEqualTo(1);
+        assertThat(pendulum.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
+        assertThat(pendulum.trainFreq()).isEqualTo(1);
+        assertThat(pendulum.gradientSteps()).isEqualTo(-1);
+        assertThat(pendulum.batchSize()).isEqualTo(100);
         assertThat(pendulum.policyDelay()).isEqualTo(2);
+        DdpgConfig ddpgWalker = ConfigFiles.load("ddpg", "BipedalWalker-v3", DdpgConfig.defaults());
+        assertThat(ddpgWalker.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
+        assertThat(ddpgWalker.batchSize()).isEqualTo(100);
+        // TD3's lander keeps SB3 2.3's per-step values, with which its cell is met.
+        Td3Config td3Lander = ConfigFiles.load("td3", "LunarLanderContinuous-v3", Td3Config.defaults());
+        assertThat(td3Lander.trainFreqUnit()).isEqualTo(TrainFreqUnit.STEP);
+        assertThat(td3Lander.gradientSteps()).isEqualTo(1);
+        assertThat(td3Lander.batchSize()).isEqualTo(256);
         DdpgConfig car = ConfigFiles.load("ddpg", "MountainCarContinuous-v0", DdpgConfig.defaults());
         assertThat(car.noiseType()).isEqualTo(NoiseType.ORNSTEIN_UHLENBECK);
         assertThat(car.noiseStd()).isEqualTo(0.5);
