@@ -34,6 +34,10 @@ public final class EvalCommand implements Callable<Integer> {
             + " all met the env's success condition (e.g. a robot description's success: pole within 12 degrees).")
     Integer hold;
 
+    @Option(names = "--per-episode", description = "Also list each episode's seed, return and length (JSON:"
+            + " episode_returns and episode_lengths, in seed order), as SB3's evaluate_policy(return_episode_rewards=True).")
+    boolean perEpisode;
+
     @Option(names = "--json", description = "Print one JSON object as the last line.")
     boolean json;
 
@@ -65,6 +69,12 @@ public final class EvalCommand implements Callable<Integer> {
         if (hold != null) {
             System.out.printf(Locale.ROOT, "  held rate    %.2f (success on each of the last %d steps)%n", r.heldRate(hold), hold);
         }
+        if (perEpisode) {
+            System.out.println("  episode  seed  return  length");
+            for (int i = 0; i < r.episodes(); i++) {
+                System.out.printf(Locale.ROOT, "  %7d  %d  %.2f  %d%n", i, seed + i, r.returns()[i], r.lengths()[i]);
+            }
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
@@ -76,6 +86,10 @@ public final class EvalCommand implements Callable<Integer> {
             o.set("observation_noise", mapper.valueToTree(aids.observationNoise()));
             if (hold != null) {
                 o.put("hold_steps", hold).put("held_rate", r.heldRate(hold));
+            }
+            if (perEpisode) {
+                o.set("episode_returns", mapper.valueToTree(r.returns()));
+                o.set("episode_lengths", mapper.valueToTree(r.lengths()));
             }
             System.out.println(mapper.writeValueAsString(o));
         }

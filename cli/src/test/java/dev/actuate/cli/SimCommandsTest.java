@@ -60,6 +60,27 @@ class SimCommandsTest {
     }
 
     @Test
+    void evalPerEpisodeListsEachSeedsEpisode() throws Exception {
+        Run r = run("eval", "--env", "Pendulum-v1", "--controller", "heuristic", "--episodes", "3", "--seed", "5",
+                "--per-episode", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.lastJson();
+        assertThat(j.get("episode_returns").size()).isEqualTo(3);
+        double sum = 0;
+        for (int i = 0; i < 3; i++) {
+            // Episode i is the one-episode evaluation from seed 5 + i.
+            Evaluation.Result one = Evaluation.run(Envs.make("Pendulum-v1"), Heuristics.forEnv("Pendulum-v1"), 1, 5 + i);
+            assertThat(j.get("episode_returns").get(i).asDouble()).isEqualTo(one.returns()[0]);
+            assertThat(j.get("episode_lengths").get(i).asInt()).isEqualTo(200);
+            sum += j.get("episode_returns").get(i).asDouble();
+        }
+        assertThat(j.get("mean_return").asDouble()).isCloseTo(sum / 3, within(1e-9));
+        assertThat(r.out()).contains("episode  seed  return  length");
+        assertThat(run("eval", "--env", "Pendulum-v1", "--controller", "heuristic", "--episodes", "1", "--json")
+                .lastJson().has("episode_returns")).isFalse();
+    }
+
+    @Test
     void evalMountainCarHeuristicSucceedsEveryEpisode() throws Exception {
         Run r = run("eval", "--env", "MountainCarContinuous-v0", "--episodes", "4", "--seed", "0", "--json");
         assertThat(r.code()).as(r.err()).isZero();
