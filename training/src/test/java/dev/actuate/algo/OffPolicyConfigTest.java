@@ -45,6 +45,8 @@ class OffPolicyConfigTest {
         DdpgConfig car = ConfigFiles.load("ddpg", "MountainCarContinuous-v0", DdpgConfig.defaults());
         assertThat(car.noiseType()).isEqualTo(NoiseType.ORNSTEIN_UHLENBECK);
         assertThat(car.noiseStd()).isEqualTo(0.5);
+        assertThat(car.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
+        assertThat(car.batchSize()).isEqualTo(100);
         // gSDE where the Zoo uses it.
         SacConfig sacCar = ConfigFiles.load("sac", "MountainCarContinuous-v0", SacConfig.defaults());
         assertThat(sacCar.useSde()).isTrue();
