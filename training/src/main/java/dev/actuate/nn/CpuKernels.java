@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
@@ -95,6 +96,7 @@ public final class CpuKernels {
                     transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, (int) a.rows(), lda,
                     (float) alpha, floats(a), lda, floats(b), transB ? 1 : ldb, (float) beta, floats(c),
                     (int) c.columns());
+            fence(a, b, c);
             return;
         }
         if (m == 1) {
@@ -103,6 +105,7 @@ public final class CpuKernels {
             openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor,
                     transB ? openblas_nolapack.CblasNoTrans : openblas_nolapack.CblasTrans, (int) b.rows(), ldb,
                     (float) alpha, floats(b), ldb, floats(a), transA ? lda : 1, (float) beta, floats(c), 1);
+            fence(a, b, c);
             return;
         }
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
@@ -110,6 +113,18 @@ public final class CpuKernels {
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 m, n, k, (float) alpha, floats(a), lda, floats(b), ldb, (float) beta,
                 floats(c), (int) c.columns());
+        fence(a, b, c);
+    }
+
+    /**
+     * Keeps the arrays reachable up to here. BLAS reads raw addresses, which do not keep them alive: a caller's
+     * temporary (a view made for the call) could otherwise be collected, and its native buffer freed, while
+     * BLAS still runs.
+     */
+    private static void fence(INDArray a, INDArray b, INDArray c) {
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(c);
     }
 
     /** The array's first element as a FloatPointer; {@code addressPointer()} already includes a view's offset. */

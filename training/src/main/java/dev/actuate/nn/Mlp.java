@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
@@ -317,7 +318,7 @@ public final class Mlp implements Parameterized {
                 CpuKernels.biasRelu(buf.zNio[l], biasNio[l], buf.aNio[l], buf.batch, sizes[l + 1], buf.scratchA,
                         buf.scratchB, biasScratch);
             } else {
-                buf.z[l].addiRowVector(b[l]);
+                addBias(buf, buf.z[l], b[l], buf.biasAdd[l]);
                 if (buf.actFwd[l] != null) {
                     Nd4j.getExecutioner().exec(buf.actFwd[l]);
                 }
@@ -325,6 +326,26 @@ public final class Mlp implements Parameterized {
             in = buf.a[l];
         }
         return buf.a[w.length - 1];
+    }
+
+    /**
+     * {@code z += bias} row-broadcast over a batch. On the CPU fast path it is the rank-1 product {@code ones^T
+     * bias} accumulated into z by BLAS, which rounds exactly as an elementwise add. Elsewhere it is a broadcast
+     * op built once per layer ({@code prebuilt}), or ND4J's {@code addiRowVector} when there is none.
+     *
+     * <p>Why not always {@code addiRowVector}: it builds a temporary broadcast op whose native buffer the
+     * garbage collector can free while the native call still reads it, a SIGSEGV in
+     * {@code sd::DataBuffer::primary()}. It happened once in a 91-minute SAC run; with a 1 MB young generation
+     * SAC and TRPO crashed within seconds. A prebuilt op survived 3 million calls there.
+     */
+    private static void addBias(Buffers buf, INDArray z, INDArray bias, Op prebuilt) {
+        if (CpuKernels.ENABLED && CpuKernels.dense(z) && CpuKernels.dense(bias)) {
+            CpuKernels.gemm(buf.ones, bias, z, true, false, 1.0, 1.0);
+        } else if (prebuilt != null) {
+            Nd4j.getExecutioner().exec(prebuilt);
+        } else {
+            z.addiRowVector(bias);
+        }
     }
 
     /** How many forward passes this network has run: tells a caller whether its forward is still the last. */
@@ -374,7 +395,7 @@ public final class Mlp implements Parameterized {
             if (rIn != null) {
                 CpuKernels.gemm(rIn, w[l], rz, false, false, 1.0, 1.0);
             }
-            rz.addiRowVector(vB);
+            addBias(buf, rz, vB, null);
             Activation act = l == w.length - 1 ? outputActivation : hiddenActivation;
             INDArray a = buf.a[l];
             if (act != Activation.IDENTITY && buf.zNio[l] != null && buf.rzNio[l] != null) {
@@ -544,6 +565,8 @@ public final class Mlp implements Parameterized {
         final INDArray[] dA;
         final INDArray[] dz;
         final Op[] actFwd;
+        /** z[l] += b[l] as an op bound to these arrays, off the CPU fast path (see {@link #addBias}). */
+        final Op[] biasAdd;
         final Object[] actBwd;
         final INDArray ones;
         final INDArray dX;
@@ -567,6 +590,7 @@ public final class Mlp implements Parameterized {
             dA = new INDArray[layers];
             dz = new INDArray[layers];
             actFwd = new Op[layers];
+            biasAdd = new Op[layers];
             actBwd = new Object[layers];
             zNio = new java.nio.FloatBuffer[layers];
             aNio = new java.nio.FloatBuffer[layers];
@@ -576,6 +600,9 @@ public final class Mlp implements Parameterized {
                 int n = sizes[l + 1];
                 Activation act = l == layers - 1 ? outputActivation : hiddenActivation;
                 z[l] = Nd4j.zeros(dataType, batch, n);
+                if (!CpuKernels.ENABLED || !CpuKernels.dense(z[l]) || !CpuKernels.dense(b[l])) {
+                    biasAdd[l] = new BroadcastAddOp(z[l], b[l], z[l], 1);
+                }
                 if (act == Activation.IDENTITY) {
                     a[l] = z[l];
                 } else {
