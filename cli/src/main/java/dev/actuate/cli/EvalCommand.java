@@ -70,9 +70,12 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  held rate    %.2f (success on each of the last %d steps)%n", r.heldRate(hold), hold);
         }
         if (perEpisode) {
-            System.out.println("  episode  seed  return  length");
+            // Columns as wide as the widest seed, so the table stays aligned for any --seed.
+            int w = Math.max(4, Long.toString(seed + r.episodes() - 1).length());
+            System.out.printf(Locale.ROOT, "  episode  %" + w + "s  %10s  %6s%n", "seed", "return", "length");
             for (int i = 0; i < r.episodes(); i++) {
-                System.out.printf(Locale.ROOT, "  %7d  %d  %.2f  %d%n", i, seed + i, r.returns()[i], r.lengths()[i]);
+                System.out.printf(Locale.ROOT, "  %7d  %" + w + "d  %10.2f  %6d%n", i, seed + i, r.returns()[i],
+                        r.lengths()[i]);
             }
         }
         if (json) {

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -75,7 +76,14 @@ class SimCommandsTest {
             sum += j.get("episode_returns").get(i).asDouble();
         }
         assertThat(j.get("mean_return").asDouble()).isCloseTo(sum / 3, within(1e-9));
-        assertThat(r.out()).contains("episode  seed  return  length");
+        assertThat(r.out()).containsPattern("episode +seed +return +length");
+        // The text table stays aligned when the seeds grow a digit: every row as long as the header.
+        Run wide = run("eval", "--env", "Pendulum-v1", "--controller", "heuristic", "--episodes", "3", "--seed",
+                "99998", "--per-episode");
+        List<String> table = wide.out().lines().dropWhile(l -> !l.trim().startsWith("episode ")).toList();
+        assertThat(table).hasSize(4);
+        assertThat(table).allSatisfy(l -> assertThat(l).hasSameSizeAs(table.get(0)));
+        assertThat(table.get(3)).contains("100000");
         assertThat(run("eval", "--env", "Pendulum-v1", "--controller", "heuristic", "--episodes", "1", "--json")
                 .lastJson().has("episode_returns")).isFalse();
     }
