@@ -86,6 +86,18 @@ final class ResultsReport {
             return margin() >= 0 ? "met" : "missed";
         }
 
+        /** How many evaluated seeds reach the target on their own (return, or success rate); 0 without one. */
+        int seedsReaching() {
+            if (target == null) {
+                return 0;
+            }
+            if (target.successRate() != null) {
+                return (int) evaluated().stream().filter(r -> r.eval().successRate() >= target.successRate()).count();
+            }
+            return target.zooReturn() == null ? 0
+                    : (int) evaluated().stream().filter(r -> r.eval().meanReturn() >= target.zooReturn()).count();
+        }
+
         /** The seeds' mean minus the target (return, or success rate), null without both. */
         Double margin() {
             if (target == null || evaluated().isEmpty()) {
@@ -296,7 +308,8 @@ final class ResultsReport {
                 + "the deterministic policy's mean ± std return over its evaluation's episodes; \"mean\" is the mean of "
                 + "the seeds' scores. A cell has met its target when that mean is at or above the Zoo's figure or, "
                 + "where the target is a success rate, when the seeds' mean success rate is at or above it; the "
-                + "difference is shown either way. A run evaluated with `--hold K` counts as a success an episode "
+                + "difference is shown either way. A missed cell also says how many seeds reach the figure alone "
+                + "(the Zoo's figure is one run). A run evaluated with `--hold K` counts as a success an episode "
                 + "whose last K steps all met the env's success condition (for the arm, `--hold 1`: the fingertip "
                 + "ends within 5 cm of the target); otherwise success is a return at or above the env's threshold.");
         TreeSet<String> machines = new TreeSet<>();
@@ -401,7 +414,7 @@ final class ResultsReport {
             ZooTargets.Cell t = c.target();
             j.put("zoo_return", t == null ? null : t.zooReturn()).put("budget_steps", t == null ? null : t.steps())
                     .put("success_rate_goal", t == null ? null : t.successRate());
-            j.put("verdict", c.verdict()).put("margin", c.margin());
+            j.put("verdict", c.verdict()).put("margin", c.margin()).put("seeds_reaching", c.seedsReaching());
         }
         return o;
     }
@@ -412,10 +425,14 @@ final class ResultsReport {
         String seedsNote = c.evaluated().size() < mostSeeds
                 ? " (" + c.evaluated().size() + " of " + mostSeeds + " seeds)" : "";
         boolean success = c.target() != null && c.target().successRate() != null;
-        String by = m == null ? "" : String.format(Locale.ROOT, success ? " (%+.2f)" : " (%+.1f)", m);
+        String margin = m == null ? "" : String.format(Locale.ROOT, success ? "%+.2f" : "%+.1f", m);
+        String by = m == null ? "" : " (" + margin + ")";
+        // A missed cell says how many seeds reach the figure alone: the Zoo's figure is one run, so a mean can
+        // miss it while single seeds reach it.
+        String reaching = " (" + margin + "; " + c.seedsReaching() + " of " + c.evaluated().size() + " seeds reach it)";
         return switch (v) {
             case "met" -> "met" + by + seedsNote;
-            case "missed" -> "**missed**" + by + seedsNote;
+            case "missed" -> "**missed**" + reaching + seedsNote;
             case "no target" -> v + seedsNote;
             default -> v;
         };

@@ -89,7 +89,8 @@ class ReportCommandTest {
         assertThat(md).contains("| sac | Pendulum-v1 | -157.0 | 20,000 | 20,000 | -150.0 ± 80.0 | -160.0 ± 85.0 | -140.0 ± 75.0"
                 + " | -150.0 | 1m05s / 45s / 1h02m | met (+7.0) | [png](results/sac-Pendulum-v1.png) |");
         assertThat(md).contains("| ppo | Pendulum-v1 | -172.0 | 100,000 | 102,400 | -180.4 ± 100.0 | — | -170.0 ± 90.0"
-                + " | -175.2 | 30s / 31s | **missed** (-3.2) (2 of 3 seeds) | [png](results/ppo-Pendulum-v1.png) |");
+                + " | -175.2 | 30s / 31s | **missed** (-3.2; 1 of 2 seeds reach it) (2 of 3 seeds)"
+                + " | [png](results/ppo-Pendulum-v1.png) |");
         assertThat(md).contains("| td3 | Pendulum-v1 | -152.0 | 20,000 | — | — | — | — | — | — | not run | — |");
         assertThat(md).contains("| ppo | PlanarArm-v0 | goal: success rate ≥ 0.95 | 500,000 | 500,000 | 12.0 ± 3.0 (success 0.97)"
                 + " | — | — | success 0.97, return 12.0 | 1m40s | met (+0.02) (1 of 3 seeds) |");
@@ -124,6 +125,8 @@ class ReportCommandTest {
         assertThat(ppo.get("mean_return").asDouble()).isCloseTo(-175.2, within(1e-9));
         assertThat(ppo.get("margin").asDouble()).isCloseTo(-3.2, within(1e-9));
         assertThat(ppo.get("verdict").asText()).isEqualTo("missed");
+        assertThat(ppo.get("seeds_reaching").asInt()).isEqualTo(1); // -170.0 reaches -172, -180.4 does not
+        assertThat(json.get("cells").get(0).get("seeds_reaching").asInt()).isEqualTo(2); // -150, -140 of three
         assertThat(json.get("cells").get(2).get("verdict").asText()).isEqualTo("not run");
         assertThat(json.get("cells").get(3).get("margin").asDouble()).isCloseTo(0.02, within(1e-9));
     }
