@@ -370,7 +370,8 @@ public final class Mlp implements Parameterized {
      * {@code J v}, {@code [batch, out]}, with {@code J = dOutput/dParams} and {@code direction} laid out as
      * {@link #params()}. Touches neither the parameters, the gradients nor the forward pass's activations (so
      * {@link #backward} may follow, and several products may share one forward). Returns a buffer owned by this
-     * network, overwritten by the next {@code jvp} at this batch size; allocation-free on the CPU fast path.
+     * network, overwritten by the next {@code jvp} at this batch size; allocation-free on the CPU fast path once
+     * a direction array has been seen (its per-layer views are kept).
      */
     public INDArray jvp(INDArray direction) {
         Buffers buf = current;
@@ -379,28 +380,22 @@ public final class Mlp implements Parameterized {
         }
         checkFlat("direction", direction, numParams(), dataType);
         buf.ensureTangents();
+        buf.bindDirection(direction);
         INDArray in = lastInput;
         INDArray rIn = null; // tangent of the layer input; zero for the network input
-        long off = 0;
         for (int l = 0; l < w.length; l++) {
-            int ni = sizes[l];
-            int no = sizes[l + 1];
-            INDArray vW = flatView(direction, off, ni, no);
-            off += (long) ni * no;
-            INDArray vB = flatView(direction, off, 1, no);
-            off += no;
             // z = in W + b, so dz = in dW + db + d(in) W.
             INDArray rz = buf.rz[l];
-            CpuKernels.gemm(in, vW, rz, false, false, 1.0, 0.0);
+            CpuKernels.gemm(in, buf.dirW[l], rz, false, false, 1.0, 0.0);
             if (rIn != null) {
                 CpuKernels.gemm(rIn, w[l], rz, false, false, 1.0, 1.0);
             }
-            addBias(buf, rz, vB, null);
+            addBias(buf, rz, buf.dirB[l], buf.dirBiasAdd[l]);
             Activation act = l == w.length - 1 ? outputActivation : hiddenActivation;
             INDArray a = buf.a[l];
             if (act != Activation.IDENTITY && buf.zNio[l] != null && buf.rzNio[l] != null) {
                 // CPU float hidden layer: the activation's derivative times the tangent, as its backward loop.
-                int n = buf.batch * no;
+                int n = buf.batch * sizes[l + 1];
                 if (act == Activation.RELU) {
                     // The mask reads the activation (a > 0 exactly where z > 0): the fused forward keeps only a.
                     CpuKernels.reluBackward(buf.aNio[l], buf.rzNio[l], buf.rzNio[l], n, buf.scratchA, buf.scratchB);
@@ -581,6 +576,14 @@ public final class Mlp implements Parameterized {
         /** Tangents of each layer's pre-activation for {@link #jvp}, and their float views; made on first use. */
         INDArray[] rz;
         java.nio.FloatBuffer[] rzNio;
+        /**
+         * The last {@link #jvp} direction's per-layer views and, off the CPU fast path, its bias-add ops: a caller
+         * reuses one direction array (writing each new vector into it), so they are built once, not per product.
+         */
+        INDArray direction;
+        INDArray[] dirW;
+        INDArray[] dirB;
+        Op[] dirBiasAdd;
 
         Buffers(int batch) {
             this.batch = batch;
@@ -634,6 +637,29 @@ public final class Mlp implements Parameterized {
             scratchB = new float[batch * widest];
             ones = Nd4j.ones(dataType, 1, batch);
             dX = Nd4j.zeros(dataType, batch, sizes[0]);
+        }
+
+        void bindDirection(INDArray d) {
+            if (d == direction) {
+                return;
+            }
+            int layers = w.length;
+            dirW = new INDArray[layers];
+            dirB = new INDArray[layers];
+            dirBiasAdd = new Op[layers];
+            long off = 0;
+            for (int l = 0; l < layers; l++) {
+                int ni = sizes[l];
+                int no = sizes[l + 1];
+                dirW[l] = flatView(d, off, ni, no);
+                off += (long) ni * no;
+                dirB[l] = flatView(d, off, 1, no);
+                off += no;
+                if (!CpuKernels.ENABLED || !CpuKernels.dense(rz[l]) || !CpuKernels.dense(dirB[l])) {
+                    dirBiasAdd[l] = new BroadcastAddOp(rz[l], dirB[l], rz[l], 1);
+                }
+            }
+            direction = d;
         }
 
         void ensureTangents() {

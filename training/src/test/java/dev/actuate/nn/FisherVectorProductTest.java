@@ -118,6 +118,30 @@ class FisherVectorProductTest {
         }
     }
 
+    /**
+     * jvp keeps the views of the last direction array: switching arrays, and writing a new vector into the same
+     * array, must both give the product of the vector now there. Float (the CPU fast path) and double (the
+     * prebuilt-op path).
+     */
+    @Test
+    void jvpIsLinearAcrossDirectionArraysAndInPlaceWrites() {
+        for (DataType dt : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            Mlp net = Mlp.builder(OBS, ACT).hidden(8, 8).activation(Activation.TANH).dataType(dt).build(new Rng(4));
+            INDArray x = obs(3).castTo(dt);
+            int n = (int) net.numParams();
+            INDArray a = MlpTest.random(new Rng(5), dt, 1, n, 1.0);
+            INDArray b = MlpTest.random(new Rng(6), dt, 1, n, 1.0);
+            net.forward(x);
+            INDArray ja = net.jvp(a).dup();
+            INDArray jb = net.jvp(b).dup();
+            a.addi(b); // a now holds a + b, written into the array jvp saw first
+            INDArray jab = net.jvp(a).dup();
+            double tol = dt == DataType.FLOAT ? 1e-4 : 1e-12;
+            assertThat(jab.sub(ja.add(jb)).amaxNumber().doubleValue()).as(dt.name()).isLessThan(tol);
+            assertThat(ja.sub(jb).amaxNumber().doubleValue()).as(dt.name()).isGreaterThan(1e-3);
+        }
+    }
+
     @Test
     void matchesFiniteDifferenceHessianVectorProductOfTheMeanKl() {
         GaussianPolicy pi = policy(Activation.TANH, 7);
