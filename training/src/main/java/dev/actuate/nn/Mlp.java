@@ -507,8 +507,13 @@ public final class Mlp implements Parameterized {
             return dA;
         }
         if (l == w.length - 1) {
-            // dOut is the caller's array, so this op cannot be prebuilt.
-            exec(backwardOp(act, buf.z[l], dA, buf.dz[l]));
+            // dOut is the caller's array: the op is bound to the last one seen (callers reuse one buffer), as
+            // building an op per call leaves its native buffers to the garbage collector mid-call (addBias).
+            if (buf.outBwdDOut != dA) {
+                buf.outBwd = backwardOp(act, buf.z[l], dA, buf.dz[l]);
+                buf.outBwdDOut = dA;
+            }
+            exec(buf.outBwd);
         } else if (buf.zNio[l] != null) {
             // CPU float: a Java loop beats ND4J's relu_bp / tanh_bp ops several times over (see CpuKernels).
             int n = buf.batch * sizes[l + 1];
@@ -573,6 +578,9 @@ public final class Mlp implements Parameterized {
         /** Heap scratch for those loops, batch x the widest hidden layer (empty off the fast path). */
         final float[] scratchA;
         final float[] scratchB;
+        /** The output layer's activation backward op and the caller's dOut array it is bound to. */
+        INDArray outBwdDOut;
+        Object outBwd;
         /** Tangents of each layer's pre-activation for {@link #jvp}, and their float views; made on first use. */
         INDArray[] rz;
         java.nio.FloatBuffer[] rzNio;
