@@ -37,6 +37,11 @@ class OffPolicyConfigTest {
         DdpgConfig ddpgWalker = ConfigFiles.load("ddpg", "BipedalWalker-v3", DdpgConfig.defaults());
         assertThat(ddpgWalker.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
         assertThat(ddpgWalker.batchSize()).isEqualTo(100);
+        // TD3's MountainCar has the figure's values too (measured the same as SB3 2.3's).
+        Td3Config td3Car = ConfigFiles.load("td3", "MountainCarContinuous-v0", Td3Config.defaults());
+        assertThat(td3Car.trainFreqUnit()).isEqualTo(TrainFreqUnit.EPISODE);
+        assertThat(td3Car.gradientSteps()).isEqualTo(-1);
+        assertThat(td3Car.batchSize()).isEqualTo(100);
         // TD3's lander keeps SB3 2.3's per-step values, with which its cell is met.
         Td3Config td3Lander = ConfigFiles.load("td3", "LunarLanderContinuous-v3", Td3Config.defaults());
         assertThat(td3Lander.trainFreqUnit()).isEqualTo(TrainFreqUnit.STEP);
