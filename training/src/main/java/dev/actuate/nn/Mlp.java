@@ -329,23 +329,27 @@ public final class Mlp implements Parameterized {
     }
 
     /**
-     * {@code z += bias} row-broadcast over a batch. On the CPU fast path it is the rank-1 product {@code ones^T
-     * bias} accumulated into z by BLAS, which rounds exactly as an elementwise add. Elsewhere it is a broadcast
-     * op built once per layer ({@code prebuilt}), or ND4J's {@code addiRowVector} when there is none.
+     * {@code z += bias} row-broadcast over a batch: on the CPU fast path (no {@code op}) the rank-1 product
+     * {@code ones^T bias} accumulated into z by BLAS, which rounds exactly as an elementwise add; elsewhere the
+     * broadcast op {@link #biasAddOp} built once for these arrays.
      *
-     * <p>Why not always {@code addiRowVector}: it builds a temporary broadcast op whose native buffer the
+     * <p>Why not ND4J's {@code addiRowVector}: it builds a temporary broadcast op whose native buffer the
      * garbage collector can free while the native call still reads it, a SIGSEGV in
      * {@code sd::DataBuffer::primary()}. It happened once in a 91-minute SAC run; with a 1 MB young generation
      * SAC and TRPO crashed within seconds. A prebuilt op survived 3 million calls there.
      */
-    private static void addBias(Buffers buf, INDArray z, INDArray bias, Op prebuilt) {
-        if (CpuKernels.ENABLED && CpuKernels.dense(z) && CpuKernels.dense(bias)) {
+    private static void addBias(Buffers buf, INDArray z, INDArray bias, Op op) {
+        if (op == null) {
             CpuKernels.gemm(buf.ones, bias, z, true, false, 1.0, 1.0);
-        } else if (prebuilt != null) {
-            Nd4j.getExecutioner().exec(prebuilt);
         } else {
-            z.addiRowVector(bias);
+            Nd4j.getExecutioner().exec(op);
         }
+    }
+
+    /** The op {@link #addBias} runs for {@code z += bias}: none on the CPU fast path, else a broadcast add. */
+    private static Op biasAddOp(INDArray z, INDArray bias) {
+        return CpuKernels.ENABLED && CpuKernels.dense(z) && CpuKernels.dense(bias) ? null
+                : new BroadcastAddOp(z, bias, z, 1);
     }
 
     /** How many forward passes this network has run: tells a caller whether its forward is still the last. */
@@ -565,7 +569,7 @@ public final class Mlp implements Parameterized {
         final INDArray[] dA;
         final INDArray[] dz;
         final Op[] actFwd;
-        /** z[l] += b[l] as an op bound to these arrays, off the CPU fast path (see {@link #addBias}). */
+        /** z[l] += b[l] as an op bound to these arrays, off the CPU fast path (null on it; see {@link #addBias}). */
         final Op[] biasAdd;
         final Object[] actBwd;
         final INDArray ones;
@@ -611,9 +615,7 @@ public final class Mlp implements Parameterized {
                 int n = sizes[l + 1];
                 Activation act = l == layers - 1 ? outputActivation : hiddenActivation;
                 z[l] = Nd4j.zeros(dataType, batch, n);
-                if (!CpuKernels.ENABLED || !CpuKernels.dense(z[l]) || !CpuKernels.dense(b[l])) {
-                    biasAdd[l] = new BroadcastAddOp(z[l], b[l], z[l], 1);
-                }
+                biasAdd[l] = biasAddOp(z[l], b[l]);
                 if (act == Activation.IDENTITY) {
                     a[l] = z[l];
                 } else {
@@ -663,9 +665,7 @@ public final class Mlp implements Parameterized {
                 off += (long) ni * no;
                 dirB[l] = flatView(d, off, 1, no);
                 off += no;
-                if (!CpuKernels.ENABLED || !CpuKernels.dense(rz[l]) || !CpuKernels.dense(dirB[l])) {
-                    dirBiasAdd[l] = new BroadcastAddOp(rz[l], dirB[l], rz[l], 1);
-                }
+                dirBiasAdd[l] = biasAddOp(rz[l], dirB[l]);
             }
             direction = d;
         }
