@@ -95,6 +95,25 @@ final class GuardedAttempts {
         return ConnectGuard.awaitConnectionThreadsEnded(clientId, deadlineNanos, wakeSender);
     }
 
+    /**
+     * {@link PahoClient#awaitReadyToConnect}: {@link #awaitDisconnected}, then, when Paho is disconnected
+     * (not closed) and has connected before, {@code emptyQueues}. Before the first connect there is
+     * nothing to empty (the v3 client creates its send queue at its first connect).
+     */
+    boolean awaitReadyToConnect(Object blocker, BooleanSupplier disconnectedOrClosed, BooleanSupplier disconnected,
+                                String clientId, long deadlineNanos, Runnable wakeSender, Runnable emptyQueues) {
+        if (current == null) {
+            return true;
+        }
+        if (!awaitDisconnected(blocker, disconnectedOrClosed, clientId, deadlineNanos, wakeSender)) {
+            return false;
+        }
+        if (disconnected.getAsBoolean()) {
+            emptyQueues.run();
+        }
+        return true;
+    }
+
     /** A Paho token as an {@link PahoClient.Op}: {@code isComplete} and {@code exception} are the token's. */
     static <E extends Exception> PahoClient.Op op(BooleanSupplier isComplete, Supplier<E> exception,
                                                   Function<E, PahoClient.Failure> translate) {

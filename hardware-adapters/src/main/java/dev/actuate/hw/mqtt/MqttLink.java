@@ -168,6 +168,12 @@ public final class MqttLink implements AutoCloseable {
         // Wakes the waiter as soon as an operation completes (the wait below also polls, and close() unparks it).
         Runnable wake = () -> LockSupport.unpark(waiter);
         PahoClient c = client;
+        // A reconnect right after a lost connection would race that connection's shutdown (PahoClient#awaitReadyToConnect).
+        if (!c.awaitReadyToConnect(System.nanoTime() + 5_000_000_000L)) {
+            throw new MqttConnectException(MqttConnectException.Kind.OTHER, "MQTT client " + options.clientId()
+                    + ": the threads of its last connection to " + options.brokerUrl() + " are still running after 5 s"
+                    + " (a message handler that does not return?); not connecting yet", null);
+        }
         try {
             // Paho's connection timeout covers only TCP connect and the TLS handshake; a broker that
             // accepts TCP but never sends CONNACK is given up on here.

@@ -85,6 +85,19 @@ interface PahoClient {
     /** Polls Paho's state until it is disconnected (or closed); false if the deadline passed first. */
     boolean awaitDisconnected(long deadlineNanos);
 
+    /**
+     * Before every connect: {@link #awaitDisconnected}, then empties Paho's send queues; false if the
+     * deadline passed first, and then a connect would hang. Why: Paho 1.2.5 reports a lost connection
+     * "disconnected" before that connection's callback thread has ended ({@code CommsCallback.stop()}
+     * does not wait for it). A connect made while it still ran a handler found it running, started no
+     * callback thread, and its connect thread polled {@code CommsCallback.start} for the life of the JVM.
+     * The late thread can also queue a packet (a PUBACK) after the shutdown emptied the queues; the next
+     * connection's sender found it, ended before it was seen running, and the connect thread polled
+     * {@code CommsSender.start} forever. Both were seen in the fault tests ({@code MqttLinkTest} reproduces
+     * the first; {@code PahoClientReconnectTest} the second).
+     */
+    boolean awaitReadyToConnect(long deadlineNanos);
+
     /** Releases the client's resources (it must be disconnected). */
     void close() throws Failure;
 }

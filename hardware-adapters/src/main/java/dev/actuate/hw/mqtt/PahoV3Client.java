@@ -165,6 +165,11 @@ final class PahoV3Client implements PahoClient {
     }
 
     @Override
+    public boolean awaitReadyToConnect(long deadlineNanos) {
+        return client.awaitReadyToConnect(deadlineNanos);
+    }
+
+    @Override
     public void close() throws Failure {
         try {
             client.close(true);
@@ -238,12 +243,26 @@ final class PahoV3Client implements PahoClient {
 
         boolean awaitDisconnected(long deadlineNanos) {
             return GuardedAttempts.awaitDisconnected(this, () -> comms.isDisconnected() || comms.isClosed(), getClientId(),
-                    deadlineNanos, () -> {
+                    deadlineNanos, this::wakeSender);
+        }
+
+        boolean awaitReadyToConnect(long deadlineNanos) {
+            return attempts.awaitReadyToConnect(this, () -> comms.isDisconnected() || comms.isClosed(),
+                    comms::isDisconnected, getClientId(), deadlineNanos, this::wakeSender, () -> {
+                        // quiesce with a timeout empties both send queues (at most 1 ms: nothing is in flight).
+                        // With no connection it does nothing else Paho's next connect depends on.
                         var state = comms.getClientState();
                         if (state != null) {
-                            state.notifyQueueLock();
+                            state.quiesce(1);
                         }
                     });
+        }
+
+        private void wakeSender() {
+            var state = comms.getClientState();
+            if (state != null) {
+                state.notifyQueueLock();
+            }
         }
 
         boolean connectingOrConnected() {

@@ -19,7 +19,8 @@ final class MisbehavingBroker implements AutoCloseable {
     enum Mode {
         /**
          * CONNACK "accepted" for every CONNECT (in the CONNECT's protocol version, 3.1.1 or 5), PINGRESP for
-         * every PINGREQ; everything else is ignored.
+         * every PINGREQ, and for every SUBSCRIBE a SUBACK followed by one QoS 0 message ("hello") on the
+         * first filter, as a retained message would arrive; everything else is ignored.
          */
         ANSWER,
         /** Accepts TCP and never sends a byte. */
@@ -104,6 +105,7 @@ final class MisbehavingBroker implements AutoCloseable {
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             int header;
+            boolean v5 = false;
             while ((header = in.read()) >= 0) {
                 int length = 0;
                 for (int shift = 0, b = 0x80; (b & 0x80) != 0; shift += 7) {
@@ -113,7 +115,11 @@ final class MisbehavingBroker implements AutoCloseable {
                 byte[] body = in.readNBytes(length);
                 switch (header >> 4) {
                     // Variable header: protocol name (00 04 'MQTT'), then the protocol level: 4 = 3.1.1, 5 = 5.
-                    case 1 -> out.write(body.length > 6 && body[6] == 5 ? CONNACK_V5 : CONNACK);
+                    case 1 -> {
+                        v5 = body.length > 6 && body[6] == 5;
+                        out.write(v5 ? CONNACK_V5 : CONNACK);
+                    }
+                    case 8 -> subscribed(body, v5, out);
                     case 12 -> out.write(PINGRESP);
                     case 14 -> {
                         return; // DISCONNECT
@@ -126,6 +132,31 @@ final class MisbehavingBroker implements AutoCloseable {
         } catch (IOException gone) {
             // The client or dropAll() closed the connection.
         }
+    }
+
+    /** SUBACK (granted QoS 0) for a SUBSCRIBE's body, then a QoS 0 PUBLISH of "hello" on its first filter. */
+    private static void subscribed(byte[] body, boolean v5, OutputStream out) throws IOException {
+        int at = 2; // packet identifier
+        if (v5) { // skip the properties: a variable byte integer length, then that many bytes
+            int props = 0;
+            for (int shift = 0, b = 0x80; (b & 0x80) != 0; shift += 7) {
+                b = body[at++] & 0xFF;
+                props |= (b & 0x7F) << shift;
+            }
+            at += props;
+        }
+        int n = ((body[at] & 0xFF) << 8) | (body[at + 1] & 0xFF);
+        byte[] filter = java.util.Arrays.copyOfRange(body, at, at + 2 + n); // length-prefixed, as PUBLISH's topic
+        out.write(v5 ? new byte[] {(byte) 0x90, 0x04, body[0], body[1], 0x00, 0x00} : new byte[] {(byte) 0x90, 0x03, body[0], body[1], 0x00});
+        byte[] payload = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = filter.length + (v5 ? 1 : 0) + payload.length;
+        out.write(0x30);
+        out.write(length); // < 128 for the short filters tests use
+        out.write(filter);
+        if (v5) {
+            out.write(0x00); // properties length
+        }
+        out.write(payload);
     }
 
     private static void reset(Socket s) {
