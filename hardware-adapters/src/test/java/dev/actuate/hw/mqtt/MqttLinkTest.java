@@ -169,9 +169,10 @@ class MqttLinkTest {
             MqttTestSupport.await("reconnected", () -> link.connected() && link.reconnects() == 1);
             long reconnectMs = (System.nanoTime() - dropped) / 1_000_000;
             System.out.printf("MQTT %s: reconnected %d ms after the drop, a handler still running%n", version.label(), reconnectMs);
-            // A connect thread stuck in start-up is abandoned after the CONNACK wait (1 + 2 s) and the settle
-            // wait (1 + 5 s); a clean reconnect follows the handler (600 ms) and the first backoff.
-            assertThat(reconnectMs).as("ms from the drop to the reconnect").isLessThan(3000);
+            // One reconnect attempt, after the handler returned. Before the fix the first attempt hung in Paho's
+            // start-up, was abandoned after the CONNACK wait (1 + 2 s) and the settle wait (1 + 5 s), and a second
+            // one connected: about 9 s, both versions. The time is reported, not asserted (a loaded machine).
+            assertThat(broker.accepted()).as("connections: the first and one reconnect").isEqualTo(2);
             MqttTestSupport.await("the re-subscription's message", () -> messages.get() >= 2);
             link.close();
             awaitNoThreadsOf(id);
