@@ -96,16 +96,15 @@ final class GuardedAttempts {
     }
 
     /**
-     * {@link PahoClient#awaitReadyToConnect}: {@link #awaitDisconnected}, then, when Paho is disconnected
-     * (not closed) and has connected before, {@code emptyQueues}. Before the first connect there is
-     * nothing to empty (the v3 client creates its send queue at its first connect).
+     * {@link PahoClient#awaitReadyToConnect}: {@code awaitDisconnected} (the client's own), then, when Paho is
+     * disconnected (not closed) and has connected before, {@code emptyQueues}. Before the first connect there
+     * is nothing to wait for or empty (the v3 client creates its send queue at its first connect).
      */
-    boolean awaitReadyToConnect(Object blocker, BooleanSupplier disconnectedOrClosed, BooleanSupplier disconnected,
-                                String clientId, long deadlineNanos, Runnable wakeSender, Runnable emptyQueues) {
+    boolean awaitReadyToConnect(BooleanSupplier awaitDisconnected, BooleanSupplier disconnected, Runnable emptyQueues) {
         if (current == null) {
             return true;
         }
-        if (!awaitDisconnected(blocker, disconnectedOrClosed, clientId, deadlineNanos, wakeSender)) {
+        if (!awaitDisconnected.getAsBoolean()) {
             return false;
         }
         if (disconnected.getAsBoolean()) {

@@ -309,10 +309,9 @@ final class PahoV5Client implements PahoClient {
         }
 
         boolean awaitReadyToConnect(long deadlineNanos) {
-            return attempts.awaitReadyToConnect(this, () -> comms.isDisconnected() || comms.isClosed(),
-                    comms::isDisconnected, getClientId(), deadlineNanos, this::wakeSender, () -> {
-                        // quiesce with a timeout empties both send queues (at most 1 ms: nothing is in flight).
-                        // With no connection it does nothing else Paho's next connect depends on.
+            return attempts.awaitReadyToConnect(() -> awaitDisconnected(deadlineNanos), comms::isDisconnected, () -> {
+                        // quiesce with a timeout empties both send queues (at most 1 ms: nothing is in flight) and
+                        // zeroes the in-flight count, as Paho's clean disconnect does.
                         var state = comms.getClientState();
                         if (state != null) {
                             state.quiesce(1);

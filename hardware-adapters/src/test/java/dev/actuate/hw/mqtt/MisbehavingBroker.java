@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A loopback TCP listener that plays an MQTT broker failing in the ways a killed or hung one does,
@@ -146,9 +148,9 @@ final class MisbehavingBroker implements AutoCloseable {
             at += props;
         }
         int n = ((body[at] & 0xFF) << 8) | (body[at + 1] & 0xFF);
-        byte[] filter = java.util.Arrays.copyOfRange(body, at, at + 2 + n); // length-prefixed, as PUBLISH's topic
+        byte[] filter = Arrays.copyOfRange(body, at, at + 2 + n); // length-prefixed, as PUBLISH's topic
         out.write(v5 ? new byte[] {(byte) 0x90, 0x04, body[0], body[1], 0x00, 0x00} : new byte[] {(byte) 0x90, 0x03, body[0], body[1], 0x00});
-        byte[] payload = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] payload = "hello".getBytes(StandardCharsets.US_ASCII);
         int length = filter.length + (v5 ? 1 : 0) + payload.length;
         out.write(0x30);
         out.write(length); // < 128 for the short filters tests use

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -153,8 +156,8 @@ class MqttLinkTest {
     void reconnectsWithoutLeakingWhenTheConnectionDropsDuringAHandler(MqttVersion version) throws Exception {
         try (MisbehavingBroker broker = new MisbehavingBroker(MisbehavingBroker.Mode.ANSWER)) {
             String id = "busy-" + version.label() + "-" + broker.port();
-            java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch inHandler = new CountDownLatch(1);
+            AtomicInteger messages = new AtomicInteger();
             MqttLink link = new MqttLink(new MqttLinkOptions(broker.url(), id, null, null, null, 5, 1, 10, 50, "online",
                     "offline", settings(version)), List.of(new MqttLink.Subscription("t/state", 0, (topic, payload) -> {
                         if (messages.incrementAndGet() == 1) {
@@ -163,7 +166,7 @@ class MqttLinkTest {
                         }
                     })));
             link.start();
-            assertThat(inHandler.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("first message delivered").isTrue();
+            assertThat(inHandler.await(10, TimeUnit.SECONDS)).as("first message delivered").isTrue();
             long dropped = System.nanoTime();
             broker.dropAll();
             MqttTestSupport.await("reconnected", () -> link.connected() && link.reconnects() == 1);
