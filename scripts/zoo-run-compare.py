@@ -48,7 +48,7 @@ def zoo_training_return(repo, folder, budget):
         if not f.endswith("monitor.csv"):
             continue
         text = git_show(repo, f).decode()
-        rows = [l for l in text.splitlines()[1:]]  # line 1: the Monitor's JSON header
+        rows = text.splitlines()[1:]  # line 1: the Monitor's JSON header
         for row in csv.DictReader(io.StringIO("\n".join(rows))):
             episodes.append((float(row["t"]), float(row["r"]), int(float(row["l"]))))
     if not episodes:
