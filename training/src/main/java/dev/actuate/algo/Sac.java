@@ -46,7 +46,8 @@ import java.util.function.Predicate;
  *
  * <p>With {@code useSde} the actor outputs only the mean and explores by gSDE ({@link SacSde}); the collection
  * noise is redrawn at each rollout's start and every {@code sdeSampleFreq} steps, the training noise before
- * every gradient step.
+ * every gradient step. As SB3's SAC actor ({@code learn_features=True}), the actor loss reaches the network
+ * through the latent features (the last hidden layer, which the noise and its variance read) as well as the mean.
  *
  * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes and its half of the
  * Adam step run on its own thread (they share only read-only inputs). The actor's passes run as two fixed
@@ -118,6 +119,9 @@ public final class Sac implements AutoCloseable {
     private final Mlp[] qTargetNets;
     private final INDArray[] dQNd;
     private final INDArray dActorNd;
+    /** gSDE: the actor loss's gradient at the latent (the actor's last hidden layer); null without gSDE. */
+    private final double[] dLatent;
+    private final INDArray dLatentNd;
     private final INDArray obs1Nd;
     /** The actor's passes over the batch as two halves of rows, one per lane; null with gSDE. */
     private final RowHalves actorHalves;
@@ -201,6 +205,9 @@ public final class Sac implements AutoCloseable {
         nextQInNd = OffPolicyParts.zeros(b, obsDim + actDim);
         dQNd = new INDArray[] {OffPolicyParts.zeros(b, 1), OffPolicyParts.zeros(b, 1)};
         dActorNd = OffPolicyParts.zeros(b, actorOutputs);
+        int latentDim = cfg.hiddenSizes().get(cfg.hiddenSizes().size() - 1);
+        dLatent = sde == null ? null : new double[b * latentDim];
+        dLatentNd = sde == null ? null : OffPolicyParts.zeros(b, latentDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
         actorHalves = sde == null ? new RowHalves(actor, b) : null;
         obsHalf = sde == null ? actorHalves.split(obsNd) : null;
@@ -401,7 +408,8 @@ public final class Sac implements AutoCloseable {
         entropy = -sumLogProb / b;
         if (sde != null) {
             // gSDE: the mean-only head's gradient, and the log-std's into its own module; skip the loop below.
-            sde.actorLossGrad(dQda, alpha, 1.0 / b, dActor);
+            sde.actorLossGrad(dQda, alpha, 1.0 / b, dActor, dLatent);
+            NdArrays.fromDoubles(dLatent, dLatentNd);
         }
         Arrays.fill(dMean, 0);
         Arrays.fill(dLogStd, 0);
@@ -417,7 +425,7 @@ public final class Sac implements AutoCloseable {
         }
         NdArrays.fromDoubles(dActor, dActorNd);
         if (sde != null) {
-            actor.backward(dActorNd);
+            actor.backward(dActorNd, dLatentNd);
             mark(StepProfile.Phase.ACTOR);
             actorOptimizer.step();
             mark(StepProfile.Phase.ACTOR_ADAM);

@@ -119,16 +119,19 @@ final class SacSde {
 
     /**
      * Gradient of SAC's actor loss {@code mean(alpha log pi - min Q)} for the last training {@link #sample}:
-     * {@code dLoss/d(network output)} into {@code dOut [rows * actDim]} (zero where the mean was clipped) and
+     * {@code dLoss/d(network output)} into {@code dOut [rows * actDim]} (zero where the mean was clipped),
+     * {@code dLoss/d(latent)} into {@code dLatent [rows * latentDim]} (the network's last hidden layer, which
+     * the noise and the variance read: SB3's SAC actor has {@code learn_features=True}) and
      * {@code dLoss/dlogStd} into the log-std's gradient.
      */
-    void actorLossGrad(double[] dQda, double alpha, double scale, double[] dOut) {
+    void actorLossGrad(double[] dQda, double alpha, double scale, double[] dOut, double[] dLatent) {
         java.util.Arrays.fill(dOut, 0, rows * actDim, 0.0);
+        java.util.Arrays.fill(dLatent, 0, rows * latentDim, 0.0);
         java.util.Arrays.fill(dLogStd, 0.0);
         for (int r = 0; r < rows; r++) {
             int o = r * actDim;
             sde.addSquashedActorLossGrad(mean, o, latent, r * latentDim, std, dStd, trainEps, u, o, logSigma, o, dQda,
-                    o, alpha, scale, dOut, o, dLogStd);
+                    o, alpha, scale, dOut, o, dLogStd, dLatent, r * latentDim);
         }
         for (int k = 0; k < rows * actDim; k++) {
             if (!meanInRange[k]) {

@@ -431,6 +431,30 @@ public final class Mlp implements Parameterized {
      *                   heads or forward passes: forward A, backward(dA, false), forward B, backward(dB, true))
      */
     public void backward(INDArray dOut, boolean accumulate) {
+        backward(dOut, accumulate, null);
+    }
+
+    /**
+     * Backward pass of the last {@link #forward} for a loss that reads the last hidden layer's activations
+     * ({@link #lastHidden}) as well as the output: {@code dLastHidden = dLoss/dLastHidden} ({@code [batch,
+     * sizes[-2]]}) is added to what flows back from the output layer. SAC's gSDE head needs it: its noise and
+     * variance read the latent features (SB3's {@code learn_features=True}). Overwrites the gradients.
+     */
+    public void backward(INDArray dOut, INDArray dLastHidden) {
+        if (w.length < 2) {
+            throw new IllegalStateException("backward with dLastHidden needs a hidden layer");
+        }
+        Buffers buf = requireForward(dOut);
+        int h = sizes[sizes.length - 2];
+        if (dLastHidden.rank() != 2 || dLastHidden.rows() != buf.batch || dLastHidden.columns() != h
+                || dLastHidden.dataType() != dataType) {
+            throw new IllegalArgumentException("dLastHidden must be " + dataType + " [" + buf.batch + ", " + h
+                    + "], got " + dLastHidden.dataType() + " " + Arrays.toString(dLastHidden.shape()));
+        }
+        backward(dOut, false, dLastHidden);
+    }
+
+    private void backward(INDArray dOut, boolean accumulate, INDArray dLastHidden) {
         Buffers buf = requireForward(dOut);
         double beta = accumulate ? 1.0 : 0.0;
         int last = w.length - 1;
@@ -444,6 +468,9 @@ public final class Mlp implements Parameterized {
             if (l > 0) {
                 CpuKernels.gemm(dz, w[l], buf.dA[l - 1], false, true, 1.0, 0.0);
                 dA = buf.dA[l - 1];
+                if (l == last && dLastHidden != null) {
+                    dA.addi(dLastHidden);
+                }
             } else {
                 lastDz0 = dz;
             }

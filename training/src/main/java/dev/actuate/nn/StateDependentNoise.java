@@ -15,9 +15,11 @@ import dev.actuate.sim.Rng;
  *
  * <p>For a fixed state the action {@code mean + l W} is Gaussian with variance
  * {@code sigma_j^2 = sum_k l_k^2 std_kj^2 (+ 1e-6, as SB3)}; log-probabilities and entropy are those of
- * {@link DiagGaussian} with {@code logSigma_j = log sigma_j}. As SB3's default ({@code learn_features=False})
- * the latent features are treated as constants: no gradient reaches the network through the noise or the
- * variance, only through the mean.
+ * {@link DiagGaussian} with {@code logSigma_j = log sigma_j}. For the on-policy algorithms, as SB3's
+ * {@code ActorCriticPolicy} ({@code learn_features=False}), the latent features are treated as constants: no
+ * gradient reaches the network through the noise or the variance, only through the mean. SAC's squashed actor,
+ * as SB3's ({@code learn_features=True}), also passes the actor loss's gradient through the latent
+ * ({@link #addSquashedActorLossGrad}'s {@code dLatent}).
  *
  * <p>Gradients, with {@code s = std_kj}, {@code s' = dstd/dlogStd_kj}:
  * <ul>
@@ -207,20 +209,24 @@ public final class StateDependentNoise {
     }
 
     /**
-     * Adds {@code scale * d/d(mean, logStd) [alpha log p(a) - Q(s, a)]} for one row of
-     * {@link #squashedSample}, along the reparameterised path {@code W = std * eps} (the latent held
-     * constant), given {@code dQ/da}. With {@code n = u - mean}:
+     * Adds {@code scale * d/d(mean, logStd, latent) [alpha log p(a) - Q(s, a)]} for one row of
+     * {@link #squashedSample}, along the reparameterised path {@code W = std * eps}, given {@code dQ/da}. With
+     * {@code n = u - mean}:
      * <ul>
      *   <li>{@code dlogp/dmean_j = 2 tanh(u_j)} (the Gaussian term depends on n only),
      *       {@code da_j/dmean_j = 1 - tanh(u_j)^2};</li>
      *   <li>{@code dlogp/dn_j = -n_j/sigma_j^2 + 2 tanh(u_j)}, {@code dlogp/dlogSigma_j = n_j^2/sigma_j^2 - 1},
-     *       {@code dn_j/dlogStd_kj = l_k s' eps_kj}, {@code dlogSigma_j/dlogStd_kj = l_k^2 s s'/sigma_j^2}.</li>
+     *       {@code dn_j/dlogStd_kj = l_k s' eps_kj}, {@code dlogSigma_j/dlogStd_kj = l_k^2 s s'/sigma_j^2};</li>
+     *   <li>the latent, as SB3's SAC actor ({@code learn_features=True}): {@code dn_j/dl_k = W_kj},
+     *       {@code dlogSigma_j/dl_k = l_k s^2/sigma_j^2}, into {@code dLatent} (skipped when null, the latent
+     *       then held constant).</li>
      * </ul>
      */
     public void addSquashedActorLossGrad(double[] mean, int meanOff, double[] latent, int lOff, double[] std,
                                          double[] dStd, double[] eps, double[] u, int uOff, double[] logSigma,
                                          int sOff, double[] dQda, int qOff, double alpha, double scale,
-                                         double[] dMean, int dMeanOff, double[] dLogStd) {
+                                         double[] dMean, int dMeanOff, double[] dLogStd, double[] dLatent,
+                                         int dlOff) {
         for (int j = 0; j < actDim; j++) {
             double t = Math.tanh(u[uOff + j]);
             double dadu = 1.0 - t * t;
@@ -233,8 +239,12 @@ public final class StateDependentNoise {
             for (int k = 0; k < latentDim; k++) {
                 double l = latent[lOff + k];
                 int kj = k * actDim + j;
+                double s = std[kj];
                 dLogStd[fullStd ? kj : k] += gNoise * l * dStd[kj] * eps[kj]
-                        + gLogSigma * l * l * std[kj] * dStd[kj] * invVar;
+                        + gLogSigma * l * l * s * dStd[kj] * invVar;
+                if (dLatent != null) {
+                    dLatent[dlOff + k] += gNoise * s * eps[kj] + gLogSigma * l * s * s * invVar;
+                }
             }
         }
     }

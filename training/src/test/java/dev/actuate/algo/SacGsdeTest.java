@@ -50,8 +50,10 @@ class SacGsdeTest {
 
     /**
      * The actor loss {@code mean(alpha log pi - q . a)} (a critic linear in the action) through a double-precision
-     * actor and {@link SacSde}: gradient of the output layer's parameters (the mean path, clipped rows give none)
-     * and of the log-std, against central differences with the training noise's eps fixed.
+     * actor and {@link SacSde}: gradient of every actor parameter (the mean path, where clipped rows give none, and
+     * the latent's path through the noise and the variance into the hidden layers, as SB3's
+     * {@code learn_features=True}) and of the log-std, against central differences with the training noise's eps
+     * fixed.
      */
     @Test
     void actorLossGradientMatchesFiniteDifferences() {
@@ -81,17 +83,18 @@ class SacGsdeTest {
         double alpha = 0.3;
 
         double[] dOut = new double[batch * 2];
+        double[] dLatent = new double[batch * 4];
         double base = actorLoss(actor, sde, obs, q, alpha);
-        sde.actorLossGrad(q, alpha, 1.0 / batch, dOut);
+        sde.actorLossGrad(q, alpha, 1.0 / batch, dOut, dLatent);
         assertThat(Arrays.stream(dOut).filter(d -> d == 0.0).count()).as("clipped entries").isEqualTo(batch);
+        assertThat(Arrays.stream(dLatent).filter(d -> d != 0.0).count()).as("latent gradient").isPositive();
         actor.forward(obs);
-        actor.backward(Nd4j.create(dOut, new long[] {batch, 2}));
+        actor.backward(Nd4j.create(dOut, new long[] {batch, 2}), Nd4j.create(dLatent, new long[] {batch, 4}));
         assertThat(base).isFinite();
 
         double h = 1e-6;
-        int last = actor.numLayers() - 1;
-        INDArray[] params = {actor.weight(last), actor.bias(last), sde.logStd().params()};
-        INDArray[] grads = {actor.weightGradient(last), actor.biasGradient(last), sde.logStd().gradients()};
+        INDArray[] params = {actor.params(), sde.logStd().params()};
+        INDArray[] grads = {actor.gradients(), sde.logStd().gradients()};
         for (int p = 0; p < params.length; p++) {
             INDArray flatP = params[p].reshape(params[p].length());
             double[] g = grads[p].dup().reshape(grads[p].length()).toDoubleVector();

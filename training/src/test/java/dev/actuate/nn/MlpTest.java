@@ -97,6 +97,70 @@ class MlpTest {
         assertThat(net.gradients().maxNumber().doubleValue()).isEqualTo(7.0);
     }
 
+    /** L = sum(c * net(x)) + sum(g * lastHidden(x)): what SAC's gSDE head asks of the actor. */
+    static double latentLoss(Mlp net, INDArray x, INDArray c, INDArray g) {
+        double out = net.forward(x).mul(c).sumNumber().doubleValue();
+        return out + net.lastHidden().mul(g).sumNumber().doubleValue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("activations")
+    void backwardWithALastHiddenGradientMatchesFiniteDifferencesAndTheFloatFastPath(Activation hidden,
+                                                                                   Activation out) {
+        Rng rng = new Rng(13);
+        Mlp net = doubleNet(hidden, out, 4);
+        net.params().addi(random(rng, DataType.DOUBLE, 1, (int) net.numParams(), 0.1));
+        INDArray x = random(rng, DataType.DOUBLE, 6, 3, 1.0);
+        INDArray c = random(rng, DataType.DOUBLE, 6, 2, 1.0);
+        INDArray g = random(rng, DataType.DOUBLE, 6, 4, 1.0);
+
+        net.forward(x);
+        net.gradients().assign(7.0); // overwritten, not accumulated
+        net.backward(c, g);
+        double[] analytic = net.gradients().dup().toDoubleVector();
+        double eps = 1e-6;
+        INDArray p = net.params();
+        for (int i = 0; i < p.length(); i++) {
+            double v = p.getDouble(0, i);
+            p.putScalar(0, i, v + eps);
+            double lp = latentLoss(net, x, c, g);
+            p.putScalar(0, i, v - eps);
+            double lm = latentLoss(net, x, c, g);
+            p.putScalar(0, i, v);
+            double fd = (lp - lm) / (2 * eps);
+            assertThat(analytic[i]).as("param %d (%s/%s)", i, hidden, out).isCloseTo(fd, within(fd));
+        }
+        // The latent's gradient reached the hidden layers: without it they differ.
+        net.forward(x);
+        net.backward(c);
+        double[] outputOnly = net.gradients().dup().toDoubleVector();
+        int hiddenParams = 3 * 5 + 5 + 5 * 4 + 4;
+        double diff = 0;
+        for (int i = 0; i < hiddenParams; i++) {
+            diff = Math.max(diff, Math.abs(outputOnly[i] - analytic[i]));
+        }
+        assertThat(diff).isGreaterThan(1e-3);
+
+        // The float network (the CPU fast path for tanh and relu hidden layers) gives the same gradients.
+        Mlp f = Mlp.builder(3, 2).hidden(5, 4).activation(hidden).outputActivation(out).dataType(DataType.FLOAT)
+                .build(new Rng(4));
+        float[] fp = new float[(int) net.numParams()];
+        for (int i = 0; i < fp.length; i++) {
+            fp[i] = (float) p.getDouble(0, i);
+        }
+        f.setParams(fp);
+        f.forward(x.castTo(DataType.FLOAT));
+        f.backward(c.castTo(DataType.FLOAT), g.castTo(DataType.FLOAT));
+        double[] fg = f.gradients().dup().toDoubleVector();
+        for (int i = 0; i < fg.length; i++) {
+            assertThat(fg[i]).as("float param %d", i).isCloseTo(analytic[i],
+                    org.assertj.core.data.Offset.offset(1e-4 + 1e-4 * Math.abs(analytic[i])));
+        }
+        assertThatThrownBy(() -> f.backward(c.castTo(DataType.FLOAT), g.castTo(DataType.FLOAT).get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dLastHidden must be FLOAT [6, 4]");
+    }
+
     static org.assertj.core.data.Offset<Double> within(double ref) {
         return org.assertj.core.data.Offset.offset(1e-7 + 1e-6 * Math.abs(ref));
     }

@@ -182,8 +182,9 @@ class StateDependentNoiseTest {
         sde.squashedSample(mean, 0, latent, 0, std, w, 0, logSigma, 0, u, 0, a, 0);
         double[] dMean = new double[A];
         double[] dLogStd = new double[sde.numParams()];
+        double[] dLatent = new double[L + 1]; // at an offset of 1
         sde.addSquashedActorLossGrad(mean, 0, latent, 0, std, dStd, eps, u, 0, logSigma, 0, q, 0, alpha, scale,
-                dMean, 0, dLogStd);
+                dMean, 0, dLogStd, dLatent, 1);
 
         double h = 1e-6;
         for (int j = 0; j < A; j++) {
@@ -204,6 +205,24 @@ class StateDependentNoiseTest {
             logStd[i] = v;
             assertThat(dLogStd[i]).as("log-std %d", i).isCloseTo(scale * (fp - fm) / (2 * h), offset(1e-8));
         }
+        // The latent (SAC's learn_features=True): through the noise l W and the variance sum l^2 std^2.
+        assertThat(dLatent[0]).isZero();
+        for (int k = 0; k < L; k++) {
+            double v = latent[k];
+            latent[k] = v + h;
+            double fp = actorLoss(sde, mean, logStd, eps, q, alpha);
+            latent[k] = v - h;
+            double fm = actorLoss(sde, mean, logStd, eps, q, alpha);
+            latent[k] = v;
+            assertThat(dLatent[1 + k]).as("latent %d", k).isCloseTo(scale * (fp - fm) / (2 * h), offset(1e-8));
+        }
+        // Without dLatent the mean and log-std gradients are the same.
+        double[] dMean2 = new double[A];
+        double[] dLogStd2 = new double[sde.numParams()];
+        sde.addSquashedActorLossGrad(mean, 0, latent, 0, std, dStd, eps, u, 0, logSigma, 0, q, 0, alpha, scale,
+                dMean2, 0, dLogStd2, null, 0);
+        assertThat(dMean2).containsExactly(dMean);
+        assertThat(dLogStd2).containsExactly(dLogStd);
     }
 
     private double actorLoss(StateDependentNoise sde, double[] mean, double[] logStd, double[] eps, double[] q,
