@@ -556,6 +556,10 @@ public final class Sac implements AutoCloseable {
         return qfTarget;
     }
 
+    AdamOptimizer actorOptimizer() {
+        return actorOptimizer;
+    }
+
     AdamOptimizer qOptimizer() {
         return qOptimizer;
     }

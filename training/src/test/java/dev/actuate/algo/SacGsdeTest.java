@@ -110,6 +110,72 @@ class SacGsdeTest {
         }
     }
 
+    /**
+     * Sac's actor step sends gSDE's latent gradient into the network (SB3's SAC actor, {@code learn_features=True}):
+     * its Adam step equals, bit for bit, the step on {@link SacSde#actorLossGrad}'s output and latent gradients
+     * backpropagated together, and not the step on the mean-only backward pass. (That gradient is checked against
+     * finite differences above.)
+     */
+    @Test
+    void actorUpdateBackpropagatesTheLatentGradient() throws Exception {
+        try (Sac sac = new Sac(gsde(200, 2.0), PENDULUM, 3)) {
+            sac.train(null, null, null);
+            sac.replay().sample(sac.rng(), sac.batch());
+            sac.sde().resetTrainingNoise(sac.rng());
+            Mlp actor = sac.actor();
+            float[] params = actor.getParams();
+            INDArray logStd = sac.sde().logStd().params().dup();
+            INDArray adam = sac.actorOptimizer().state().dup();
+            int iteration = sac.actorOptimizer().iteration();
+            double alpha = sac.alpha();
+            sac.actorUpdate(alpha);
+            float[] stepped = actor.getParams();
+            assertThat(stepped).isNotEqualTo(params);
+
+            Runnable restore = () -> {
+                actor.setParams(params);
+                sac.sde().logStd().params().assign(logStd);
+                sac.actorOptimizer().state().assign(adam);
+                sac.actorOptimizer().setIteration(iteration);
+            };
+            restore.run();
+            assertThat(stepByHand(sac, alpha, true)).containsExactly(stepped);
+            restore.run();
+            float[] meanOnly = stepByHand(sac, alpha, false);
+            int latent = 16;
+            int hiddenParams = 3 * latent + latent + latent * latent + latent;
+            assertThat(Arrays.copyOf(meanOnly, hiddenParams)).isNotEqualTo(Arrays.copyOf(stepped, hiddenParams));
+        }
+    }
+
+    /** Sac's gSDE actor step on its sampled batch, written out; the actor's parameters after it. */
+    private static float[] stepByHand(Sac sac, double alpha, boolean throughLatent) {
+        Mlp actor = sac.actor();
+        int b = sac.config().batchSize();
+        int latent = 16;
+        INDArray obs = OffPolicyParts.zeros(b, 3);
+        NdArrays.fromFloats(sac.batch().obs, obs);
+        double[] act = new double[b];
+        double[] logProb = new double[b];
+        sac.sde().sample(actor.forward(obs), actor.lastHidden(), b, true, act, logProb);
+        double[] dQda = new double[b];
+        sac.minQInputGradient(sac.batch().obs, act, dQda);
+        double[] dOut = new double[b];
+        double[] dLatent = new double[b * latent];
+        sac.sde().actorLossGrad(dQda, alpha, 1.0 / b, dOut, dLatent);
+        INDArray dOutNd = OffPolicyParts.zeros(b, 1);
+        INDArray dLatentNd = OffPolicyParts.zeros(b, latent);
+        NdArrays.fromDoubles(dOut, dOutNd);
+        NdArrays.fromDoubles(dLatent, dLatentNd);
+        if (throughLatent) {
+            actor.backward(dOutNd, dLatentNd);
+        } else {
+            actor.backward(dOutNd);
+        }
+        sac.actorOptimizer().step();
+        return actor.getParams();
+    }
+
     private static double actorLoss(Mlp actor, SacSde sde, INDArray obs, double[] q, double alpha) {
         int b = (int) obs.rows();
         double[] act = new double[b * 2];

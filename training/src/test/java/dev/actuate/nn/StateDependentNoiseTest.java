@@ -186,36 +186,13 @@ class StateDependentNoiseTest {
         sde.addSquashedActorLossGrad(mean, 0, latent, 0, std, dStd, eps, u, 0, logSigma, 0, q, 0, alpha, scale,
                 dMean, 0, dLogStd, dLatent, 1);
 
-        double h = 1e-6;
-        for (int j = 0; j < A; j++) {
-            double v = mean[j];
-            mean[j] = v + h;
-            double fp = actorLoss(sde, mean, logStd, eps, q, alpha);
-            mean[j] = v - h;
-            double fm = actorLoss(sde, mean, logStd, eps, q, alpha);
-            mean[j] = v;
-            assertThat(dMean[j]).as("mean %d", j).isCloseTo(scale * (fp - fm) / (2 * h), offset(1e-8));
-        }
-        for (int i = 0; i < dLogStd.length; i++) {
-            double v = logStd[i];
-            logStd[i] = v + h;
-            double fp = actorLoss(sde, mean, logStd, eps, q, alpha);
-            logStd[i] = v - h;
-            double fm = actorLoss(sde, mean, logStd, eps, q, alpha);
-            logStd[i] = v;
-            assertThat(dLogStd[i]).as("log-std %d", i).isCloseTo(scale * (fp - fm) / (2 * h), offset(1e-8));
-        }
-        // The latent (SAC's learn_features=True): through the noise l W and the variance sum l^2 std^2.
+        // Central differences of the loss in each input array: the mean, the log-std and the latent (SAC's
+        // learn_features=True: through the noise l W and the variance sum l^2 std^2).
+        java.util.function.DoubleSupplier loss = () -> scale * actorLoss(sde, mean, logStd, eps, q, alpha);
+        assertMatchesCentralDifferences("mean", mean, dMean, 0, loss);
+        assertMatchesCentralDifferences("log-std", logStd, dLogStd, 0, loss);
         assertThat(dLatent[0]).isZero();
-        for (int k = 0; k < L; k++) {
-            double v = latent[k];
-            latent[k] = v + h;
-            double fp = actorLoss(sde, mean, logStd, eps, q, alpha);
-            latent[k] = v - h;
-            double fm = actorLoss(sde, mean, logStd, eps, q, alpha);
-            latent[k] = v;
-            assertThat(dLatent[1 + k]).as("latent %d", k).isCloseTo(scale * (fp - fm) / (2 * h), offset(1e-8));
-        }
+        assertMatchesCentralDifferences("latent", latent, dLatent, 1, loss);
         // Without dLatent the mean and log-std gradients are the same.
         double[] dMean2 = new double[A];
         double[] dLogStd2 = new double[sde.numParams()];
@@ -223,6 +200,21 @@ class StateDependentNoiseTest {
                 dMean2, 0, dLogStd2, null, 0);
         assertThat(dMean2).containsExactly(dMean);
         assertThat(dLogStd2).containsExactly(dLogStd);
+    }
+
+    /** Each entry {@code analytic[off + i]} against the central difference of {@code loss} in {@code x[i]}. */
+    private static void assertMatchesCentralDifferences(String name, double[] x, double[] analytic, int off,
+                                                        java.util.function.DoubleSupplier loss) {
+        double h = 1e-6;
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            x[i] = v + h;
+            double fp = loss.getAsDouble();
+            x[i] = v - h;
+            double fm = loss.getAsDouble();
+            x[i] = v;
+            assertThat(analytic[off + i]).as("%s %d", name, i).isCloseTo((fp - fm) / (2 * h), offset(1e-8));
+        }
     }
 
     private double actorLoss(StateDependentNoise sde, double[] mean, double[] logStd, double[] eps, double[] q,
