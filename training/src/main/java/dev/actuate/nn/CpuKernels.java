@@ -188,6 +188,16 @@ public final class CpuKernels {
         a.put(0, as, 0, n);
     }
 
+    /** {@code a += b} over {@code n} elements (bulk copies and a loop, as above); scratch arrays at least n long. */
+    static void addInto(FloatBuffer a, FloatBuffer b, int n, float[] as, float[] bs) {
+        a.get(0, as, 0, n);
+        b.get(0, bs, 0, n);
+        for (int i = 0; i < n; i++) {
+            as[i] += bs[i];
+        }
+        a.put(0, as, 0, n);
+    }
+
     /** Tanh backward from the activation: {@code dz = dA (1 - a^2)}, over {@code n} elements (as above). */
     static void tanhBackward(FloatBuffer a, FloatBuffer dA, FloatBuffer dz, int n, float[] as, float[] ds) {
         a.get(0, as, 0, n);

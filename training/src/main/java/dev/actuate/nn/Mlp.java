@@ -469,13 +469,32 @@ public final class Mlp implements Parameterized {
                 CpuKernels.gemm(dz, w[l], buf.dA[l - 1], false, true, 1.0, 0.0);
                 dA = buf.dA[l - 1];
                 if (l == last && dLastHidden != null) {
-                    dA.addi(dLastHidden);
+                    addLastHiddenGradient(buf, l - 1, dLastHidden);
                 }
             } else {
                 lastDz0 = dz;
             }
         }
         inputGradValid = false;
+    }
+
+    /**
+     * {@code dA[l] += g}. On the CPU float path a Java loop on the buffers' memory: no ND4J op is built per call on
+     * the training path (see {@link #delta}); the caller's array's view is kept while the caller reuses it.
+     */
+    private void addLastHiddenGradient(Buffers buf, int l, INDArray g) {
+        if (buf.zNio[l] != null) {
+            if (buf.lastHiddenGrad != g) {
+                buf.lastHiddenGradNio = CpuKernels.buffer(g);
+                buf.lastHiddenGrad = g;
+            }
+            if (buf.lastHiddenGradNio != null) {
+                CpuKernels.addInto(buf.dANio[l], buf.lastHiddenGradNio, buf.batch * sizes[l + 1], buf.scratchA,
+                        buf.scratchB);
+                return;
+            }
+        }
+        buf.dA[l].addi(g);
     }
 
     /**
@@ -612,6 +631,9 @@ public final class Mlp implements Parameterized {
         /** The output layer's activation backward op and the caller's dOut array it is bound to. */
         INDArray outBwdDOut;
         Object outBwd;
+        /** The last {@code dLastHidden} array given to {@link #backward(INDArray, INDArray)} and its float view. */
+        INDArray lastHiddenGrad;
+        java.nio.FloatBuffer lastHiddenGradNio;
         /** Tangents of each layer's pre-activation for {@link #jvp}, and their float views; made on first use. */
         INDArray[] rz;
         java.nio.FloatBuffer[] rzNio;
