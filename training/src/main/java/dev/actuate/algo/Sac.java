@@ -175,9 +175,9 @@ public final class Sac implements AutoCloseable {
         int actorOutputs = cfg.useSde() ? actDim : 2 * actDim;
         this.actor = OffPolicyParts.net(obsDim, actorOutputs, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY)
                 .build(init);
-        this.sde = cfg.useSde() ? new SacSde(cfg.hiddenSizes().get(cfg.hiddenSizes().size() - 1), actDim,
-                cfg.batchSize(), cfg.fullStd(), cfg.useExpln(), cfg.logStdInit(), cfg.clipMean(), actor.dataType())
-                : null;
+        int latentDim = cfg.hiddenSizes().get(cfg.hiddenSizes().size() - 1); // gSDE's latent: the last hidden layer
+        this.sde = cfg.useSde() ? new SacSde(latentDim, actDim, cfg.batchSize(), cfg.fullStd(), cfg.useExpln(),
+                cfg.logStdInit(), cfg.clipMean(), actor.dataType()) : null;
         Mlp.Builder q = OffPolicyParts.net(obsDim + actDim, 1, cfg.hiddenSizes(), cfg.activation(), Activation.IDENTITY);
         this.qf = new TwinCritic(q, init);
         this.qfTarget = new TwinCritic(q, init);
@@ -205,7 +205,6 @@ public final class Sac implements AutoCloseable {
         nextQInNd = OffPolicyParts.zeros(b, obsDim + actDim);
         dQNd = new INDArray[] {OffPolicyParts.zeros(b, 1), OffPolicyParts.zeros(b, 1)};
         dActorNd = OffPolicyParts.zeros(b, actorOutputs);
-        int latentDim = cfg.hiddenSizes().get(cfg.hiddenSizes().size() - 1);
         dLatent = sde == null ? null : new double[b * latentDim];
         dLatentNd = sde == null ? null : OffPolicyParts.zeros(b, latentDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);

@@ -431,7 +431,7 @@ public final class Mlp implements Parameterized {
      *                   heads or forward passes: forward A, backward(dA, false), forward B, backward(dB, true))
      */
     public void backward(INDArray dOut, boolean accumulate) {
-        backward(dOut, accumulate, null);
+        backward(requireForward(dOut), dOut, accumulate, null);
     }
 
     /**
@@ -451,11 +451,10 @@ public final class Mlp implements Parameterized {
             throw new IllegalArgumentException("dLastHidden must be " + dataType + " [" + buf.batch + ", " + h
                     + "], got " + dLastHidden.dataType() + " " + Arrays.toString(dLastHidden.shape()));
         }
-        backward(dOut, false, dLastHidden);
+        backward(buf, dOut, false, dLastHidden);
     }
 
-    private void backward(INDArray dOut, boolean accumulate, INDArray dLastHidden) {
-        Buffers buf = requireForward(dOut);
+    private void backward(Buffers buf, INDArray dOut, boolean accumulate, INDArray dLastHidden) {
         double beta = accumulate ? 1.0 : 0.0;
         int last = w.length - 1;
         INDArray dA = dOut;
