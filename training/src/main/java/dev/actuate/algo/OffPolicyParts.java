@@ -41,13 +41,14 @@ final class OffPolicyParts {
     }
 
     /**
-     * An MLP as SB3 builds the off-policy nets: ReLU (or tanh) hidden layers; Xavier-uniform weights, close
-     * to PyTorch's default Linear init that SB3 and CleanRL use here.
+     * An MLP as SB3 builds the off-policy nets: ReLU (or tanh) hidden layers and PyTorch's default
+     * {@code nn.Linear} init ({@link Init#torchDefault()}: weights and biases {@code U(-1/sqrt(in), 1/sqrt(in))}),
+     * since SB3's off-policy policies never re-initialise their layers (only {@code ActorCriticPolicy} does).
      */
     static Mlp.Builder net(int in, int out, List<Integer> hidden, String activation, Activation output) {
         return Mlp.builder(in, out).hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
                 .activation(Activation.parse(activation)).outputActivation(output)
-                .hiddenInit(Init.xavierUniform()).outputInit(Init.xavierUniform());
+                .hiddenInit(Init.torchDefault()).outputInit(Init.torchDefault());
     }
 
     /** Writes rows {@code [obs | act]} of a batch into the dense critic input {@code dst [batch, O + A]}. */
