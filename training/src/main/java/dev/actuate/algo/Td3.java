@@ -230,13 +230,14 @@ public final class Td3 implements AutoCloseable {
             StepRate stepRate = new StepRate(globalStep);
             double learningRate = schedule.learningRate(globalStep);
             while (globalStep < cfg.nTimesteps()) {
-                // ---- act: uniform random during the warm-up, then actor(s) + exploration noise
+                // ---- act: uniform random during the warm-up, then actor(s); exploration noise on both, as SB3's
+                // _sample_action (so an Ornstein-Uhlenbeck process runs from the first step)
                 if (globalStep < cfg.learningStarts()) {
                     collector.randomAction(rng, action);
                 } else {
                     deterministicAction(collector.observation(), action);
-                    noise.addTo(action, rng);
                 }
+                noise.addTo(action, rng);
                 boolean episodeEnded = collector.step(action, replay);
                 globalStep++;
                 rolloutSteps++;

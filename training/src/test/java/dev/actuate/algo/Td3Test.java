@@ -7,6 +7,7 @@ import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
 import dev.actuate.train.LoadedModels;
 import dev.actuate.train.OrnsteinUhlenbeckNoise;
+import dev.actuate.train.ReplayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,6 +46,35 @@ class Td3Test {
             }
             assertThat(td3.actorUpdates()).isEqualTo(td3.updates() / 3);
         }
+    }
+
+    /** The fraction of stored action components at exactly -1 or 1 in a warm-up-only run (no update yet). */
+    private static double warmUpActionsAtTheBounds(NoiseType noise) throws Exception {
+        Td3Config c = new Td3Config(300, 10_000, 1_000, 32, 1e-3, false, 0.98, 0.005, 1, TrainFreqUnit.STEP, 1, 2,
+                0.2, 0.5, noise, 0.5, List.of(16, 16), "relu", 1_000_000, 1_000, true);
+        try (Td3 td3 = new Td3(c, PENDULUM, 6)) {
+            td3.train(null, null, null);
+            assertThat(td3.updates()).isZero();
+            ReplayBuffer.Batch b = td3.replay().newBatch(3_000);
+            td3.replay().sample(new Rng(1), b);
+            int atBound = 0;
+            for (float a : b.actions) {
+                assertThat(Math.abs(a)).isLessThanOrEqualTo(1f);
+                if (Math.abs(a) == 1f) {
+                    atBound++;
+                }
+            }
+            return atBound / (double) b.actions.length;
+        }
+    }
+
+    @Test
+    void warmUpActionsCarryTheExplorationNoiseAsSb3s() throws Exception {
+        // SB3's _sample_action adds the action noise to the uniform warm-up actions too, then clips to [-1, 1]:
+        // with std 0.5 about a fifth of uniform draws leave the box and land on its edge. Without noise none do.
+        assertThat(warmUpActionsAtTheBounds(NoiseType.NONE)).isZero();
+        assertThat(warmUpActionsAtTheBounds(NoiseType.NORMAL)).isBetween(0.1, 0.35);
+        assertThat(warmUpActionsAtTheBounds(NoiseType.ORNSTEIN_UHLENBECK)).isGreaterThan(0.0);
     }
 
     @Test
