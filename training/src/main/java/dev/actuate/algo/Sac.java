@@ -51,8 +51,9 @@ import java.util.function.Predicate;
  *
  * <p><b>Threads.</b> With two {@link Lanes}, each critic's forward and backward passes and its half of the
  * Adam step run on its own thread (they share only read-only inputs). The actor's passes run as two fixed
- * halves of the batch's rows, one per lane ({@link RowHalves}; with gSDE on the caller); the halves'
- * gradient sum, the actor's Adam step and the Polyak update are split by elements. Every use of the
+ * halves of the batch's rows, one per lane ({@link RowHalves}, with gSDE too: each half also carries its rows'
+ * latent and latent gradient); the halves' gradient sum, the actor's Adam step and the Polyak update are split
+ * by elements. Every use of the
  * generator stays on the caller, and the split never depends on the thread count, so runs are
  * bit-identical for one and two threads. The data dependencies are the published algorithm's: the actor
  * step uses the critics after their step, the next step's target actions need the actor after its step,
@@ -123,12 +124,13 @@ public final class Sac implements AutoCloseable {
     private final double[] dLatent;
     private final INDArray dLatentNd;
     private final INDArray obs1Nd;
-    /** The actor's passes over the batch as two halves of rows, one per lane; null with gSDE. */
+    /** The actor's passes over the batch as two halves of rows, one per lane. */
     private final RowHalves actorHalves;
-    /** Row halves of obsNd, nextObsNd and dActorNd (views). */
+    /** Row halves of obsNd, nextObsNd, dActorNd and (gSDE) dLatentNd (views). */
     private final INDArray[] obsHalf;
     private final INDArray[] nextObsHalf;
     private final INDArray[] dActorHalf;
+    private final INDArray[] dLatentHalf;
     private final double[] actorOut;
     private final double[] mean;
     private final double[] logStd;
@@ -208,10 +210,11 @@ public final class Sac implements AutoCloseable {
         dLatent = sde == null ? null : new double[b * latentDim];
         dLatentNd = sde == null ? null : OffPolicyParts.zeros(b, latentDim);
         obs1Nd = OffPolicyParts.zeros(1, obsDim);
-        actorHalves = sde == null ? new RowHalves(actor, b) : null;
-        obsHalf = sde == null ? actorHalves.split(obsNd) : null;
-        nextObsHalf = sde == null ? actorHalves.split(nextObsNd) : null;
-        dActorHalf = sde == null ? actorHalves.split(dActorNd) : null;
+        actorHalves = new RowHalves(actor, b);
+        obsHalf = actorHalves.split(obsNd);
+        nextObsHalf = actorHalves.split(nextObsNd);
+        dActorHalf = actorHalves.split(dActorNd);
+        dLatentHalf = sde == null ? null : actorHalves.split(dLatentNd);
         actorOut = new double[b * 2 * actDim];
         mean = new double[b * actDim];
         logStd = new double[b * actDim];
@@ -342,14 +345,7 @@ public final class Sac implements AutoCloseable {
     private void criticUpdate(double alpha, boolean polyak) {
         int b = batchSize;
         NdArrays.fromFloats(batch.nextObs, nextObsNd);
-        if (sde == null) {
-            // The actor's forward pass on s', half the rows on each lane; the sampling (the generator) here.
-            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(nextObsHalf[h]), actorOut,
-                    actorHalves.from(h) * 2 * actDim));
-            squashedSample(b, nextAct, nextLogProb);
-        } else {
-            policySample(actor.forward(nextObsNd), b, nextAct, nextLogProb);
-        }
+        batchSample(nextObsHalf, nextAct, nextLogProb);
         OffPolicyParts.concat(batch.nextObs, obsDim, nextAct, actDim, b, nextQInNd);
         OffPolicyParts.concat(batch.obs, obsDim, batch.actions, actDim, b, qInNd);
         // Critic c's target and online forward passes on lane c: shared read-only inputs, its own buffers.
@@ -389,13 +385,7 @@ public final class Sac implements AutoCloseable {
     void actorUpdate(double alpha) {
         int b = batchSize;
         NdArrays.fromFloats(batch.obs, obsNd);
-        if (sde == null) {
-            lanes.run(2, h -> NdArrays.toDoubles(actorHalves.half(h).forward(obsHalf[h]), actorOut,
-                    actorHalves.from(h) * 2 * actDim));
-            squashedSample(b, piAct, piLogProb);
-        } else {
-            policySample(actor.forward(obsNd), b, piAct, piLogProb);
-        }
+        batchSample(obsHalf, piAct, piLogProb);
         minQInputGradient(batch.obs, piAct, dQda);
         double loss = 0;
         double sumLogProb = 0;
@@ -423,16 +413,16 @@ public final class Sac implements AutoCloseable {
             }
         }
         NdArrays.fromDoubles(dActor, dActorNd);
-        if (sde != null) {
-            actor.backward(dActorNd, dLatentNd);
-            mark(StepProfile.Phase.ACTOR);
-            actorOptimizer.step();
-            mark(StepProfile.Phase.ACTOR_ADAM);
-            return;
-        }
-        // Each half's backward pass on its lane, then the halves' gradient sum and the Adam step, each split
-        // by elements between the lanes (elementwise, so the same for one and two threads).
-        lanes.run(2, h -> actorHalves.half(h).backward(dActorHalf[h]));
+        // Each half's backward pass on its lane, then the halves' gradient sum and the Adam step (gSDE: the
+        // log-std's too), each split by elements between the lanes (elementwise, so the same for one and two
+        // threads).
+        lanes.run(2, h -> {
+            if (sde == null) {
+                actorHalves.half(h).backward(dActorHalf[h]);
+            } else {
+                actorHalves.half(h).backward(dActorHalf[h], dLatentHalf[h]);
+            }
+        });
         mark(StepProfile.Phase.ACTOR);
         OffPolicyParts.actorStep(lanes, actorHalves, actorOptimizer, null, cfg.tau());
         mark(StepProfile.Phase.ACTOR_ADAM);
@@ -478,13 +468,25 @@ public final class Sac implements AutoCloseable {
     }
 
     /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of an actor output; log-probs too. */
-    private void policySample(INDArray out, int n, double[] act, double[] logProb) {
-        if (sde != null) {
-            sde.sample(out, actor.lastHidden(), n, true, act, logProb);
-            return;
+    /**
+     * The actor's forward pass on a batch, half the rows on each lane, then a reparameterised sample per row with
+     * the training noise: the sampling (the generator) stays on the caller.
+     */
+    private void batchSample(INDArray[] inputHalf, double[] act, double[] logProb) {
+        lanes.run(2, h -> {
+            Mlp half = actorHalves.half(h);
+            INDArray out = half.forward(inputHalf[h]);
+            if (sde == null) {
+                NdArrays.toDoubles(out, actorOut, actorHalves.from(h) * 2 * actDim);
+            } else {
+                sde.loadRows(out, half.lastHidden(), actorHalves.from(h));
+            }
+        });
+        if (sde == null) {
+            squashedSample(batchSize, act, logProb);
+        } else {
+            sde.sampleLoaded(batchSize, true, act, logProb);
         }
-        NdArrays.toDoubles(out, actorOut);
-        squashedSample(n, act, logProb);
     }
 
     /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of the actor output in {@code actorOut}. */
@@ -509,7 +511,8 @@ public final class Sac implements AutoCloseable {
             sde.sample(actor.forward(obs1Nd), actor.lastHidden(), 1, false, out, nextLogProb);
             return;
         }
-        policySample(actor.forward(obs1Nd), 1, out, nextLogProb);
+        NdArrays.toDoubles(actor.forward(obs1Nd), actorOut);
+        squashedSample(1, out, nextLogProb);
     }
 
     private void setLearningRate(double lr) {

@@ -95,8 +95,21 @@ final class SacSde {
      * actor's output and last hidden layer (the same forward), with the training or the collection matrix.
      */
     void sample(INDArray actorOut, INDArray actorLatent, int n, boolean training, double[] act, double[] logProb) {
-        NdArrays.toDoubles(actorOut, out);
-        NdArrays.toDoubles(actorLatent, latent);
+        loadRows(actorOut, actorLatent, 0);
+        sampleLoaded(n, training, act, logProb);
+    }
+
+    /**
+     * Copies a forward pass's output and last hidden layer into this head's rows from {@code fromRow}: the actor's
+     * row halves, each on its lane (disjoint rows, so the two may run at once); then {@link #sampleLoaded}.
+     */
+    void loadRows(INDArray actorOut, INDArray actorLatent, int fromRow) {
+        NdArrays.toDoubles(actorOut, out, fromRow * actDim);
+        NdArrays.toDoubles(actorLatent, latent, fromRow * latentDim);
+    }
+
+    /** {@link #sample} on the first {@code n} rows already {@link #loadRows loaded}. */
+    void sampleLoaded(int n, boolean training, double[] act, double[] logProb) {
         refreshStd();
         for (int k = 0; k < n * actDim; k++) {
             double m = out[k];

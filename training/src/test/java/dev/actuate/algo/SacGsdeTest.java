@@ -148,30 +148,44 @@ class SacGsdeTest {
         }
     }
 
-    /** Sac's gSDE actor step on its sampled batch, written out; the actor's parameters after it. */
+    /**
+     * Sac's gSDE actor step on its sampled batch, written out; the actor's parameters after it. As Sac, the batch
+     * runs as two halves of rows, each through its own sharer of the actor's parameters (copies of the rows here,
+     * not views), and the halves' gradients are summed before the Adam step.
+     */
     private static float[] stepByHand(Sac sac, double alpha, boolean throughLatent) {
         Mlp actor = sac.actor();
         int b = sac.config().batchSize();
         int latent = 16;
-        INDArray obs = OffPolicyParts.zeros(b, 3);
-        NdArrays.fromFloats(sac.batch().obs, obs);
+        int[] from = {0, b / 2};
+        int[] rows = {b / 2, b - b / 2};
+        Mlp[] half = {actor.sharingParams(actor.gradients()), actor.sharingParams(null)};
+        for (int h = 0; h < 2; h++) {
+            INDArray obs = OffPolicyParts.zeros(rows[h], 3);
+            NdArrays.fromFloats(Arrays.copyOfRange(sac.batch().obs, from[h] * 3, (from[h] + rows[h]) * 3), obs);
+            sac.sde().loadRows(half[h].forward(obs), half[h].lastHidden(), from[h]);
+        }
         double[] act = new double[b];
         double[] logProb = new double[b];
-        sac.sde().sample(actor.forward(obs), actor.lastHidden(), b, true, act, logProb);
+        sac.sde().sampleLoaded(b, true, act, logProb);
         double[] dQda = new double[b];
         sac.minQInputGradient(sac.batch().obs, act, dQda);
         double[] dOut = new double[b];
         double[] dLatent = new double[b * latent];
         sac.sde().actorLossGrad(dQda, alpha, 1.0 / b, dOut, dLatent);
-        INDArray dOutNd = OffPolicyParts.zeros(b, 1);
-        INDArray dLatentNd = OffPolicyParts.zeros(b, latent);
-        NdArrays.fromDoubles(dOut, dOutNd);
-        NdArrays.fromDoubles(dLatent, dLatentNd);
-        if (throughLatent) {
-            actor.backward(dOutNd, dLatentNd);
-        } else {
-            actor.backward(dOutNd);
+        for (int h = 0; h < 2; h++) {
+            INDArray dOutNd = OffPolicyParts.zeros(rows[h], 1);
+            INDArray dLatentNd = OffPolicyParts.zeros(rows[h], latent);
+            NdArrays.fromDoubles(Arrays.copyOfRange(dOut, from[h], from[h] + rows[h]), dOutNd);
+            NdArrays.fromDoubles(Arrays.copyOfRange(dLatent, from[h] * latent, (from[h] + rows[h]) * latent),
+                    dLatentNd);
+            if (throughLatent) {
+                half[h].backward(dOutNd, dLatentNd);
+            } else {
+                half[h].backward(dOutNd);
+            }
         }
+        actor.gradients().addi(half[1].gradients());
         sac.actorOptimizer().step();
         return actor.getParams();
     }

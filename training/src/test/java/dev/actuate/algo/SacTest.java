@@ -6,14 +6,18 @@ import dev.actuate.sim.Envs;
 import dev.actuate.sim.Evaluation;
 import dev.actuate.sim.Rng;
 import dev.actuate.train.Checkpoint;
+import dev.actuate.train.ConfigYaml;
 import dev.actuate.train.LoadedModels;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -199,21 +203,34 @@ class SacTest {
         }
     }
 
-    /** The critics on two threads (each its own cblas calls, at the same time) give the one-thread run exactly. */
-    @Test
-    void twoLearnerThreadsGiveTheSameRunAsOne() throws Exception {
-        SacConfig c = tiny(300).withNetwork(List.of(64, 64), 64);
+    /**
+     * The critics and the actor's row halves on two threads (each its own cblas calls, at the same time) give the
+     * one-thread run exactly, with the plain Gaussian head and with gSDE's (whose halves carry the latent).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void twoLearnerThreadsGiveTheSameRunAsOne(boolean gsde) throws Exception {
+        SacConfig plain = tiny(300).withNetwork(List.of(64, 64), 64);
+        SacConfig c = gsde ? ConfigYaml.bind(Map.of("use_sde", true, "sde_sample_freq", 4, "activation", "relu"), plain, "test") : plain;
         float[] one;
+        float[] oneLogStd = null;
         try (Sac sac = new Sac(c, PENDULUM, 13, 1)) {
             sac.train(null, null, null);
             assertThat(sac.learnerThreads()).isEqualTo(1);
+            assertThat(sac.sde() != null).isEqualTo(gsde);
             one = allParams(sac);
+            if (gsde) {
+                oneLogStd = copy(sac.sde().logStd().params());
+            }
         }
         try (Sac sac = new Sac(c, PENDULUM, 13, 2)) {
             sac.train(null, null, null);
             assertThat(sac.learnerThreads()).isEqualTo(2);
             assertThat(sac.updates()).isEqualTo(300 - 64);
             assertThat(allParams(sac)).containsExactly(one);
+            if (gsde) {
+                assertThat(copy(sac.sde().logStd().params())).containsExactly(oneLogStd);
+            }
         }
     }
 
