@@ -53,9 +53,8 @@ import java.util.function.Predicate;
  * Adam step run on its own thread (they share only read-only inputs). The actor's passes run as two fixed
  * halves of the batch's rows, one per lane ({@link RowHalves}, with gSDE too: each half also carries its rows'
  * latent and latent gradient); the halves' gradient sum, the actor's Adam step and the Polyak update are split
- * by elements. Every use of the
- * generator stays on the caller, and the split never depends on the thread count, so runs are
- * bit-identical for one and two threads. The data dependencies are the published algorithm's: the actor
+ * by elements. Every use of the generator stays on the caller, and the split never depends on the thread count,
+ * so runs are bit-identical for one and two threads. The data dependencies are the published algorithm's: the actor
  * step uses the critics after their step, the next step's target actions need the actor after its step,
  * and the next action (and so the env step) needs the actor after the update, so neither steps nor the
  * env step overlap the update.
@@ -467,7 +466,6 @@ public final class Sac implements AutoCloseable {
         alphaOptimizer.step();
     }
 
-    /** Samples {@code a = tanh(mean + std eps)} for the first {@code n} rows of an actor output; log-probs too. */
     /**
      * The actor's forward pass on a batch, half the rows on each lane, then a reparameterised sample per row with
      * the training noise: the sampling (the generator) stays on the caller.
